@@ -1,0 +1,1 @@
+//! Recursive resolver (see issue "Recursive resolver").

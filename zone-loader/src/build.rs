@@ -1,0 +1,462 @@
+//! Parsed records to an indexed [`Zone`], with the zone checks that
+//! named-checkzone and kzonecheck make.
+//!
+//! Records are collected flat, then sorted once by (owner in canonical
+//! order, type, rdata): duplicates become neighbours and are dropped, TTLs
+//! are normalised per RRset, and nodes are laid out in canonical order.
+//! Empty non-terminals are added so that every ancestor of a name up to
+//! the apex exists (RFC 4592 2.2.2 needs them for wildcards). Then the
+//! facts answers need are computed once: flags, occluders, wildcard
+//! children, additional-section targets and the negative SOA.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use hashbrown::HashTable;
+
+use crate::parse::ParsedRecord;
+use crate::problem::{ProblemKind, Problems};
+use crate::rtype::code;
+use crate::wire::name::{self, Name, canonical_cmp};
+use crate::zone::{NONE, Node, RRset, Zone, flags, hash_name};
+
+/// Most records in one RRset (its count must fit the wire's 16 bits).
+pub const MAX_RRSET_RECORDS: usize = u16::MAX as usize;
+
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    owner: u32,
+    rtype: u16,
+    rdata_len: u16,
+    ttl: u32,
+    rdata: u32,
+    file: u16,
+    line: u32,
+}
+
+/// Collects records for one zone, then builds it.
+pub struct ZoneBuilder {
+    origin: Name,
+    owners: Vec<Name>,
+    owner_table: HashTable<u32>,
+    records: Vec<Pending>,
+    rdata: Vec<u8>,
+    files: Vec<Arc<Path>>,
+}
+
+impl ZoneBuilder {
+    /// A builder for the zone at `origin`.
+    pub fn new(origin: &Name) -> Self {
+        let mut builder = Self {
+            origin: origin.to_lowercase(),
+            owners: Vec::new(),
+            owner_table: HashTable::new(),
+            records: Vec::new(),
+            rdata: Vec::new(),
+            files: Vec::new(),
+        };
+        let apex = builder.origin.clone();
+        builder.intern(apex);
+        builder
+    }
+
+    /// The zone's origin.
+    pub fn origin(&self) -> &Name {
+        &self.origin
+    }
+
+    fn intern(&mut self, name: Name) -> u32 {
+        let hash = hash_name(name.as_wire());
+        let owners = &self.owners;
+        if let Some(&id) = self.owner_table.find(hash, |&i| owners[i as usize] == name) {
+            return id;
+        }
+        let id = self.owners.len() as u32;
+        self.owners.push(name);
+        let owners = &self.owners;
+        self.owner_table
+            .insert_unique(hash, id, |&i| hash_name(owners[i as usize].as_wire()));
+        id
+    }
+
+    fn file_id(&mut self, file: &Arc<Path>) -> u16 {
+        if let Some(pos) = self
+            .files
+            .iter()
+            .rposition(|f| Arc::ptr_eq(f, file) || **f == **file)
+        {
+            return pos as u16;
+        }
+        self.files.push(Arc::clone(file));
+        (self.files.len() - 1) as u16
+    }
+
+    /// Adds a parsed record; records outside the origin are errors.
+    pub fn add(&mut self, record: ParsedRecord<'_>, problems: &mut Problems) {
+        if !record.owner.is_subdomain_of(&self.origin) {
+            return problems.error(record.file, record.line, 0, ProblemKind::OutOfZone);
+        }
+        let owner = self.intern(record.owner.to_lowercase());
+        let file = self.file_id(record.file);
+        let rdata = self.rdata.len() as u32;
+        self.rdata.extend_from_slice(record.rdata);
+        self.records.push(Pending {
+            owner,
+            rtype: record.rtype,
+            rdata_len: record.rdata.len() as u16,
+            ttl: record.ttl,
+            rdata,
+            file,
+            line: record.line,
+        });
+    }
+
+    fn rdata_of(&self, p: &Pending) -> &[u8] {
+        &self.rdata[p.rdata as usize..p.rdata as usize + usize::from(p.rdata_len)]
+    }
+
+    /// Checks and builds the zone. `None` if `problems` holds any error
+    /// (from parsing or from the checks here): errors reject the zone.
+    pub fn finish(mut self, problems: &mut Problems) -> Option<Zone> {
+        let zone_file = self
+            .files
+            .first()
+            .cloned()
+            .unwrap_or_else(|| Arc::from(Path::new("<zone>")));
+        self.add_empty_non_terminals();
+
+        let mut order: Vec<u32> = (0..self.owners.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| {
+            canonical_cmp(
+                self.owners[a as usize].as_wire(),
+                self.owners[b as usize].as_wire(),
+            )
+        });
+        let mut rank = vec![0u32; self.owners.len()];
+        for (position, &id) in order.iter().enumerate() {
+            rank[id as usize] = position as u32;
+        }
+        let mut records = std::mem::take(&mut self.records);
+        records.sort_unstable_by(|a, b| {
+            rank[a.owner as usize]
+                .cmp(&rank[b.owner as usize])
+                .then(a.rtype.cmp(&b.rtype))
+                .then_with(|| self.rdata_of(a).cmp(self.rdata_of(b)))
+                .then((a.file, a.line).cmp(&(b.file, b.line)))
+        });
+
+        let mut layout = Layout::default();
+        let mut next = 0;
+        for &id in &order {
+            let start = next;
+            while next < records.len() && records[next].owner == id {
+                next += 1;
+            }
+            self.lay_out_node(id, &records[start..next], &mut layout, problems);
+        }
+        drop(records);
+
+        let mut zone = Zone {
+            origin: self.origin.clone(),
+            serial: 0,
+            bytes: layout.bytes.into_boxed_slice(),
+            nodes: layout.nodes.into_boxed_slice(),
+            rrsets: layout.rrsets.into_boxed_slice(),
+            additional: Box::new([]),
+            table: HashTable::with_capacity(order.len()),
+            negative_soa: RRset::new(code::SOA, 0),
+        };
+        for index in 0..zone.nodes.len() as u32 {
+            let hash = hash_name(zone.name(&zone.nodes[index as usize]));
+            let (nodes, bytes) = (&zone.nodes, &zone.bytes);
+            zone.table.insert_unique(hash, index, |&i| {
+                hash_name(&bytes[nodes[i as usize].name_range()])
+            });
+        }
+        link_parents(&mut zone);
+        link_additional(&mut zone);
+        let sources = layout.rrset_sources;
+        let source = |rrset_index: usize| {
+            let (file, line) = sources[rrset_index];
+            (Arc::clone(&self.files[usize::from(file)]), line)
+        };
+        check(&zone, &zone_file, &source, problems);
+        if problems.errors() > 0 {
+            return None;
+        }
+        let soa = *zone.soa();
+        let soa_rdata = zone.records(&soa).next().expect("checked: one SOA record");
+        let fixed = &soa_rdata[soa_rdata.len() - 20..];
+        let serial = u32::from_be_bytes([fixed[0], fixed[1], fixed[2], fixed[3]]);
+        let minimum = u32::from_be_bytes([fixed[16], fixed[17], fixed[18], fixed[19]]);
+        zone.serial = serial;
+        let mut negative_soa = soa;
+        negative_soa.ttl = soa.ttl.min(minimum);
+        zone.negative_soa = negative_soa;
+        Some(zone)
+    }
+
+    fn add_empty_non_terminals(&mut self) {
+        for id in 0..self.owners.len() {
+            let mut name = self.owners[id].parent();
+            while let Some(parent) = name {
+                if parent.as_wire().len() <= self.origin.as_wire().len() {
+                    break;
+                }
+                let before = self.owners.len();
+                self.intern(parent.clone());
+                if self.owners.len() == before {
+                    break;
+                }
+                name = parent.parent();
+            }
+        }
+    }
+
+    fn lay_out_node(
+        &self,
+        id: u32,
+        records: &[Pending],
+        layout: &mut Layout,
+        problems: &mut Problems,
+    ) {
+        let name = self.owners[id as usize].as_wire();
+        let name_at = layout.bytes.len() as u32;
+        layout.bytes.extend_from_slice(name);
+        let rrsets_at = layout.rrsets.len() as u32;
+        let mut node_flags = 0;
+        let mut i = 0;
+        while i < records.len() {
+            let rtype = records[i].rtype;
+            let mut end = i;
+            while end < records.len() && records[end].rtype == rtype {
+                end += 1;
+            }
+            let group = &records[i..end];
+            let first = group
+                .iter()
+                .min_by_key(|p| (p.file, p.line))
+                .expect("group is non-empty");
+            let mut rrset = RRset::new(rtype, first.ttl);
+            let data_at = layout.bytes.len();
+            let mut count = 0usize;
+            let mut previous: Option<&[u8]> = None;
+            for p in group {
+                let file = &self.files[usize::from(p.file)];
+                let rdata = self.rdata_of(p);
+                if previous == Some(rdata) {
+                    problems.warning(file, p.line, 0, ProblemKind::Duplicate);
+                    continue;
+                }
+                if p.ttl != first.ttl {
+                    problems.warning(
+                        file,
+                        p.line,
+                        0,
+                        ProblemKind::TtlMismatch {
+                            kept: first.ttl,
+                            found: p.ttl,
+                        },
+                    );
+                }
+                if count == MAX_RRSET_RECORDS {
+                    problems.error(
+                        file,
+                        p.line,
+                        0,
+                        ProblemKind::BadDirective("more than 65535 records in one RRset"),
+                    );
+                    break;
+                }
+                previous = Some(rdata);
+                layout.bytes.extend_from_slice(&p.rdata_len.to_be_bytes());
+                layout.bytes.extend_from_slice(rdata);
+                count += 1;
+            }
+            rrset.set_data(data_at, layout.bytes.len(), count as u16);
+            layout.rrsets.push(rrset);
+            layout.rrset_sources.push((first.file, first.line));
+            node_flags |= match rtype {
+                code::CNAME => flags::CNAME,
+                code::DNAME => flags::DNAME,
+                code::NS if name.len() != self.origin.as_wire().len() => flags::DELEGATION,
+                _ => 0,
+            };
+            i = end;
+        }
+        if name.len() == self.origin.as_wire().len() {
+            node_flags |= flags::APEX;
+        }
+        if records.is_empty() {
+            node_flags |= flags::EMPTY;
+        }
+        if name.starts_with(b"\x01*") {
+            node_flags |= flags::WILDCARD;
+        }
+        let rrset_count = layout.rrsets.len() as u32 - rrsets_at;
+        layout.nodes.push(Node::new(
+            name_at,
+            name.len() as u8,
+            node_flags,
+            rrsets_at,
+            rrset_count as u16,
+        ));
+    }
+}
+
+#[derive(Default)]
+struct Layout {
+    bytes: Vec<u8>,
+    nodes: Vec<Node>,
+    rrsets: Vec<RRset>,
+    rrset_sources: Vec<(u16, u32)>,
+}
+
+/// Sets occluders and wildcard children. Parents precede children in
+/// canonical order, so one pass sees each parent finished.
+fn link_parents(zone: &mut Zone) {
+    for index in 1..zone.nodes.len() {
+        let node = zone.nodes[index];
+        let name = zone.name(&node);
+        let parent_name = &name[1 + usize::from(name[0])..];
+        let parent_index = zone
+            .find(parent_name)
+            .expect("empty non-terminals make every parent exist");
+        let parent = zone.nodes[parent_index as usize];
+        zone.nodes[index].occluder = if parent.occluder != NONE {
+            parent.occluder
+        } else if parent.has(flags::DELEGATION) || parent.has(flags::DNAME) {
+            parent_index
+        } else {
+            NONE
+        };
+        if node.has(flags::WILDCARD) {
+            zone.nodes[parent_index as usize].wildcard = index as u32;
+        }
+    }
+}
+
+/// The target name in the rdata of an NS, MX or SRV record.
+pub fn target_name(rtype: u16, rdata: &[u8]) -> Option<&[u8]> {
+    match rtype {
+        code::NS | code::CNAME | code::PTR | code::DNAME => Some(rdata),
+        code::MX => rdata.get(2..),
+        code::SRV => rdata.get(6..),
+        _ => None,
+    }
+}
+
+fn has_address(zone: &Zone, node: &Node) -> bool {
+    zone.rrsets(node)
+        .iter()
+        .any(|r| r.rtype == code::A || r.rtype == code::AAAA)
+}
+
+fn link_additional(zone: &mut Zone) {
+    let mut additional = Vec::new();
+    let mut rrsets = zone.rrsets.to_vec();
+    for rrset in &mut rrsets {
+        if !matches!(rrset.rtype, code::NS | code::MX | code::SRV) {
+            continue;
+        }
+        let start = additional.len();
+        for rdata in zone.records(rrset) {
+            let Some(target) = target_name(rrset.rtype, rdata) else {
+                continue;
+            };
+            let target = target.to_ascii_lowercase();
+            let Some(index) = zone.find(&target) else {
+                continue;
+            };
+            if has_address(zone, zone.node(index)) && !additional[start..].contains(&index) {
+                additional.push(index);
+            }
+        }
+        rrset.set_additional(start, additional.len());
+    }
+    zone.rrsets = rrsets.into_boxed_slice();
+    zone.additional = additional.into_boxed_slice();
+}
+
+fn check(
+    zone: &Zone,
+    zone_file: &Arc<Path>,
+    source: &dyn Fn(usize) -> (Arc<Path>, u32),
+    problems: &mut Problems,
+) {
+    let apex = zone.node(0);
+    match zone.rrset(apex, code::SOA) {
+        None => problems.error(zone_file, 0, 0, ProblemKind::NoSoa),
+        Some(soa) if soa.count > 1 => {
+            let index = rrset_index(zone, apex, code::SOA);
+            let (file, line) = source(index);
+            problems.error(&file, line, 0, ProblemKind::MultipleSoa);
+        }
+        Some(_) => {}
+    }
+    if zone.rrset(apex, code::NS).is_none() {
+        problems.error(zone_file, 0, 0, ProblemKind::NoApexNs);
+    }
+    for node in zone.nodes() {
+        let rrsets = zone.rrsets(node);
+        for (offset, rrset) in rrsets.iter().enumerate() {
+            let index = node.rrset_range().start + offset;
+            let mut report = |kind| {
+                let (file, line) = source(index);
+                problems.error(&file, line, 0, kind);
+            };
+            match rrset.rtype {
+                code::SOA if !node.has(flags::APEX) => report(ProblemKind::SoaNotAtApex),
+                code::CNAME => {
+                    if rrset.count > 1 {
+                        report(ProblemKind::MultipleCnames);
+                    }
+                    // RFC 4035 2.5: RRSIG and NSEC may sit beside a CNAME.
+                    let others = rrsets
+                        .iter()
+                        .any(|r| !matches!(r.rtype, code::CNAME | code::RRSIG | code::NSEC));
+                    if others {
+                        report(ProblemKind::CnameAndOtherData);
+                    }
+                }
+                code::DNAME if rrset.count > 1 => report(ProblemKind::MultipleDnames),
+                code::NS => check_glue(zone, rrset, &source(index), problems),
+                _ => {}
+            }
+        }
+        if node.occluder != NONE {
+            let occluded = rrsets
+                .iter()
+                .position(|r| !matches!(r.rtype, code::A | code::AAAA));
+            if let Some(offset) = occluded {
+                let (file, line) = source(node.rrset_range().start + offset);
+                problems.warning(&file, line, 0, ProblemKind::OccludedData);
+            }
+        }
+    }
+}
+
+fn rrset_index(zone: &Zone, node: &Node, rtype: u16) -> usize {
+    let offset = zone
+        .rrsets(node)
+        .iter()
+        .position(|r| r.rtype == rtype)
+        .unwrap_or(0);
+    node.rrset_range().start + offset
+}
+
+fn check_glue(zone: &Zone, ns: &RRset, (file, line): &(Arc<Path>, u32), problems: &mut Problems) {
+    for rdata in zone.records(ns) {
+        if !name::is_subdomain(rdata, zone.origin().as_wire()) {
+            continue;
+        }
+        let present = zone
+            .find(&rdata.to_ascii_lowercase())
+            .is_some_and(|index| has_address(zone, zone.node(index)));
+        if !present {
+            let mut target = String::new();
+            let _ = name::write_presentation(rdata, &mut target);
+            problems.warning(file, *line, 0, ProblemKind::NsWithoutGlue(target));
+        }
+    }
+}

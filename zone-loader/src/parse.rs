@@ -1,0 +1,515 @@
+//! Master files (RFC 1035 5) to records: owners, TTLs, classes, types and
+//! rdata, with the directives `$ORIGIN`, `$TTL` (RFC 2308 4), `$INCLUDE`
+//! (relative to the including file, depth-bounded) and BIND's `$GENERATE`.
+//!
+//! Every problem is recorded with its `file:line:col` and parsing goes on
+//! with the next entry, so one run reports every error in a file.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::lexer::{Lexer, Token};
+use crate::problem::{ProblemKind, Problems};
+use crate::rdata;
+use crate::rtype::{self, code};
+use crate::ttl::parse_ttl;
+use crate::wire::name::Name;
+
+/// Deepest `$INCLUDE` nesting (BIND and Knot use similar small bounds).
+pub const MAX_INCLUDE_DEPTH: usize = 16;
+/// Most records one `$GENERATE` may produce.
+pub const MAX_GENERATE_RECORDS: u64 = 1 << 20;
+
+/// The class every served zone has (RFC 1035 3.2.4).
+pub const CLASS_IN: u16 = 1;
+
+/// A record as parsed, borrowed for the sink to copy what it keeps.
+#[derive(Debug)]
+pub struct ParsedRecord<'r> {
+    /// The owner, as written (case kept).
+    pub owner: &'r Name,
+    /// The type code.
+    pub rtype: u16,
+    /// The TTL in seconds.
+    pub ttl: u32,
+    /// The rdata in wire form.
+    pub rdata: &'r [u8],
+    /// The file it was read from.
+    pub file: &'r Arc<Path>,
+    /// The line it starts on.
+    pub line: u32,
+}
+
+/// Parser state that an included file inherits and the includer gets back.
+#[derive(Clone)]
+struct Context {
+    origin: Name,
+    last_owner: Option<Name>,
+    last_ttl: Option<u32>,
+    default_ttl: Option<u32>,
+}
+
+/// Parses master files and hands each good record to a sink.
+pub struct Parser<'s, S> {
+    sink: &'s mut S,
+    /// Problems found so far.
+    pub problems: Problems,
+    /// Every file read (the zone file and its includes), for change detection.
+    pub files: Vec<PathBuf>,
+    rdata: Vec<u8>,
+}
+
+impl<'s, S: FnMut(ParsedRecord<'_>, &mut Problems)> Parser<'s, S> {
+    /// A parser feeding `sink`.
+    pub fn new(sink: &'s mut S) -> Self {
+        Self {
+            sink,
+            problems: Problems::default(),
+            files: Vec::new(),
+            rdata: Vec::with_capacity(512),
+        }
+    }
+
+    /// Parses the file at `path` with `origin` as the initial `$ORIGIN`.
+    pub fn parse_file(&mut self, path: &Path, origin: &Name) {
+        let mut ctx = Context {
+            origin: origin.clone(),
+            last_owner: None,
+            last_ttl: None,
+            default_ttl: None,
+        };
+        let file: Arc<Path> = Arc::from(path);
+        self.include(&file, &mut ctx, 0, &file, 0);
+    }
+
+    /// Parses `src` as if read from a file called `name`.
+    pub fn parse_bytes(&mut self, src: &[u8], name: &Path, origin: &Name) {
+        let mut ctx = Context {
+            origin: origin.clone(),
+            last_owner: None,
+            last_ttl: None,
+            default_ttl: None,
+        };
+        self.entries(src, &Arc::from(name), &mut ctx, 0);
+    }
+
+    fn include(
+        &mut self,
+        path: &Arc<Path>,
+        ctx: &mut Context,
+        depth: usize,
+        from: &Arc<Path>,
+        line: u32,
+    ) {
+        self.files.push(path.to_path_buf());
+        match std::fs::read(path) {
+            Ok(src) => self.entries(&src, path, ctx, depth),
+            Err(e) => self
+                .problems
+                .error(from, line, 0, ProblemKind::Unreadable(e.kind())),
+        }
+    }
+
+    fn entries(&mut self, src: &[u8], file: &Arc<Path>, ctx: &mut Context, depth: usize) {
+        let mut lexer = Lexer::new(src);
+        let mut tokens = Vec::with_capacity(16);
+        while let Some(entry) = lexer.next_entry(&mut tokens) {
+            let start = match entry {
+                Ok(start) => start,
+                Err(failure) => {
+                    self.problems.error(
+                        file,
+                        failure.line,
+                        failure.col,
+                        ProblemKind::Lex(failure.error),
+                    );
+                    continue;
+                }
+            };
+            if !start.owner_omitted && tokens[0].text.first() == Some(&b'$') {
+                self.directive(&tokens, file, ctx, depth);
+            } else {
+                self.record(&tokens, start.owner_omitted, file, ctx);
+            }
+        }
+    }
+
+    fn directive(
+        &mut self,
+        tokens: &[Token<'_>],
+        file: &Arc<Path>,
+        ctx: &mut Context,
+        depth: usize,
+    ) {
+        let head = tokens[0];
+        let args = &tokens[1..];
+        let bad = |this: &mut Self, kind: ProblemKind, at: &Token<'_>| {
+            this.problems.error(file, at.line, at.col, kind);
+        };
+        match head.text.to_ascii_uppercase().as_slice() {
+            b"$ORIGIN" => {
+                let [arg] = args else {
+                    return bad(
+                        self,
+                        ProblemKind::BadDirective("$ORIGIN takes one domain name"),
+                        &head,
+                    );
+                };
+                match Name::from_text(arg.text, &ctx.origin) {
+                    Ok(origin) => ctx.origin = origin,
+                    Err(e) => bad(self, ProblemKind::BadOwner(e), arg),
+                }
+            }
+            b"$TTL" => {
+                let [arg] = args else {
+                    return bad(self, ProblemKind::BadDirective("$TTL takes one TTL"), &head);
+                };
+                match parse_ttl(arg.text) {
+                    Some(ttl) => ctx.default_ttl = Some(ttl),
+                    None => bad(self, ProblemKind::BadDirective("invalid $TTL value"), arg),
+                }
+            }
+            b"$INCLUDE" => {
+                let (path_token, origin_token) = match args {
+                    [p] => (p, None),
+                    [p, o] => (p, Some(o)),
+                    _ => {
+                        return bad(
+                            self,
+                            ProblemKind::BadDirective(
+                                "$INCLUDE takes a file name and an optional origin",
+                            ),
+                            &head,
+                        );
+                    }
+                };
+                if depth + 1 > MAX_INCLUDE_DEPTH {
+                    return bad(self, ProblemKind::IncludeTooDeep, &head);
+                }
+                let mut inner = ctx.clone();
+                if let Some(o) = origin_token {
+                    match Name::from_text(o.text, &ctx.origin) {
+                        Ok(origin) => inner.origin = origin,
+                        Err(e) => return bad(self, ProblemKind::BadOwner(e), o),
+                    }
+                }
+                let relative = Path::new(std::str::from_utf8(path_token.text).unwrap_or_default());
+                let target = match file.parent() {
+                    Some(dir) if relative.is_relative() => dir.join(relative),
+                    _ => relative.to_path_buf(),
+                };
+                self.include(&Arc::from(target), &mut inner, depth + 1, file, head.line);
+            }
+            b"$GENERATE" => self.generate(tokens, file, ctx),
+            _ => bad(self, ProblemKind::UnknownDirective, &head),
+        }
+    }
+
+    fn record(
+        &mut self,
+        tokens: &[Token<'_>],
+        owner_omitted: bool,
+        file: &Arc<Path>,
+        ctx: &mut Context,
+    ) {
+        let mut at = 0;
+        let owner = if owner_omitted {
+            match &ctx.last_owner {
+                Some(owner) => owner.clone(),
+                None => {
+                    return self.problems.error(
+                        file,
+                        tokens[0].line,
+                        tokens[0].col,
+                        ProblemKind::NoPreviousOwner,
+                    );
+                }
+            }
+        } else {
+            at = 1;
+            match Name::from_text(tokens[0].text, &ctx.origin) {
+                Ok(owner) => owner,
+                Err(e) => {
+                    return self.problems.error(
+                        file,
+                        tokens[0].line,
+                        tokens[0].col,
+                        ProblemKind::BadOwner(e),
+                    );
+                }
+            }
+        };
+        ctx.last_owner = Some(owner.clone());
+        let fields = match RecordFields::read(&tokens[at..]) {
+            Ok(fields) => fields,
+            Err((index, kind)) => {
+                let token = tokens.get(at + index).unwrap_or(&tokens[tokens.len() - 1]);
+                return self.problems.error(file, token.line, token.col, kind);
+            }
+        };
+        let rdata_tokens = &tokens[at + fields.rdata_start..];
+        self.finish_record(&owner, fields, rdata_tokens, tokens[0], file, ctx);
+    }
+
+    /// Checks class and type, encodes rdata, resolves the TTL, and emits.
+    fn finish_record(
+        &mut self,
+        owner: &Name,
+        fields: RecordFields,
+        rdata_tokens: &[Token<'_>],
+        first: Token<'_>,
+        file: &Arc<Path>,
+        ctx: &mut Context,
+    ) {
+        if fields.class.is_some_and(|c| c != CLASS_IN) {
+            return self
+                .problems
+                .error(file, first.line, first.col, ProblemKind::WrongClass);
+        }
+        if !rtype::is_data_type(fields.rtype) {
+            return self
+                .problems
+                .error(file, first.line, first.col, ProblemKind::MetaType);
+        }
+        if let Err(e) = rdata::encode(fields.rtype, rdata_tokens, &ctx.origin, &mut self.rdata) {
+            let token = rdata_tokens
+                .get(e.token)
+                .or(rdata_tokens.last())
+                .copied()
+                .unwrap_or(first);
+            return self
+                .problems
+                .error(file, token.line, token.col, ProblemKind::Rdata(e.kind));
+        }
+        let ttl = match fields.ttl.or(ctx.default_ttl).or(ctx.last_ttl) {
+            Some(ttl) => ttl,
+            // RFC 1035 had no $TTL; BIND then takes the SOA MINIMUM for the SOA itself.
+            None if fields.rtype == code::SOA && self.rdata.len() >= 4 => {
+                let m = &self.rdata[self.rdata.len() - 4..];
+                u32::from_be_bytes([m[0], m[1], m[2], m[3]])
+            }
+            None => {
+                return self
+                    .problems
+                    .error(file, first.line, first.col, ProblemKind::NoTtl);
+            }
+        };
+        if fields.ttl.is_some() || ctx.last_ttl.is_none() {
+            ctx.last_ttl = Some(ttl);
+        }
+        let record = ParsedRecord {
+            owner,
+            rtype: fields.rtype,
+            ttl,
+            rdata: &self.rdata,
+            file,
+            line: first.line,
+        };
+        (self.sink)(record, &mut self.problems);
+    }
+
+    /// `$GENERATE start-stop[/step] lhs [ttl] [class] type rhs...`
+    fn generate(&mut self, tokens: &[Token<'_>], file: &Arc<Path>, ctx: &mut Context) {
+        let head = tokens[0];
+        let fail = |this: &mut Self, why: &'static str, at: &Token<'_>| {
+            this.problems
+                .error(file, at.line, at.col, ProblemKind::BadGenerate(why));
+        };
+        if tokens.len() < 5 {
+            return fail(self, "expected a range, an owner, a type and rdata", &head);
+        }
+        let Some((start, stop, step)) = parse_range(tokens[1].text) else {
+            return fail(
+                self,
+                "range must be start-stop or start-stop/step",
+                &tokens[1],
+            );
+        };
+        if (stop - start) / step >= MAX_GENERATE_RECORDS {
+            return fail(self, "range produces too many records", &tokens[1]);
+        }
+        let lhs = tokens[2];
+        let fields = match RecordFields::read(&tokens[3..]) {
+            Ok(fields) => fields,
+            Err((index, kind)) => {
+                let token = tokens.get(3 + index).unwrap_or(&head);
+                return self.problems.error(file, token.line, token.col, kind);
+            }
+        };
+        let templates = &tokens[3 + fields.rdata_start..];
+        let mut owner_text = Vec::new();
+        let mut rhs_texts: Vec<Vec<u8>> = vec![Vec::new(); templates.len()];
+        let mut value = start;
+        while value <= stop {
+            owner_text.clear();
+            if let Err(why) = substitute(lhs.text, value, &mut owner_text) {
+                return fail(self, why, &lhs);
+            }
+            for (text, template) in rhs_texts.iter_mut().zip(templates) {
+                text.clear();
+                if let Err(why) = substitute(template.text, value, text) {
+                    return fail(self, why, template);
+                }
+            }
+            let owner = match Name::from_text(&owner_text, &ctx.origin) {
+                Ok(owner) => owner,
+                Err(e) => {
+                    return self
+                        .problems
+                        .error(file, lhs.line, lhs.col, ProblemKind::BadOwner(e));
+                }
+            };
+            let rdata_tokens: Vec<Token<'_>> = rhs_texts
+                .iter()
+                .zip(templates)
+                .map(|(text, template)| Token { text, ..*template })
+                .collect();
+            let errors_before = self.problems.errors();
+            self.finish_record(&owner, fields, &rdata_tokens, head, file, ctx);
+            if self.problems.errors() > errors_before {
+                return;
+            }
+            value += step;
+        }
+    }
+}
+
+/// The TTL, class and type of a record, in either order, and where its rdata starts.
+#[derive(Debug, Clone, Copy)]
+struct RecordFields {
+    ttl: Option<u32>,
+    class: Option<u16>,
+    rtype: u16,
+    rdata_start: usize,
+}
+
+impl RecordFields {
+    /// Reads `[ttl] [class] type` or `[class] [ttl] type` from `tokens`.
+    /// On error, returns the index of the token at fault.
+    fn read(tokens: &[Token<'_>]) -> Result<Self, (usize, ProblemKind)> {
+        let mut ttl = None;
+        let mut class = None;
+        let mut at = 0;
+        while at < tokens.len() && at < 2 {
+            let text = tokens[at].text;
+            if ttl.is_none() && text.first().is_some_and(u8::is_ascii_digit) {
+                ttl = Some(parse_ttl(text).ok_or((at, ProblemKind::BadDirective("invalid TTL")))?);
+            } else if class.is_none() && parse_class(text).is_some() {
+                class = parse_class(text);
+            } else {
+                break;
+            }
+            at += 1;
+        }
+        let type_token = tokens.get(at).ok_or((at, ProblemKind::UnknownType))?;
+        let rtype = rtype::from_mnemonic(type_token.text).ok_or_else(|| {
+            if class.is_none() && type_token.text.to_ascii_uppercase().starts_with(b"CLASS") {
+                (at, ProblemKind::UnknownClass)
+            } else {
+                (at, ProblemKind::UnknownType)
+            }
+        })?;
+        Ok(Self {
+            ttl,
+            class,
+            rtype,
+            rdata_start: at + 1,
+        })
+    }
+}
+
+fn parse_class(text: &[u8]) -> Option<u16> {
+    match text.to_ascii_uppercase().as_slice() {
+        b"IN" => Some(1),
+        b"CS" => Some(2),
+        b"CH" => Some(3),
+        b"HS" => Some(4),
+        other => {
+            let digits = other.strip_prefix(b"CLASS")?;
+            if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            std::str::from_utf8(digits).ok()?.parse().ok()
+        }
+    }
+}
+
+fn parse_range(text: &[u8]) -> Option<(u64, u64, u64)> {
+    let s = std::str::from_utf8(text).ok()?;
+    let (range, step) = s.split_once('/').unwrap_or((s, "1"));
+    let (start, stop) = range.split_once('-')?;
+    let (start, stop, step): (u64, u64, u64) =
+        (start.parse().ok()?, stop.parse().ok()?, step.parse().ok()?);
+    (start <= stop && step > 0).then_some((start, stop, step))
+}
+
+/// Expands BIND's `$GENERATE` template: `$` is the value, `${offset,width,base}`
+/// formats it (base d, o, x, X, n or N for nibbles), `\$` is a literal `$`.
+fn substitute(template: &[u8], value: u64, out: &mut Vec<u8>) -> Result<(), &'static str> {
+    let mut i = 0;
+    while i < template.len() {
+        match template[i] {
+            b'\\' if template.get(i + 1) == Some(&b'$') => {
+                out.extend_from_slice(b"\\$");
+                i += 2;
+            }
+            b'$' if template.get(i + 1) == Some(&b'{') => {
+                let close = template[i..]
+                    .iter()
+                    .position(|&b| b == b'}')
+                    .ok_or("unclosed ${")?;
+                let spec = std::str::from_utf8(&template[i + 2..i + close])
+                    .map_err(|_| "bad ${} modifier")?;
+                format_modifier(spec, value, out)?;
+                i += close + 1;
+            }
+            b'$' => {
+                out.extend_from_slice(value.to_string().as_bytes());
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn format_modifier(spec: &str, value: u64, out: &mut Vec<u8>) -> Result<(), &'static str> {
+    let mut parts = spec.split(',');
+    let offset: i64 = parts
+        .next()
+        .unwrap_or("0")
+        .trim()
+        .parse()
+        .map_err(|_| "bad ${} offset")?;
+    let width: usize = match parts.next() {
+        Some(w) => w.trim().parse().map_err(|_| "bad ${} width")?,
+        None => 0,
+    };
+    let base = parts.next().unwrap_or("d").trim();
+    if parts.next().is_some() {
+        return Err("too many ${} fields");
+    }
+    let value =
+        u64::try_from(value as i64 + offset).map_err(|_| "${} offset makes the value negative")?;
+    let text = match base {
+        "d" => format!("{value:0width$}"),
+        "o" => format!("{value:0width$o}"),
+        "x" => format!("{value:0width$x}"),
+        "X" => format!("{value:0width$X}"),
+        "n" | "N" => {
+            let hex = if base == "n" {
+                format!("{value:0width$x}")
+            } else {
+                format!("{value:0width$X}")
+            };
+            let nibbles: Vec<String> = hex.chars().rev().map(String::from).collect();
+            nibbles.join(".")
+        }
+        _ => return Err("${} base must be d, o, x, X, n or N"),
+    };
+    out.extend_from_slice(text.as_bytes());
+    Ok(())
+}

@@ -1,0 +1,223 @@
+//! Errors and warnings about a zone, each with the file and line it names.
+//!
+//! Errors reject the zone; warnings do not. `zone-loader check` prints all
+//! of them; a server logs them and keeps the last good version serving.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::lexer::LexError;
+use crate::rdata::RdataErrorKind;
+use crate::wire::name::NameError;
+
+/// Whether a problem rejects the zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// The zone is not loaded.
+    Error,
+    /// Reported; the zone loads (possibly normalised).
+    Warning,
+}
+
+/// What is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The file could not be split into tokens.
+    Lex(LexError),
+    /// The owner name is invalid.
+    BadOwner(NameError),
+    /// An entry with no owner and no previous owner to repeat.
+    NoPreviousOwner,
+    /// No record type where one was expected, or an unknown mnemonic.
+    UnknownType,
+    /// A class other than IN, CH, HS or CLASSnnn.
+    UnknownClass,
+    /// A class other than the zone's (IN).
+    WrongClass,
+    /// A meta type (OPT, ANY, AXFR...) written as data.
+    MetaType,
+    /// Neither the record nor `$TTL` nor an earlier record gives a TTL.
+    NoTtl,
+    /// The rdata is invalid.
+    Rdata(RdataErrorKind),
+    /// An unknown `$` directive.
+    UnknownDirective,
+    /// A directive's arguments are wrong; says which.
+    BadDirective(&'static str),
+    /// `$INCLUDE` nested deeper than the limit.
+    IncludeTooDeep,
+    /// A file (the zone or an include) could not be read.
+    Unreadable(std::io::ErrorKind),
+    /// A `$GENERATE` is malformed; says why.
+    BadGenerate(&'static str),
+    /// The owner is outside the zone's origin.
+    OutOfZone,
+    /// The zone has no SOA at its apex.
+    NoSoa,
+    /// More than one SOA record at the apex.
+    MultipleSoa,
+    /// An SOA record below the apex.
+    SoaNotAtApex,
+    /// The apex has no NS records.
+    NoApexNs,
+    /// CNAME at a name that has other data (RFC 1034 3.6.2, RFC 2181 10.1).
+    CnameAndOtherData,
+    /// More than one CNAME record at a name.
+    MultipleCnames,
+    /// More than one DNAME record at a name (RFC 6672 2.4).
+    MultipleDnames,
+    /// An in-bailiwick NS target without address records (warning).
+    NsWithoutGlue(String),
+    /// TTLs differ inside an RRset; all set to the first (warning, RFC 2181 5.2).
+    TtlMismatch {
+        /// The TTL kept.
+        kept: u32,
+        /// The TTL replaced.
+        found: u32,
+    },
+    /// The same record twice; the copy is dropped (warning).
+    Duplicate,
+    /// Names below a delegation or DNAME that are not glue are never served (warning).
+    OccludedData,
+}
+
+impl fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Lex(e) => e.fmt(f),
+            Self::BadOwner(e) => write!(f, "invalid owner name: {e}"),
+            Self::NoPreviousOwner => {
+                f.write_str("no owner name and no previous record to take it from")
+            }
+            Self::UnknownType => f.write_str("missing or unknown record type"),
+            Self::UnknownClass => f.write_str("unknown class"),
+            Self::WrongClass => f.write_str("class differs from the zone's class IN"),
+            Self::MetaType => f.write_str("meta type cannot be zone data"),
+            Self::NoTtl => f.write_str("no TTL: give one, or set $TTL"),
+            Self::Rdata(e) => e.fmt(f),
+            Self::UnknownDirective => f.write_str("unknown directive"),
+            Self::BadDirective(why) => f.write_str(why),
+            Self::IncludeTooDeep => f.write_str("$INCLUDE nested too deep"),
+            Self::Unreadable(kind) => write!(f, "cannot read file: {kind}"),
+            Self::BadGenerate(why) => write!(f, "invalid $GENERATE: {why}"),
+            Self::OutOfZone => f.write_str("owner is outside the zone"),
+            Self::NoSoa => f.write_str("no SOA record at the zone apex"),
+            Self::MultipleSoa => f.write_str("more than one SOA record at the apex"),
+            Self::SoaNotAtApex => f.write_str("SOA record not at the zone apex"),
+            Self::NoApexNs => f.write_str("no NS records at the zone apex"),
+            Self::CnameAndOtherData => f.write_str("CNAME and other data at the same name"),
+            Self::MultipleCnames => f.write_str("more than one CNAME record at the same name"),
+            Self::MultipleDnames => f.write_str("more than one DNAME record at the same name"),
+            Self::NsWithoutGlue(target) => write!(
+                f,
+                "NS target {target} is in the zone but has no A or AAAA records"
+            ),
+            Self::TtlMismatch { kept, found } => write!(
+                f,
+                "TTL {found} differs from the RRset's TTL {kept}; using {kept}"
+            ),
+            Self::Duplicate => f.write_str("duplicate record dropped"),
+            Self::OccludedData => {
+                f.write_str("data below a delegation or DNAME is occluded and not served")
+            }
+        }
+    }
+}
+
+/// A problem found in a zone, with where it was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file (the zone or an included file).
+    pub file: Arc<Path>,
+    /// 1-based line, 0 when the problem concerns the whole zone.
+    pub line: u32,
+    /// 1-based column, 0 when not known.
+    pub col: u32,
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong.
+    pub kind: ProblemKind,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if self.line > 0 {
+            write!(f, ":{}", self.line)?;
+        }
+        if self.col > 0 {
+            write!(f, ":{}", self.col)?;
+        }
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, ": {label}: {}", self.kind)
+    }
+}
+
+impl std::error::Error for Problem {}
+
+/// Where a record came from, to report problems found after parsing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The file.
+    pub file: Arc<Path>,
+    /// Its line.
+    pub line: u32,
+}
+
+/// The problems found loading one zone.
+#[derive(Debug, Default, Clone)]
+pub struct Problems {
+    /// In the order found.
+    pub list: Vec<Problem>,
+}
+
+impl Problems {
+    /// Records an error.
+    pub fn error(&mut self, file: &Arc<Path>, line: u32, col: u32, kind: ProblemKind) {
+        self.push(file, line, col, Severity::Error, kind);
+    }
+
+    /// Records a warning.
+    pub fn warning(&mut self, file: &Arc<Path>, line: u32, col: u32, kind: ProblemKind) {
+        self.push(file, line, col, Severity::Warning, kind);
+    }
+
+    fn push(
+        &mut self,
+        file: &Arc<Path>,
+        line: u32,
+        col: u32,
+        severity: Severity,
+        kind: ProblemKind,
+    ) {
+        self.list.push(Problem {
+            file: Arc::clone(file),
+            line,
+            col,
+            severity,
+            kind,
+        });
+    }
+
+    /// The number of errors.
+    pub fn errors(&self) -> usize {
+        self.list
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count()
+    }
+
+    /// The number of warnings.
+    pub fn warnings(&self) -> usize {
+        self.list.len() - self.errors()
+    }
+
+    /// The first error, if any.
+    pub fn first_error(&self) -> Option<&Problem> {
+        self.list.iter().find(|p| p.severity == Severity::Error)
+    }
+}

@@ -1,0 +1,370 @@
+//! The response writer: header, the question copied with its exact case,
+//! then RRsets section by section, with name compression (RFC 1035 4.1.4)
+//! and truncation at RRset boundaries.
+//!
+//! The compressor remembers where each written name suffix starts, in a
+//! fixed array (no allocation); past its capacity names are still written,
+//! just less compressed. Rdata names are compressed only for the types of
+//! RFC 1035 (NS, CNAME, PTR, MX, SOA), as RFC 3597 4 requires; DNAME, SRV
+//! and newer types are written as stored.
+
+use super::query::HEADER_LEN;
+use crate::rtype::code;
+
+/// How many name positions the compressor remembers.
+const COMPRESSOR_CAPACITY: usize = 96;
+/// Pointers can only reach the first 16 KiB of a message.
+const MAX_POINTER: usize = 0x3fff;
+
+/// A message section after the question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// Answer.
+    Answer = 0,
+    /// Authority.
+    Authority = 1,
+    /// Additional.
+    Additional = 2,
+}
+
+/// The owner of a written RRset.
+#[derive(Debug, Clone, Copy)]
+pub enum Owner<'a> {
+    /// The question name, as a pointer to it (keeps the query's case).
+    Question,
+    /// An uncompressed wire name.
+    Name(&'a [u8]),
+}
+
+/// The message is full: the RRset was not written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Full;
+
+/// Writes one response into a reused buffer.
+pub struct Writer<'b> {
+    buf: &'b mut Vec<u8>,
+    limit: usize,
+    counts: [u16; 3],
+    positions: [u16; COMPRESSOR_CAPACITY],
+    known: usize,
+}
+
+/// A point to roll a writer back to.
+#[derive(Debug, Clone, Copy)]
+pub struct Mark {
+    len: usize,
+    counts: [u16; 3],
+    known: usize,
+}
+
+impl<'b> Writer<'b> {
+    /// Starts a response to the query in `msg` (whose question ends at
+    /// `question_end`): ID and opcode copied, QR set, RD and CD copied.
+    /// `limit` is the largest message allowed.
+    pub fn new(buf: &'b mut Vec<u8>, msg: &[u8], question_end: usize, limit: usize) -> Self {
+        buf.clear();
+        buf.extend_from_slice(&msg[..4]);
+        buf[2] = 0x80 | (msg[2] & 0x79);
+        buf[3] = msg[3] & 0x10;
+        buf.extend_from_slice(&[0, 1, 0, 0, 0, 0, 0, 0]);
+        buf.extend_from_slice(&msg[HEADER_LEN..question_end]);
+        let mut writer = Self {
+            buf,
+            limit,
+            counts: [0; 3],
+            positions: [0; COMPRESSOR_CAPACITY],
+            known: 0,
+        };
+        writer.remember(HEADER_LEN, question_end - 5);
+        writer
+    }
+
+    /// Starts a response with only a header (no question): for FORMERR to
+    /// a message whose question could not be read.
+    pub fn header_only(buf: &'b mut Vec<u8>, id: u16, flags: u16) -> Self {
+        buf.clear();
+        buf.extend_from_slice(&id.to_be_bytes());
+        buf.push(0x80 | ((flags >> 8) as u8 & 0x79));
+        buf.push(flags as u8 & 0x10);
+        buf.extend_from_slice(&[0; 8]);
+        Self {
+            buf,
+            limit: usize::MAX,
+            counts: [0; 3],
+            positions: [0; COMPRESSOR_CAPACITY],
+            known: 0,
+        }
+    }
+
+    /// Sets the RCODE (low four bits).
+    pub fn set_rcode(&mut self, rcode: u8) {
+        self.buf[3] = (self.buf[3] & 0xf0) | (rcode & 0x0f);
+    }
+
+    /// Sets AA.
+    pub fn set_authoritative(&mut self) {
+        self.buf[2] |= 0x04;
+    }
+
+    /// Sets TC.
+    pub fn set_truncated(&mut self) {
+        self.buf[2] |= 0x02;
+    }
+
+    /// Whether TC is set.
+    pub fn truncated(&self) -> bool {
+        self.buf[2] & 0x02 != 0
+    }
+
+    /// Lowers the size limit by `bytes` (room kept for the OPT record).
+    pub fn reserve(&mut self, bytes: usize) {
+        self.limit = self.limit.saturating_sub(bytes);
+    }
+
+    /// Gives back room kept with [`Self::reserve`].
+    pub fn release(&mut self, bytes: usize) {
+        self.limit = self.limit.saturating_add(bytes);
+    }
+
+    /// The bytes written so far.
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Whether nothing but a header was written.
+    pub fn is_empty(&self) -> bool {
+        self.buf.len() <= HEADER_LEN
+    }
+
+    /// Records in a section so far.
+    pub fn count(&self, section: Section) -> u16 {
+        self.counts[section as usize]
+    }
+
+    /// A point to roll back to.
+    pub fn mark(&self) -> Mark {
+        Mark {
+            len: self.buf.len(),
+            counts: self.counts,
+            known: self.known,
+        }
+    }
+
+    /// Forgets everything written after `mark`.
+    pub fn rollback(&mut self, mark: Mark) {
+        self.buf.truncate(mark.len);
+        self.counts = mark.counts;
+        self.known = mark.known;
+    }
+
+    /// Writes a whole RRset, or nothing if it does not fit.
+    pub fn rrset<'r>(
+        &mut self,
+        section: Section,
+        owner: Owner<'_>,
+        rtype: u16,
+        ttl: u32,
+        records: impl Iterator<Item = &'r [u8]>,
+    ) -> Result<(), Full> {
+        let mark = self.mark();
+        for rdata in records {
+            if self.record(section, owner, rtype, 1, ttl, rdata).is_err() {
+                self.rollback(mark);
+                return Err(Full);
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes one record of class `class`, or nothing if it does not fit.
+    pub fn record(
+        &mut self,
+        section: Section,
+        owner: Owner<'_>,
+        rtype: u16,
+        class: u16,
+        ttl: u32,
+        rdata: &[u8],
+    ) -> Result<(), Full> {
+        let mark = self.mark();
+        match owner {
+            Owner::Question => self.buf.extend_from_slice(&[0xc0, HEADER_LEN as u8]),
+            Owner::Name(name) => self.name(name),
+        }
+        self.buf.extend_from_slice(&rtype.to_be_bytes());
+        self.buf.extend_from_slice(&class.to_be_bytes());
+        self.buf.extend_from_slice(&ttl.to_be_bytes());
+        let rdlen_at = self.buf.len();
+        self.buf.extend_from_slice(&[0, 0]);
+        self.rdata(rtype, rdata);
+        let rdlen = self.buf.len() - rdlen_at - 2;
+        if self.buf.len() > self.limit {
+            self.rollback(mark);
+            return Err(Full);
+        }
+        self.buf[rdlen_at..rdlen_at + 2].copy_from_slice(&(rdlen as u16).to_be_bytes());
+        self.counts[section as usize] += 1;
+        Ok(())
+    }
+
+    /// Appends raw bytes as a whole record (e.g. an OPT built by the caller).
+    pub fn raw_record(&mut self, section: Section, bytes: &[u8]) -> Result<(), Full> {
+        if self.buf.len() + bytes.len() > self.limit {
+            return Err(Full);
+        }
+        self.buf.extend_from_slice(bytes);
+        self.counts[section as usize] += 1;
+        Ok(())
+    }
+
+    fn rdata(&mut self, rtype: u16, rdata: &[u8]) {
+        match rtype {
+            code::NS | code::CNAME | code::PTR => self.name(rdata),
+            code::MX if rdata.len() > 2 => {
+                self.buf.extend_from_slice(&rdata[..2]);
+                self.name(&rdata[2..]);
+            }
+            code::SOA => {
+                let mname = super::name::wire_len(rdata).unwrap_or(rdata.len());
+                let rname = super::name::wire_len(&rdata[mname..]).unwrap_or(0);
+                self.name(&rdata[..mname]);
+                self.name(&rdata[mname..mname + rname]);
+                self.buf.extend_from_slice(&rdata[mname + rname..]);
+            }
+            _ => self.buf.extend_from_slice(rdata),
+        }
+    }
+
+    /// Writes an uncompressed wire name, compressed against earlier names.
+    pub fn name(&mut self, name: &[u8]) {
+        let start = self.buf.len();
+        let mut pos = 0;
+        while name[pos] != 0 {
+            if let Some(target) = self.find(&name[pos..]) {
+                self.buf.extend_from_slice(&name[..pos]);
+                self.buf.extend_from_slice(&(0xc000 | target).to_be_bytes());
+                self.remember(start, start + pos);
+                return;
+            }
+            pos += 1 + usize::from(name[pos]);
+        }
+        self.buf.extend_from_slice(name);
+        self.remember(start, start + name.len() - 1);
+    }
+
+    /// Remembers the label positions in `start..end` of the buffer.
+    fn remember(&mut self, start: usize, end: usize) {
+        let mut pos = start;
+        while pos < end && pos <= MAX_POINTER && self.known < COMPRESSOR_CAPACITY {
+            self.positions[self.known] = pos as u16;
+            self.known += 1;
+            pos += 1 + usize::from(self.buf[pos]);
+        }
+    }
+
+    fn find(&self, suffix: &[u8]) -> Option<u16> {
+        self.positions[..self.known]
+            .iter()
+            .copied()
+            .find(|&at| self.matches(usize::from(at), suffix))
+    }
+
+    /// Whether the (possibly compressed) name at `at` equals `suffix`.
+    fn matches(&self, mut at: usize, suffix: &[u8]) -> bool {
+        let mut s = 0;
+        let mut hops = 0;
+        loop {
+            let len = self.buf[at];
+            if len & 0xc0 == 0xc0 {
+                hops += 1;
+                if hops > 64 {
+                    return false;
+                }
+                at = usize::from(u16::from_be_bytes([len, self.buf[at + 1]]) & 0x3fff);
+                continue;
+            }
+            if len != suffix[s] {
+                return false;
+            }
+            if len == 0 {
+                return true;
+            }
+            let n = usize::from(len);
+            if !self.buf[at + 1..at + 1 + n].eq_ignore_ascii_case(&suffix[s + 1..s + 1 + n]) {
+                return false;
+            }
+            at += 1 + n;
+            s += 1 + n;
+        }
+    }
+
+    /// Writes the section counts into the header and returns the message length.
+    pub fn finish(self) -> usize {
+        for (i, count) in self.counts.iter().enumerate() {
+            self.buf[6 + 2 * i..8 + 2 * i].copy_from_slice(&count.to_be_bytes());
+        }
+        self.buf.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const QUERY: &[u8] =
+        b"\xab\xcd\x01\x10\x00\x01\x00\x00\x00\x00\x00\x00\x03WwW\x07example\x00\x00\x0f\x00\x01";
+
+    #[test]
+    fn names_compress_against_the_question_and_each_other() {
+        let mut buf = Vec::new();
+        let mut w = Writer::new(&mut buf, QUERY, QUERY.len(), 512);
+        w.set_authoritative();
+        w.rrset(
+            Section::Answer,
+            Owner::Question,
+            code::MX,
+            300,
+            [&b"\x00\x0a\x04mail\x07example\x00"[..]].into_iter(),
+        )
+        .unwrap();
+        w.record(
+            Section::Additional,
+            Owner::Name(b"\x04mail\x07EXAMPLE\x00"),
+            code::A,
+            1,
+            300,
+            &[192, 0, 2, 1],
+        )
+        .unwrap();
+        let len = w.finish();
+        assert_eq!(&buf[..4], b"\xab\xcd\x85\x10");
+        assert_eq!(&buf[6..12], &[0, 1, 0, 0, 0, 1]);
+        // Answer: pointer to the question, then MX rdata with "mail" + pointer to "example".
+        let answer = &buf[QUERY.len()..];
+        assert_eq!(&answer[..2], &[0xc0, 12]);
+        assert_eq!(&answer[10..12], &[0, 9]);
+        assert_eq!(&answer[12..21], b"\x00\x0a\x04mail\xc0\x10");
+        // Additional owner: a pointer to "mail.example" inside the MX rdata.
+        assert_eq!(&answer[21..23], &[0xc0, (QUERY.len() + 14) as u8]);
+        assert_eq!(len, QUERY.len() + 21 + 2 + 10 + 4);
+    }
+
+    #[test]
+    fn an_rrset_that_does_not_fit_is_not_written() {
+        let mut buf = Vec::new();
+        let mut w = Writer::new(&mut buf, QUERY, QUERY.len(), QUERY.len() + 20);
+        let records = [&[1u8, 2, 3, 4][..], &[5, 6, 7, 8][..]];
+        assert_eq!(
+            w.rrset(
+                Section::Answer,
+                Owner::Question,
+                code::A,
+                60,
+                records.into_iter()
+            ),
+            Err(Full)
+        );
+        assert_eq!(w.count(Section::Answer), 0);
+        assert_eq!(w.len(), QUERY.len());
+    }
+}
