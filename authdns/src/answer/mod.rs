@@ -1,0 +1,233 @@
+//! Answering one query: bytes in, bytes out, no IO.
+//!
+//! ```text
+//! bytes ─► wire::query::parse ─► checks (opcode, class, EDNS version)
+//!       ─► Snapshot::find (longest-match zone) ─► resolve::resolve ─► Plan
+//!       ─► encode (one pass, compression, TC at RRset boundaries) + OPT
+//! ```
+//!
+//! Malformed queries get FORMERR, responses (QR=1) and runts are dropped,
+//! opcodes other than QUERY get NOTIMP, names outside every zone REFUSED.
+
+pub mod resolve;
+
+use std::net::IpAddr;
+
+use zone_loader::Snapshot;
+use zone_loader::rtype::code;
+use zone_loader::wire::query::{self, Edns, Query, QueryError};
+use zone_loader::wire::writer::{Owner, Section, Writer};
+
+use crate::chaos::{self, Chaos};
+use crate::cookies::CookieSecret;
+use crate::edns::{self, OptOut};
+use resolve::{AnyPolicy, Item, Plan, PlanOwner, rcode};
+
+/// Largest UDP answer without EDNS (RFC 1035 4.2.1).
+pub const CLASSIC_UDP_SIZE: usize = 512;
+/// Largest DNS message (over TCP, RFC 1035 4.2.2).
+pub const MAX_MESSAGE: usize = 65_535;
+/// DNS class IN.
+const CLASS_IN: u16 = 1;
+/// DNS class CH.
+const CLASS_CH: u16 = 3;
+
+/// The transport a query came over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// UDP: answers are size-limited and may be truncated.
+    Udp,
+    /// TCP: answers up to 65535 octets.
+    Tcp,
+}
+
+/// Server settings the answer depends on.
+#[derive(Debug, Clone)]
+pub struct AnswerConfig {
+    /// Our EDNS UDP payload size, also the cap on UDP answers.
+    pub edns_udp_size: u16,
+    /// NSID to return when asked (RFC 5001), if configured.
+    pub nsid: Option<Vec<u8>>,
+    /// CHAOS identity and version answers.
+    pub chaos: Chaos,
+    /// The secret for server cookies (RFC 9018).
+    pub cookie_secret: CookieSecret,
+}
+
+/// One query as received.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'m> {
+    /// The message.
+    pub msg: &'m [u8],
+    /// How it came.
+    pub transport: Transport,
+    /// The client's address (only for cookies; never logged).
+    pub client: IpAddr,
+    /// Seconds since the Unix epoch.
+    pub now: u32,
+}
+
+/// Writes the response to `request` into `buf`. `None`: send nothing.
+pub fn answer(
+    snapshot: &Snapshot,
+    config: &AnswerConfig,
+    request: &Request<'_>,
+    buf: &mut Vec<u8>,
+) -> Option<usize> {
+    let query = match query::parse(request.msg) {
+        Ok(query) => query,
+        Err(QueryError::Drop) => return None,
+        Err(QueryError::FormErr) => return Some(form_error(request.msg, buf)),
+    };
+    let limit = size_limit(&query, config, request.transport);
+    let mut writer = Writer::new(buf, request.msg, query.question_end, limit);
+    let opt = query.edns.map(|e| OptOut::new(&e, config, request));
+    if let Some(opt) = &opt {
+        writer.reserve(opt.len());
+    }
+    if query.edns.is_some_and(|e: Edns| e.version > 0) {
+        // RFC 6891 6.1.3: unsupported version: BADVERS, no answer.
+        let badvers = opt.as_ref().map(OptOut::badvers);
+        return Some(finish(writer, badvers.as_ref()));
+    }
+    if query.opcode() != 0 {
+        writer.set_rcode(rcode::NOTIMP);
+        return Some(finish(writer, opt.as_ref()));
+    }
+    match query.qclass {
+        CLASS_IN => {}
+        CLASS_CH => {
+            chaos::answer(&config.chaos, &query, &mut writer);
+            return Some(finish(writer, opt.as_ref()));
+        }
+        _ => {
+            writer.set_rcode(rcode::REFUSED);
+            return Some(finish(writer, opt.as_ref()));
+        }
+    }
+    if matches!(
+        query.qtype,
+        code::AXFR | code::IXFR | code::OPT | code::MAILA | code::MAILB
+    ) {
+        // Zone transfers are not served yet; meta types are not questions.
+        let rcode = if query.qtype == code::OPT {
+            rcode::FORMERR
+        } else {
+            rcode::REFUSED
+        };
+        writer.set_rcode(rcode);
+        return Some(finish(writer, opt.as_ref()));
+    }
+    let Some(zone) = snapshot.find(query.qname()) else {
+        writer.set_rcode(rcode::REFUSED);
+        return Some(finish(writer, opt.as_ref()));
+    };
+    let any = match request.transport {
+        Transport::Udp => AnyPolicy::OneRRset,
+        Transport::Tcp => AnyPolicy::All,
+    };
+    let plan = resolve::resolve(zone, query.qname(), query.qtype, any);
+    encode(&plan, &query, request.msg, &mut writer);
+    Some(finish(writer, opt.as_ref()))
+}
+
+fn size_limit(query: &Query, config: &AnswerConfig, transport: Transport) -> usize {
+    match (transport, query.edns) {
+        (Transport::Tcp, _) => MAX_MESSAGE,
+        (Transport::Udp, None) => CLASSIC_UDP_SIZE,
+        (Transport::Udp, Some(edns)) => {
+            usize::from(edns.udp_size.min(config.edns_udp_size)).max(CLASSIC_UDP_SIZE)
+        }
+    }
+}
+
+fn form_error(msg: &[u8], buf: &mut Vec<u8>) -> usize {
+    let (id, flags) = query::header_id(msg).expect("parse drops messages shorter than a header");
+    let mut writer = Writer::header_only(buf, id, flags);
+    writer.set_rcode(rcode::FORMERR);
+    writer.finish()
+}
+
+fn finish(mut writer: Writer<'_>, opt: Option<&OptOut>) -> usize {
+    if let Some(opt) = opt {
+        writer.release(opt.len());
+        let mut record = [0u8; edns::MAX_OPT_LEN];
+        let len = opt.write(&mut record);
+        writer
+            .raw_record(Section::Additional, &record[..len])
+            .expect("room for the OPT record was reserved");
+    }
+    writer.finish()
+}
+
+/// Encodes a plan. An answer or authority RRset that does not fit sets TC
+/// and ends the message (RFC 2181 9); additional data is dropped quietly
+/// unless it is required glue (RFC 9471).
+fn encode(plan: &Plan<'_>, query: &Query, msg: &[u8], writer: &mut Writer<'_>) {
+    if plan.authoritative {
+        writer.set_authoritative();
+    }
+    writer.set_rcode(plan.rcode);
+    let question = &msg[query::HEADER_LEN..query.question_end - 4];
+    let sections = [
+        (Section::Answer, &plan.answer[..]),
+        (Section::Authority, &plan.authority[..]),
+        (Section::Additional, &plan.additional[..]),
+    ];
+    for (section, items) in sections {
+        for item in items {
+            if write_item(plan, item, section, question, writer).is_err() {
+                let required = match item {
+                    Item::Stored { required, .. } => *required,
+                    Item::SynthCname { .. } => true,
+                };
+                if section != Section::Additional || required {
+                    writer.set_truncated();
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn write_item(
+    plan: &Plan<'_>,
+    item: &Item<'_>,
+    section: Section,
+    question: &[u8],
+    writer: &mut Writer<'_>,
+) -> Result<(), zone_loader::wire::writer::Full> {
+    match *item {
+        Item::Stored { owner, rrset, .. } => {
+            let owner = writer_owner(plan, owner, question);
+            writer.rrset(
+                section,
+                owner,
+                rrset.rtype,
+                rrset.ttl,
+                plan.zone.records(rrset),
+            )
+        }
+        Item::SynthCname { owner, target, ttl } => {
+            let owner = writer_owner(plan, owner, question);
+            writer.record(
+                section,
+                owner,
+                code::CNAME,
+                CLASS_IN,
+                ttl,
+                plan.synth_name(target),
+            )
+        }
+    }
+}
+
+fn writer_owner<'p>(plan: &'p Plan<'_>, owner: PlanOwner<'p>, question: &'p [u8]) -> Owner<'p> {
+    match owner {
+        PlanOwner::Question => Owner::Question,
+        other => Owner::Name(plan.owner_name(other, question)),
+    }
+}
+
+#[cfg(test)]
+mod tests;

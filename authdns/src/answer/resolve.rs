@@ -1,0 +1,391 @@
+//! The authoritative algorithm of RFC 1034 4.3.2 over one zone, with
+//! wildcards (RFC 4592), DNAME (RFC 6672), negative answers (RFC 2308)
+//! and ANY (RFC 8482). It produces a [`Plan`]: references to RRsets per
+//! section; nothing is encoded here and nothing is allocated.
+
+use arrayvec::ArrayVec;
+use zone_loader::rtype::code;
+use zone_loader::wire::name::{MAX_NAME_LEN, is_subdomain};
+use zone_loader::zone::{NONE, Node, RRset, flags};
+use zone_loader::{Lookup, Zone};
+
+/// Longest CNAME/DNAME chain followed inside a zone (Knot and NSD stop at similar depths).
+pub const MAX_CHAIN: usize = 12;
+
+/// Response codes used here (RFC 1035 4.1.1, RFC 6672 2.2).
+pub mod rcode {
+    /// No error.
+    pub const NOERROR: u8 = 0;
+    /// Format error.
+    pub const FORMERR: u8 = 1;
+    /// Server failure.
+    pub const SERVFAIL: u8 = 2;
+    /// Name error.
+    pub const NXDOMAIN: u8 = 3;
+    /// Not implemented.
+    pub const NOTIMP: u8 = 4;
+    /// Refused.
+    pub const REFUSED: u8 = 5;
+    /// A DNAME substitution made a name too long.
+    pub const YXDOMAIN: u8 = 6;
+}
+
+/// Where an RRset's owner name comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum PlanOwner<'z> {
+    /// The question name (written as a pointer to it).
+    Question,
+    /// A name stored in the zone (a node name or an rdata target).
+    Zone(&'z [u8]),
+    /// A name synthesised by DNAME substitution, by index into the plan.
+    Synth(u8),
+}
+
+/// One RRset of the plan.
+#[derive(Debug, Clone, Copy)]
+pub enum Item<'z> {
+    /// An RRset from the zone.
+    Stored {
+        /// Its owner in the answer.
+        owner: PlanOwner<'z>,
+        /// The RRset.
+        rrset: &'z RRset,
+        /// For the additional section: required glue (TC if it does not fit).
+        required: bool,
+    },
+    /// The CNAME synthesised from a DNAME (RFC 6672 3.1): `owner CNAME target`.
+    SynthCname {
+        /// The name that matched below the DNAME.
+        owner: PlanOwner<'z>,
+        /// The substituted name, by index into the plan.
+        target: u8,
+        /// The DNAME's TTL.
+        ttl: u32,
+    },
+}
+
+/// Most synthesised names in one answer.
+const MAX_SYNTH: usize = 4;
+
+/// An answer before encoding.
+pub struct Plan<'z> {
+    /// The zone answered from.
+    pub zone: &'z Zone,
+    /// RCODE.
+    pub rcode: u8,
+    /// AA: the answer comes from authoritative data.
+    pub authoritative: bool,
+    /// Answer section.
+    pub answer: ArrayVec<Item<'z>, { MAX_CHAIN * 2 + 2 }>,
+    /// Authority section.
+    pub authority: ArrayVec<Item<'z>, 2>,
+    /// Additional section.
+    pub additional: ArrayVec<Item<'z>, 32>,
+    synth: ArrayVec<([u8; MAX_NAME_LEN], u8), MAX_SYNTH>,
+}
+
+/// How ANY is answered (RFC 8482 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnyPolicy {
+    /// One RRset of the name (RFC 8482 4.1); the usual choice over UDP.
+    OneRRset,
+    /// Every RRset of the name (over TCP, where size is no amplification risk).
+    All,
+}
+
+impl<'z> Plan<'z> {
+    fn new(zone: &'z Zone) -> Self {
+        Self {
+            zone,
+            rcode: rcode::NOERROR,
+            authoritative: true,
+            answer: ArrayVec::new(),
+            authority: ArrayVec::new(),
+            additional: ArrayVec::new(),
+            synth: ArrayVec::new(),
+        }
+    }
+
+    /// The wire name an owner refers to.
+    pub fn owner_name<'p>(&'p self, owner: PlanOwner<'p>, question: &'p [u8]) -> &'p [u8] {
+        match owner {
+            PlanOwner::Question => question,
+            PlanOwner::Zone(name) => name,
+            PlanOwner::Synth(i) => self.synth_name(i),
+        }
+    }
+
+    /// A synthesised name.
+    pub fn synth_name(&self, index: u8) -> &[u8] {
+        let (bytes, len) = &self.synth[usize::from(index)];
+        &bytes[..usize::from(*len)]
+    }
+
+    fn add_additional(&mut self, item: Item<'z>) {
+        let _ = self.additional.try_push(item);
+    }
+}
+
+/// The current name while following a chain.
+#[derive(Clone, Copy)]
+struct Current<'z> {
+    owner: PlanOwner<'z>,
+    lower: [u8; MAX_NAME_LEN],
+    len: usize,
+}
+
+impl<'z> Current<'z> {
+    fn new(owner: PlanOwner<'z>, wire: &[u8]) -> Self {
+        let mut lower = [0u8; MAX_NAME_LEN];
+        lower[..wire.len()].copy_from_slice(wire);
+        lower[..wire.len()].make_ascii_lowercase();
+        Self {
+            owner,
+            lower,
+            len: wire.len(),
+        }
+    }
+
+    fn name(&self) -> &[u8] {
+        &self.lower[..self.len]
+    }
+}
+
+/// Answers `qname` (lowercase wire form, inside `zone`) and `qtype` from `zone`.
+pub fn resolve<'z>(zone: &'z Zone, qname: &[u8], qtype: u16, any: AnyPolicy) -> Plan<'z> {
+    let mut plan = Plan::new(zone);
+    let mut current = Current::new(PlanOwner::Question, qname);
+    for step in 0..=MAX_CHAIN {
+        let next = match zone.lookup(current.name()) {
+            Lookup::Found(index) => found(&mut plan, zone.node(index), &current, qtype, step, any),
+            Lookup::NotFound { encloser } => {
+                not_found(&mut plan, encloser, &current, qtype, step, any)
+            }
+        };
+        match next {
+            Some(name) if is_subdomain(name.name(), zone.origin().as_wire()) => current = name,
+            _ => break,
+        }
+    }
+    plan
+}
+
+/// What to do at an existing node. Returns the next name of a chain.
+fn found<'z>(
+    plan: &mut Plan<'z>,
+    node: &'z Node,
+    current: &Current<'z>,
+    qtype: u16,
+    step: usize,
+    any: AnyPolicy,
+) -> Option<Current<'z>> {
+    let zone = plan.zone;
+    if node.occluder != NONE {
+        return cut(plan, zone.node(node.occluder), current, step);
+    }
+    // RFC 4035 3.1.4.1: DS at a delegation is answered from the parent side.
+    if node.has(flags::DELEGATION) && qtype != code::DS {
+        referral(plan, node, step);
+        return None;
+    }
+    answer_at(plan, node, current.owner, qtype, step, any)
+}
+
+/// The answer at `node` (an exact match or a wildcard) for owner `owner`.
+fn answer_at<'z>(
+    plan: &mut Plan<'z>,
+    node: &'z Node,
+    owner: PlanOwner<'z>,
+    qtype: u16,
+    step: usize,
+    any: AnyPolicy,
+) -> Option<Current<'z>> {
+    let zone = plan.zone;
+    if qtype == code::ANY {
+        return answer_any(plan, node, owner, any);
+    }
+    if let Some(rrset) = zone.rrset(node, qtype) {
+        push_answer(plan, owner, rrset);
+        return None;
+    }
+    if qtype != code::CNAME {
+        if let Some(cname) = zone.rrset(node, code::CNAME) {
+            push_answer(plan, owner, cname);
+            let target = zone.records(cname).next()?;
+            return (step < MAX_CHAIN).then(|| Current::new(PlanOwner::Zone(target), target));
+        }
+    }
+    negative(plan);
+    None
+}
+
+fn answer_any<'z>(
+    plan: &mut Plan<'z>,
+    node: &'z Node,
+    owner: PlanOwner<'z>,
+    any: AnyPolicy,
+) -> Option<Current<'z>> {
+    let rrsets = plan.zone.rrsets(node);
+    if rrsets.is_empty() {
+        negative(plan);
+        return None;
+    }
+    match any {
+        AnyPolicy::All => {
+            for rrset in rrsets {
+                push_answer(plan, owner, rrset);
+            }
+        }
+        // RFC 8482 4.1: "select one or a larger subset of the available RRsets".
+        AnyPolicy::OneRRset => push_answer(plan, owner, &rrsets[0]),
+    }
+    None
+}
+
+fn push_answer<'z>(plan: &mut Plan<'z>, owner: PlanOwner<'z>, rrset: &'z RRset) {
+    if plan
+        .answer
+        .try_push(Item::Stored {
+            owner,
+            rrset,
+            required: true,
+        })
+        .is_err()
+    {
+        return;
+    }
+    if matches!(rrset.rtype, code::NS | code::MX | code::SRV) {
+        add_addresses(plan, rrset, None);
+    }
+}
+
+/// A/AAAA for the targets of `rrset`. With `cut`, names at or below it
+/// are required glue (RFC 9471); otherwise only authoritative names.
+fn add_addresses<'z>(plan: &mut Plan<'z>, rrset: &'z RRset, cut: Option<&[u8]>) {
+    let zone = plan.zone;
+    for &index in zone.additional(rrset) {
+        let node = zone.node(index);
+        let name = zone.name(node);
+        let required = cut.is_some_and(|cut| is_subdomain(name, cut));
+        if cut.is_none() && (node.occluder != NONE || node.has(flags::DELEGATION)) {
+            continue;
+        }
+        for rtype in [code::A, code::AAAA] {
+            if let Some(rrset) = zone.rrset(node, rtype) {
+                plan.add_additional(Item::Stored {
+                    owner: PlanOwner::Zone(name),
+                    rrset,
+                    required,
+                });
+            }
+        }
+    }
+}
+
+/// No exact match: wildcard, delegation, DNAME or NXDOMAIN.
+fn not_found<'z>(
+    plan: &mut Plan<'z>,
+    encloser: u32,
+    current: &Current<'z>,
+    qtype: u16,
+    step: usize,
+    any: AnyPolicy,
+) -> Option<Current<'z>> {
+    let zone = plan.zone;
+    let node = zone.node(encloser);
+    if node.occluder != NONE {
+        return cut(plan, zone.node(node.occluder), current, step);
+    }
+    if node.has(flags::DELEGATION) || node.has(flags::DNAME) {
+        return cut(plan, node, current, step);
+    }
+    // RFC 4592 2.2.1: the source of synthesis is `*.` + the closest encloser.
+    if node.wildcard != NONE {
+        let wildcard = zone.node(node.wildcard);
+        return answer_at(plan, wildcard, current.owner, qtype, step, any);
+    }
+    plan.rcode = rcode::NXDOMAIN;
+    negative(plan);
+    None
+}
+
+/// `current` lies below `node`, a delegation or a DNAME.
+fn cut<'z>(
+    plan: &mut Plan<'z>,
+    node: &'z Node,
+    current: &Current<'z>,
+    step: usize,
+) -> Option<Current<'z>> {
+    if node.has(flags::DELEGATION) {
+        referral(plan, node, step);
+        return None;
+    }
+    dname(plan, node, current, step)
+}
+
+/// RFC 1034 4.3.2 3.b: NS in authority, glue in additional, not authoritative.
+fn referral<'z>(plan: &mut Plan<'z>, node: &'z Node, step: usize) {
+    let zone = plan.zone;
+    let Some(ns) = zone.rrset(node, code::NS) else {
+        return;
+    };
+    if step == 0 {
+        plan.authoritative = false;
+    }
+    let name = zone.name(node);
+    let _ = plan.authority.try_push(Item::Stored {
+        owner: PlanOwner::Zone(name),
+        rrset: ns,
+        required: true,
+    });
+    add_addresses(plan, ns, Some(name));
+}
+
+/// RFC 6672 3.1: the DNAME, a synthesised CNAME, then the new name.
+fn dname<'z>(
+    plan: &mut Plan<'z>,
+    node: &'z Node,
+    current: &Current<'z>,
+    step: usize,
+) -> Option<Current<'z>> {
+    let zone = plan.zone;
+    let rrset = zone.rrset(node, code::DNAME)?;
+    let target = zone.records(rrset).next()?;
+    let owner = zone.name(node);
+    let _ = plan.answer.try_push(Item::Stored {
+        owner: PlanOwner::Zone(owner),
+        rrset,
+        required: true,
+    });
+    let prefix = &current.name()[..current.len - owner.len()];
+    if prefix.len() + target.len() > MAX_NAME_LEN {
+        // RFC 6672 2.2: the substitution overflows: YXDOMAIN.
+        plan.rcode = rcode::YXDOMAIN;
+        return None;
+    }
+    let mut bytes = [0u8; MAX_NAME_LEN];
+    // Keep the case the client used for the prefix when it is the question.
+    bytes[..prefix.len()].copy_from_slice(prefix);
+    bytes[prefix.len()..prefix.len() + target.len()].copy_from_slice(target);
+    let len = prefix.len() + target.len();
+    if plan.synth.try_push((bytes, len as u8)).is_err() {
+        return None;
+    }
+    let index = (plan.synth.len() - 1) as u8;
+    let _ = plan.answer.try_push(Item::SynthCname {
+        owner: current.owner,
+        target: index,
+        ttl: rrset.ttl,
+    });
+    (step < MAX_CHAIN).then(|| Current::new(PlanOwner::Synth(index), &bytes[..len]))
+}
+
+/// RFC 2308 3: the SOA in the authority section, TTL min(SOA TTL, MINIMUM).
+fn negative(plan: &mut Plan<'_>) {
+    let zone = plan.zone;
+    let _ = plan.authority.try_push(Item::Stored {
+        owner: PlanOwner::Zone(zone.origin().as_wire()),
+        rrset: zone.negative_soa(),
+        required: true,
+    });
+}

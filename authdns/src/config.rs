@@ -1,0 +1,213 @@
+//! Configuration: a TOML file and command-line flags, read once into a
+//! validated [`Config`] (flags override the file).
+//!
+//! Every key is optional; see the README for the whole file.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+use crate::answer::AnswerConfig;
+use crate::chaos::Chaos;
+use crate::cookies::CookieSecret;
+use crate::edns::MAX_NSID_LEN;
+use crate::listen::tcp::TcpLimits;
+
+/// Where the server listens when nothing is configured.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:5300";
+/// The zone directory when nothing is configured (the repository's examples).
+pub const DEFAULT_ZONES: &str = "examples/zones";
+/// EDNS UDP payload size: 1232 avoids IP fragmentation (DNS Flag Day 2020).
+pub const DEFAULT_EDNS_UDP_SIZE: u16 = 1232;
+
+/// The configuration file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawConfig {
+    /// Addresses to listen on (UDP and TCP).
+    pub listen: Option<Vec<SocketAddr>>,
+    /// The zone directory.
+    pub zones: Option<PathBuf>,
+    /// UDP worker threads per address; 0 means one per CPU.
+    pub udp_workers: Option<usize>,
+    /// Our EDNS UDP payload size (512 to 4096).
+    pub edns_udp_size: Option<u16>,
+    /// Seconds between checks for changed zone files; 0 turns watching off.
+    pub watch_interval: Option<u64>,
+    /// tracing filter, e.g. "info" or "authdns=debug".
+    pub log_level: Option<String>,
+    /// NSID (RFC 5001): text, or `hex:` and hexadecimal digits.
+    pub nsid: Option<String>,
+    /// The CHAOS `id.server.` / `hostname.bind.` answer.
+    pub identity: Option<String>,
+    /// The CHAOS `version.server.` / `version.bind.` answer.
+    pub version: Option<String>,
+    /// Server cookie secret: 32 hexadecimal digits (default: random per start).
+    pub cookie_secret: Option<String>,
+    /// TCP settings.
+    pub tcp: Option<RawTcp>,
+}
+
+/// The `[tcp]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawTcp {
+    /// Seconds a connection may stay idle (RFC 7766 6.2.3).
+    pub idle_timeout: Option<u64>,
+    /// Most simultaneous TCP connections.
+    pub max_connections: Option<usize>,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Addresses served, UDP and TCP.
+    pub listen: Vec<SocketAddr>,
+    /// The zone directory.
+    pub zones: PathBuf,
+    /// UDP workers per address.
+    pub udp_workers: usize,
+    /// TCP limits.
+    pub tcp: TcpLimits,
+    /// Interval of the zone-file watch, if on.
+    pub watch: Option<Duration>,
+    /// The log filter.
+    pub log_level: String,
+    /// What answers depend on.
+    pub answer: AnswerConfig,
+}
+
+impl RawConfig {
+    /// Reads a TOML file.
+    pub fn from_file(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        Self::from_toml(&text).with_context(|| format!("in {}", path.display()))
+    }
+
+    /// Parses TOML text.
+    pub fn from_toml(text: &str) -> anyhow::Result<Self> {
+        Ok(toml::from_str(text)?)
+    }
+
+    /// Validates and fills in defaults.
+    pub fn validate(self) -> anyhow::Result<Config> {
+        let listen = match self.listen {
+            Some(list) if list.is_empty() => bail!("listen: give at least one address"),
+            Some(list) => list,
+            None => vec![DEFAULT_LISTEN.parse().expect("the default address parses")],
+        };
+        let edns_udp_size = self.edns_udp_size.unwrap_or(DEFAULT_EDNS_UDP_SIZE);
+        if !(512..=4096).contains(&edns_udp_size) {
+            bail!("edns-udp-size must be between 512 and 4096");
+        }
+        let nsid = self.nsid.map(|text| parse_nsid(&text)).transpose()?;
+        let cookie_secret = match self.cookie_secret {
+            Some(hex) => CookieSecret::from_hex(&hex)
+                .context("cookie-secret must be 32 hexadecimal digits")?,
+            None => CookieSecret::random(),
+        };
+        let tcp = self.tcp.unwrap_or_default();
+        let tcp = TcpLimits {
+            idle_timeout: Duration::from_secs(tcp.idle_timeout.unwrap_or(10)),
+            max_connections: tcp.max_connections.unwrap_or(1024),
+        };
+        if tcp.max_connections == 0 {
+            bail!("tcp.max-connections must be at least 1");
+        }
+        let udp_workers = match self.udp_workers.unwrap_or(0) {
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        };
+        Ok(Config {
+            listen,
+            zones: self.zones.unwrap_or_else(|| PathBuf::from(DEFAULT_ZONES)),
+            udp_workers,
+            tcp,
+            watch: self
+                .watch_interval
+                .filter(|&s| s > 0)
+                .map(Duration::from_secs),
+            log_level: self.log_level.unwrap_or_else(|| "info".to_owned()),
+            answer: AnswerConfig {
+                edns_udp_size,
+                nsid,
+                chaos: Chaos {
+                    identity: self.identity,
+                    version: self.version,
+                },
+                cookie_secret,
+            },
+        })
+    }
+}
+
+fn parse_nsid(text: &str) -> anyhow::Result<Vec<u8>> {
+    let bytes = match text.strip_prefix("hex:") {
+        Some(hex) => data_encoding::HEXLOWER_PERMISSIVE
+            .decode(hex.as_bytes())
+            .context("nsid: invalid hexadecimal")?,
+        None => text.as_bytes().to_vec(),
+    };
+    if bytes.is_empty() || bytes.len() > MAX_NSID_LEN {
+        bail!("nsid must be 1 to {MAX_NSID_LEN} octets");
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_file_validates() {
+        let raw = RawConfig::from_toml(
+            r#"
+            listen = ["127.0.0.1:5300", "[::1]:5300"]
+            zones = "/srv/zones"
+            udp-workers = 2
+            edns-udp-size = 1400
+            watch-interval = 5
+            nsid = "hex:6e7331"
+            identity = "ns1.example"
+            version = "authdns"
+            cookie-secret = "000102030405060708090a0b0c0d0e0f"
+            [tcp]
+            idle-timeout = 3
+            max-connections = 10
+            "#,
+        )
+        .unwrap();
+        let config = raw.validate().unwrap();
+        assert_eq!(config.listen.len(), 2);
+        assert_eq!(config.answer.nsid.as_deref(), Some(&b"ns1"[..]));
+        assert_eq!(config.watch, Some(Duration::from_secs(5)));
+        assert_eq!(config.tcp.max_connections, 10);
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        assert!(RawConfig::from_toml("bogus = 1").is_err());
+        assert!(
+            RawConfig::from_toml("edns-udp-size = 100")
+                .unwrap()
+                .validate()
+                .is_err()
+        );
+        assert!(
+            RawConfig::from_toml("cookie-secret = \"abc\"")
+                .unwrap()
+                .validate()
+                .is_err()
+        );
+        assert!(
+            RawConfig::from_toml("listen = []")
+                .unwrap()
+                .validate()
+                .is_err()
+        );
+    }
+}

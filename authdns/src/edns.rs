@@ -1,0 +1,101 @@
+//! The OPT record of a response (RFC 6891 6.1): our UDP payload size, the
+//! DO bit echoed (RFC 3225 3), the extended RCODE, and the NSID (RFC 5001)
+//! and COOKIE (RFC 7873) options when the query asked for them.
+
+use zone_loader::wire::query::{Edns, OPTION_COOKIE, OPTION_NSID};
+
+use crate::answer::{AnswerConfig, Request};
+
+/// Longest NSID we send (operators set it; RFC 5001 allows any length,
+/// but it costs every answer that asks).
+pub const MAX_NSID_LEN: usize = 128;
+/// Longest OPT record we write: header, NSID option, COOKIE option.
+pub const MAX_OPT_LEN: usize = 11 + 4 + MAX_NSID_LEN + 4 + 24;
+
+/// The OPT record to send.
+#[derive(Debug, Clone)]
+pub struct OptOut {
+    udp_size: u16,
+    extended_rcode: u8,
+    dnssec_ok: bool,
+    nsid: Option<([u8; MAX_NSID_LEN], u8)>,
+    cookie: Option<[u8; 24]>,
+}
+
+impl OptOut {
+    /// The OPT answering a query's `edns`.
+    pub fn new(edns: &Edns, config: &AnswerConfig, request: &Request<'_>) -> Self {
+        let nsid = config.nsid.as_ref().filter(|_| edns.nsid).map(|id| {
+            let mut bytes = [0u8; MAX_NSID_LEN];
+            let len = id.len().min(MAX_NSID_LEN);
+            bytes[..len].copy_from_slice(&id[..len]);
+            (bytes, len as u8)
+        });
+        let cookie = edns.cookie.map(|c| {
+            let mut both = [0u8; 24];
+            both[..8].copy_from_slice(&c.client);
+            let server = config
+                .cookie_secret
+                .server_cookie(&c.client, request.client, request.now);
+            both[8..].copy_from_slice(&server);
+            both
+        });
+        Self {
+            udp_size: config.edns_udp_size,
+            extended_rcode: 0,
+            dnssec_ok: edns.dnssec_ok,
+            nsid,
+            cookie,
+        }
+    }
+
+    /// The same OPT carrying BADVERS (extended RCODE 16: upper bits 1).
+    pub fn badvers(&self) -> Self {
+        Self {
+            extended_rcode: 1,
+            nsid: None,
+            ..self.clone()
+        }
+    }
+
+    /// The record's length in wire form.
+    pub fn len(&self) -> usize {
+        11 + self.nsid.map_or(0, |(_, len)| 4 + usize::from(len)) + self.cookie.map_or(0, |_| 28)
+    }
+
+    /// Whether the record is empty (it never is: the header alone is 11 octets).
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Writes the record into `out` (at least [`MAX_OPT_LEN`] long).
+    pub fn write(&self, out: &mut [u8]) -> usize {
+        let flags: u8 = if self.dnssec_ok { 0x80 } else { 0 };
+        out[..9].copy_from_slice(&[
+            0,
+            0,
+            41,
+            (self.udp_size >> 8) as u8,
+            self.udp_size as u8,
+            self.extended_rcode,
+            0,
+            flags,
+            0,
+        ]);
+        let mut pos = 11;
+        if let Some((id, len)) = &self.nsid {
+            let len = usize::from(*len);
+            out[pos..pos + 4].copy_from_slice(&[0, OPTION_NSID as u8, 0, len as u8]);
+            out[pos + 4..pos + 4 + len].copy_from_slice(&id[..len]);
+            pos += 4 + len;
+        }
+        if let Some(cookie) = &self.cookie {
+            out[pos..pos + 4].copy_from_slice(&[0, OPTION_COOKIE as u8, 0, 24]);
+            out[pos + 4..pos + 28].copy_from_slice(cookie);
+            pos += 28;
+        }
+        let rdlen = (pos - 11) as u16;
+        out[9..11].copy_from_slice(&rdlen.to_be_bytes());
+        pos
+    }
+}

@@ -1,0 +1,17 @@
+//! An authoritative DNS server answering from atomically swapped zone
+//! snapshots.
+//!
+//! ```text
+//! zone files ─► zone_loader ─► Snapshot ─► ArcSwap ◄─ reload (SIGHUP, watch)
+//!                                             │ load() once per query
+//! UDP workers / TCP tasks ─► answer::answer (pure: bytes in, bytes out)
+//! ```
+
+pub mod answer;
+pub mod chaos;
+pub mod config;
+pub mod cookies;
+pub mod edns;
+pub mod listen;
+pub mod reload;
+pub mod server;

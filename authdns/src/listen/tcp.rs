@@ -1,0 +1,98 @@
+//! TCP (RFC 7766): several queries per connection, answered in order; an
+//! idle timeout between queries and a bound on simultaneous connections
+//! (a connection over the limit is closed at once).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Semaphore, watch};
+use zone_loader::SharedSnapshot;
+
+use crate::answer::{self, AnswerConfig, Request, Transport};
+
+/// TCP limits.
+#[derive(Debug, Clone, Copy)]
+pub struct TcpLimits {
+    /// How long a connection may wait for its next query.
+    pub idle_timeout: Duration,
+    /// Most connections at once.
+    pub max_connections: usize,
+}
+
+/// Accepts connections until `shutdown` turns true.
+pub async fn serve(
+    listener: TcpListener,
+    limits: TcpLimits,
+    snapshot: Arc<SharedSnapshot>,
+    config: Arc<AnswerConfig>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = shutdown.changed() => return,
+        };
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                tracing::debug!("tcp accept failed: {}", e.kind());
+                continue;
+            }
+        };
+        let Ok(permit) = Arc::clone(&slots).try_acquire_owned() else {
+            drop(stream);
+            continue;
+        };
+        let (snapshot, config) = (Arc::clone(&snapshot), Arc::clone(&config));
+        tokio::spawn(async move {
+            connection(stream, peer, limits, &snapshot, &config).await;
+            drop(permit);
+        });
+    }
+}
+
+async fn connection(
+    mut stream: TcpStream,
+    peer: SocketAddr,
+    limits: TcpLimits,
+    snapshot: &SharedSnapshot,
+    config: &AnswerConfig,
+) {
+    let _ = stream.set_nodelay(true);
+    let mut query = Vec::with_capacity(512);
+    let mut response = Vec::with_capacity(4096);
+    let mut frame = Vec::with_capacity(4096);
+    loop {
+        let mut prefix = [0u8; 2];
+        match tokio::time::timeout(limits.idle_timeout, stream.read_exact(&mut prefix)).await {
+            Ok(Ok(_)) => {}
+            _ => return,
+        }
+        let len = usize::from(u16::from_be_bytes(prefix));
+        query.resize(len, 0);
+        match tokio::time::timeout(limits.idle_timeout, stream.read_exact(&mut query)).await {
+            Ok(Ok(_)) => {}
+            _ => return,
+        }
+        let request = Request {
+            msg: &query,
+            transport: Transport::Tcp,
+            client: peer.ip(),
+            now: super::unix_now(),
+        };
+        let Some(out) = answer::answer(&snapshot.load(), config, &request, &mut response) else {
+            continue;
+        };
+        frame.clear();
+        frame.extend_from_slice(&(out as u16).to_be_bytes());
+        frame.extend_from_slice(&response[..out]);
+        match tokio::time::timeout(limits.idle_timeout, stream.write_all(&frame)).await {
+            Ok(Ok(())) => {}
+            _ => return,
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! The running server: zones loaded, UDP workers and the TCP listener
+//! started, then signals: SIGHUP reloads, SIGTERM and SIGINT stop.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Context;
+use arc_swap::ArcSwap;
+use tokio::net::TcpListener;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::watch;
+use zone_loader::SharedSnapshot;
+use zone_loader::directory::ZoneDirectory;
+
+use crate::config::Config;
+use crate::listen::{tcp, udp};
+use crate::reload;
+
+/// Runs until SIGTERM or SIGINT.
+pub fn run(config: Config) -> anyhow::Result<()> {
+    let mut directory = ZoneDirectory::new(&config.zones);
+    let (snapshot, report) = directory
+        .reload()
+        .with_context(|| format!("cannot read zone directory {}", config.zones.display()))?;
+    reload::log_report(&report);
+    let zones = snapshot.len();
+    let shared: Arc<SharedSnapshot> = Arc::new(ArcSwap::from_pointee(snapshot));
+    let answer_config = Arc::new(config.answer.clone());
+    let shutdown = Arc::new(AtomicBool::new(false));
+
+    let mut bound: Vec<SocketAddr> = Vec::new();
+    let mut udp_threads = Vec::new();
+    for &addr in &config.listen {
+        let (addr, threads) = udp::spawn(
+            addr,
+            config.udp_workers,
+            Arc::clone(&shared),
+            Arc::clone(&answer_config),
+            Arc::clone(&shutdown),
+        )
+        .with_context(|| format!("cannot listen on udp {addr}"))?;
+        bound.push(addr);
+        udp_threads.extend(threads);
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(config.udp_workers.clamp(1, 4))
+        .thread_name("tcp")
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        for &addr in &bound {
+            let listener = TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on tcp {addr}"))?;
+            tokio::spawn(tcp::serve(
+                listener,
+                config.tcp,
+                Arc::clone(&shared),
+                Arc::clone(&answer_config),
+                stop_rx.clone(),
+            ));
+        }
+        let listening: Vec<String> = bound.iter().map(ToString::to_string).collect();
+        tracing::info!(
+            "serving {zones} zones on {} (udp, tcp)",
+            listening.join(", ")
+        );
+        signals(directory, &shared, &config).await?;
+        let _ = stop_tx.send(true);
+        anyhow::Ok(())
+    })?;
+    shutdown.store(true, Ordering::Relaxed);
+    for thread in udp_threads {
+        let _ = thread.join();
+    }
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Waits for signals (and the watch timer); returns on SIGTERM or SIGINT.
+async fn signals(
+    mut directory: ZoneDirectory,
+    shared: &Arc<SharedSnapshot>,
+    config: &Config,
+) -> anyhow::Result<()> {
+    let mut hangup = signal(SignalKind::hangup())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut ticker = config.watch.map(|period| {
+        let mut t = tokio::time::interval(period);
+        t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        t
+    });
+    loop {
+        let tick = async {
+            match ticker.as_mut() {
+                Some(t) => {
+                    t.tick().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = hangup.recv() => tracing::info!("SIGHUP: reloading zones"),
+            () = tick => {}
+            _ = terminate.recv() => break,
+            _ = interrupt.recv() => break,
+        }
+        let shared = Arc::clone(shared);
+        directory = tokio::task::spawn_blocking(move || {
+            reload::reload(&mut directory, &shared);
+            directory
+        })
+        .await?;
+    }
+    tracing::info!("stopping");
+    Ok(())
+}
