@@ -14,6 +14,8 @@ pub mod build;
 pub mod directory;
 pub mod lexer;
 pub mod parse;
+#[cfg(test)]
+mod parse_tests;
 pub mod problem;
 pub mod rdata;
 pub mod rtype;

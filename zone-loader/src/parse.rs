@@ -248,16 +248,25 @@ impl<'s, S: FnMut(ParsedRecord<'_>, &mut Problems)> Parser<'s, S> {
             }
         };
         let rdata_tokens = &tokens[at + fields.rdata_start..];
-        self.finish_record(&owner, fields, rdata_tokens, tokens[0], file, ctx);
+        let type_token = tokens[at + fields.rdata_start - 1];
+        self.finish_record(
+            &owner,
+            fields,
+            rdata_tokens,
+            [tokens[0], type_token],
+            file,
+            ctx,
+        );
     }
 
     /// Checks class and type, encodes rdata, resolves the TTL, and emits.
+    /// `first` and `type_token` locate errors about the whole record.
     fn finish_record(
         &mut self,
         owner: &Name,
         fields: RecordFields,
         rdata_tokens: &[Token<'_>],
-        first: Token<'_>,
+        [first, type_token]: [Token<'_>; 2],
         file: &Arc<Path>,
         ctx: &mut Context,
     ) {
@@ -276,7 +285,7 @@ impl<'s, S: FnMut(ParsedRecord<'_>, &mut Problems)> Parser<'s, S> {
                 .get(e.token)
                 .or(rdata_tokens.last())
                 .copied()
-                .unwrap_or(first);
+                .unwrap_or(type_token);
             return self
                 .problems
                 .error(file, token.line, token.col, ProblemKind::Rdata(e.kind));
@@ -365,7 +374,8 @@ impl<'s, S: FnMut(ParsedRecord<'_>, &mut Problems)> Parser<'s, S> {
                 .map(|(text, template)| Token { text, ..*template })
                 .collect();
             let errors_before = self.problems.errors();
-            self.finish_record(&owner, fields, &rdata_tokens, head, file, ctx);
+            let type_token = tokens[3 + fields.rdata_start - 1];
+            self.finish_record(&owner, fields, &rdata_tokens, [head, type_token], file, ctx);
             if self.problems.errors() > errors_before {
                 return;
             }
