@@ -126,7 +126,7 @@ pub fn answer(
         Transport::Udp => AnyPolicy::OneRRset,
         Transport::Tcp => AnyPolicy::All,
     };
-    let plan = resolve::resolve(zone, query.qname(), query.qtype, any);
+    let plan = resolve::resolve(snapshot, zone, query.qname(), query.qtype, any);
     encode(&plan, &query, request.msg, &mut writer);
     Some(finish(writer, opt.as_ref()))
 }
@@ -198,15 +198,11 @@ fn write_item(
     writer: &mut Writer<'_>,
 ) -> Result<(), zone_loader::wire::writer::Full> {
     match *item {
-        Item::Stored { owner, rrset, .. } => {
+        Item::Stored {
+            zone, owner, rrset, ..
+        } => {
             let owner = writer_owner(plan, owner, question);
-            writer.rrset(
-                section,
-                owner,
-                rrset.rtype,
-                rrset.ttl,
-                plan.zone.records(rrset),
-            )
+            writer.rrset(section, owner, rrset.rtype, rrset.ttl, zone.records(rrset))
         }
         Item::SynthCname { owner, target, ttl } => {
             let owner = writer_owner(plan, owner, question);

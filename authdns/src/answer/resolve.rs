@@ -7,7 +7,7 @@ use arrayvec::ArrayVec;
 use zone_loader::rtype::code;
 use zone_loader::wire::name::{MAX_NAME_LEN, is_subdomain};
 use zone_loader::zone::{NONE, Node, RRset, flags};
-use zone_loader::{Lookup, Zone};
+use zone_loader::{Lookup, Snapshot, Zone};
 
 /// Longest CNAME/DNAME chain followed inside a zone (Knot and NSD stop at similar depths).
 pub const MAX_CHAIN: usize = 12;
@@ -46,6 +46,8 @@ pub enum PlanOwner<'z> {
 pub enum Item<'z> {
     /// An RRset from the zone.
     Stored {
+        /// The zone holding it.
+        zone: &'z Zone,
         /// Its owner in the answer.
         owner: PlanOwner<'z>,
         /// The RRset.
@@ -69,7 +71,7 @@ const MAX_SYNTH: usize = 4;
 
 /// An answer before encoding.
 pub struct Plan<'z> {
-    /// The zone answered from.
+    /// The zone being answered from (a chain may move to another served zone).
     pub zone: &'z Zone,
     /// RCODE.
     pub rcode: u8,
@@ -151,21 +153,37 @@ impl<'z> Current<'z> {
     }
 }
 
-/// Answers `qname` (lowercase wire form, inside `zone`) and `qtype` from `zone`.
-pub fn resolve<'z>(zone: &'z Zone, qname: &[u8], qtype: u16, any: AnyPolicy) -> Plan<'z> {
+/// Answers `qname` (lowercase wire form, inside `zone`) and `qtype`.
+///
+/// A CNAME or DNAME chain that leaves `zone` goes on in another zone of
+/// `snapshot` when there is one: RFC 1034 4.3.2 step 3.a sends the new
+/// name "back to step 1", which searches every available zone (NSD and
+/// BIND do the same; Knot DNS stops at the zone's edge).
+pub fn resolve<'z>(
+    snapshot: &'z Snapshot,
+    zone: &'z Zone,
+    qname: &[u8],
+    qtype: u16,
+    any: AnyPolicy,
+) -> Plan<'z> {
     let mut plan = Plan::new(zone);
     let mut current = Current::new(PlanOwner::Question, qname);
     for step in 0..=MAX_CHAIN {
+        let zone = plan.zone;
         let next = match zone.lookup(current.name()) {
             Lookup::Found(index) => found(&mut plan, zone.node(index), &current, qtype, step, any),
             Lookup::NotFound { encloser } => {
                 not_found(&mut plan, encloser, &current, qtype, step, any)
             }
         };
-        match next {
-            Some(name) if is_subdomain(name.name(), zone.origin().as_wire()) => current = name,
-            _ => break,
+        let Some(name) = next else { break };
+        if !is_subdomain(name.name(), zone.origin().as_wire()) {
+            match snapshot.find(name.name()) {
+                Some(other) => plan.zone = other,
+                None => break,
+            }
         }
+        current = name;
     }
     plan
 }
@@ -181,7 +199,7 @@ fn found<'z>(
 ) -> Option<Current<'z>> {
     let zone = plan.zone;
     if node.occluder != NONE {
-        return cut(plan, zone.node(node.occluder), current, step);
+        return cut(plan, zone.node(node.occluder), current, qtype, step);
     }
     // RFC 4035 3.1.4.1: DS at a delegation is answered from the parent side.
     if node.has(flags::DELEGATION) && qtype != code::DS {
@@ -243,9 +261,11 @@ fn answer_any<'z>(
 }
 
 fn push_answer<'z>(plan: &mut Plan<'z>, owner: PlanOwner<'z>, rrset: &'z RRset) {
+    let zone = plan.zone;
     if plan
         .answer
         .try_push(Item::Stored {
+            zone,
             owner,
             rrset,
             required: true,
@@ -273,6 +293,7 @@ fn add_addresses<'z>(plan: &mut Plan<'z>, rrset: &'z RRset, cut: Option<&[u8]>) 
         for rtype in [code::A, code::AAAA] {
             if let Some(rrset) = zone.rrset(node, rtype) {
                 plan.add_additional(Item::Stored {
+                    zone,
                     owner: PlanOwner::Zone(name),
                     rrset,
                     required,
@@ -294,10 +315,10 @@ fn not_found<'z>(
     let zone = plan.zone;
     let node = zone.node(encloser);
     if node.occluder != NONE {
-        return cut(plan, zone.node(node.occluder), current, step);
+        return cut(plan, zone.node(node.occluder), current, qtype, step);
     }
     if node.has(flags::DELEGATION) || node.has(flags::DNAME) {
-        return cut(plan, node, current, step);
+        return cut(plan, node, current, qtype, step);
     }
     // RFC 4592 2.2.1: the source of synthesis is `*.` + the closest encloser.
     if node.wildcard != NONE {
@@ -314,13 +335,14 @@ fn cut<'z>(
     plan: &mut Plan<'z>,
     node: &'z Node,
     current: &Current<'z>,
+    qtype: u16,
     step: usize,
 ) -> Option<Current<'z>> {
     if node.has(flags::DELEGATION) {
         referral(plan, node, step);
         return None;
     }
-    dname(plan, node, current, step)
+    dname(plan, node, current, qtype, step)
 }
 
 /// RFC 1034 4.3.2 3.b: NS in authority, glue in additional, not authoritative.
@@ -334,6 +356,7 @@ fn referral<'z>(plan: &mut Plan<'z>, node: &'z Node, step: usize) {
     }
     let name = zone.name(node);
     let _ = plan.authority.try_push(Item::Stored {
+        zone,
         owner: PlanOwner::Zone(name),
         rrset: ns,
         required: true,
@@ -341,11 +364,13 @@ fn referral<'z>(plan: &mut Plan<'z>, node: &'z Node, step: usize) {
     add_addresses(plan, ns, Some(name));
 }
 
-/// RFC 6672 3.1: the DNAME, a synthesised CNAME, then the new name.
+/// RFC 6672 3.1: the DNAME, a synthesised CNAME, then the new name
+/// (unless the question asks for the CNAME itself).
 fn dname<'z>(
     plan: &mut Plan<'z>,
     node: &'z Node,
     current: &Current<'z>,
+    qtype: u16,
     step: usize,
 ) -> Option<Current<'z>> {
     let zone = plan.zone;
@@ -353,6 +378,7 @@ fn dname<'z>(
     let target = zone.records(rrset).next()?;
     let owner = zone.name(node);
     let _ = plan.answer.try_push(Item::Stored {
+        zone,
         owner: PlanOwner::Zone(owner),
         rrset,
         required: true,
@@ -377,13 +403,15 @@ fn dname<'z>(
         target: index,
         ttl: rrset.ttl,
     });
-    (step < MAX_CHAIN).then(|| Current::new(PlanOwner::Synth(index), &bytes[..len]))
+    let follow = step < MAX_CHAIN && qtype != code::CNAME;
+    follow.then(|| Current::new(PlanOwner::Synth(index), &bytes[..len]))
 }
 
 /// RFC 2308 3: the SOA in the authority section, TTL min(SOA TTL, MINIMUM).
 fn negative(plan: &mut Plan<'_>) {
     let zone = plan.zone;
     let _ = plan.authority.try_push(Item::Stored {
+        zone,
         owner: PlanOwner::Zone(zone.origin().as_wire()),
         rrset: zone.negative_soa(),
         required: true,

@@ -30,6 +30,8 @@ loop1    CNAME loop2
 loop2    CNAME loop1
 out      CNAME elsewhere.example.org.
 dangling CNAME nothing
+toother  CNAME www.other.
+toothermissing CNAME nope.other.
 sub      NS    ns1.sub
 sub      NS    ns.other.example.
 sub      DS    12345 13 2 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
@@ -51,10 +53,15 @@ big      TXT   "4123456789012345678901234567890123456789012345678901234567890123
 big      TXT   "5123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
 "#;
 
+const OTHER: &str =
+    "$TTL 60\n@ SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 198.51.100.1\nwww A 198.51.100.80\n";
+
 fn snapshot() -> Snapshot {
-    let origin = Name::from_text(b"example.", &Name::root()).unwrap();
-    let (zone, _) = zone_from_str(EXAMPLE, &origin, "example.zone").unwrap();
-    Snapshot::new([Arc::new(zone)])
+    let zone = |text: &str, origin: &str| {
+        let origin = Name::from_text(origin.as_bytes(), &Name::root()).unwrap();
+        Arc::new(zone_from_str(text, &origin, "test.zone").unwrap().0)
+    };
+    Snapshot::new([zone(EXAMPLE, "example."), zone(OTHER, "other.")])
 }
 
 fn config() -> AnswerConfig {
@@ -158,6 +165,26 @@ fn cname_out_of_zone_stops_and_cname_query_is_not_followed() {
     assert!(r.authorities.is_empty());
     let r = ask("www.example.", RecordType::CNAME);
     assert_eq!(lines(&r.answers), ["www.example. 3600 cname web.example."]);
+}
+
+#[test]
+fn rfc1034_4_3_2_chains_continue_in_other_served_zones() {
+    let r = ask("toother.example.", RecordType::A);
+    assert_eq!(
+        lines(&r.answers),
+        [
+            "toother.example. 3600 cname www.other.",
+            "www.other. 60 a 198.51.100.80"
+        ]
+    );
+    assert!(r.metadata.authoritative);
+    let r = ask("toothermissing.example.", RecordType::A);
+    assert_eq!(r.metadata.response_code, ResponseCode::NXDomain);
+    assert_eq!(
+        r.authorities[0].name.to_string(),
+        "other.",
+        "the SOA of the zone the chain ended in"
+    );
 }
 
 #[test]
@@ -278,6 +305,14 @@ fn rfc6672_dname_synthesises_a_cname() {
             "x.old.example. 3600 cname x.new.example."
         ]
     );
+    // A CNAME question is answered by the synthesised CNAME; it is not followed.
+    let r = ask("y.old.example.", RecordType::CNAME);
+    assert_eq!(r.metadata.response_code, ResponseCode::NoError);
+    assert_eq!(
+        lines(&r.answers[1..]),
+        ["y.old.example. 3600 cname y.new.example."]
+    );
+    assert!(r.authorities.is_empty());
     // The DNAME owner itself is not redirected.
     let r = ask("old.example.", RecordType::DNAME);
     assert_eq!(r.answers.len(), 1);

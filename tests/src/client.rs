@@ -1,0 +1,93 @@
+//! A plain DNS client over UDP and TCP, with hickory-proto messages.
+
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpStream, UdpSocket};
+use std::str::FromStr;
+use std::time::Duration;
+
+use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query};
+use hickory_proto::rr::{Name, Record, RecordType};
+
+/// How long to wait for an answer.
+pub const TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A query for `name` and `rtype`, with EDNS (1232 bytes) if `edns`.
+pub fn query(name: &str, rtype: RecordType, edns: bool) -> Message {
+    let mut msg = Message::new(rand_id(), MessageType::Query, OpCode::Query);
+    msg.add_query(Query::query(
+        Name::from_str(name).expect("valid test name"),
+        rtype,
+    ));
+    if edns {
+        let mut e = Edns::new();
+        e.set_max_payload(1232);
+        msg.set_edns(e);
+    }
+    msg
+}
+
+fn rand_id() -> u16 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    (nanos ^ (nanos >> 16)) as u16
+}
+
+/// Sends raw bytes over UDP and returns the raw answer.
+pub fn udp_raw(addr: SocketAddr, bytes: &[u8]) -> io::Result<Vec<u8>> {
+    let socket = UdpSocket::bind(if addr.is_ipv4() {
+        "127.0.0.1:0"
+    } else {
+        "[::1]:0"
+    })?;
+    socket.set_read_timeout(Some(TIMEOUT))?;
+    socket.send_to(bytes, addr)?;
+    let mut buf = vec![0u8; 65_535];
+    let (len, _) = socket.recv_from(&mut buf)?;
+    buf.truncate(len);
+    Ok(buf)
+}
+
+/// Sends a query over UDP and decodes the answer.
+pub fn udp(addr: SocketAddr, msg: &Message) -> io::Result<Message> {
+    let answer = udp_raw(addr, &msg.to_vec().map_err(io::Error::other)?)?;
+    Message::from_vec(&answer).map_err(io::Error::other)
+}
+
+/// Sends queries over one TCP connection and decodes the answers, in order.
+pub fn tcp_many(addr: SocketAddr, msgs: &[Message]) -> io::Result<Vec<Message>> {
+    let mut stream = TcpStream::connect_timeout(&addr, TIMEOUT)?;
+    stream.set_read_timeout(Some(TIMEOUT))?;
+    let mut out = Vec::new();
+    for msg in msgs {
+        let bytes = msg.to_vec().map_err(io::Error::other)?;
+        out.extend_from_slice(&(bytes.len() as u16).to_be_bytes());
+        out.extend_from_slice(&bytes);
+    }
+    stream.write_all(&out)?;
+    msgs.iter()
+        .map(|_| {
+            let mut len = [0u8; 2];
+            stream.read_exact(&mut len)?;
+            let mut buf = vec![0u8; usize::from(u16::from_be_bytes(len))];
+            stream.read_exact(&mut buf)?;
+            Message::from_vec(&buf).map_err(io::Error::other)
+        })
+        .collect()
+}
+
+/// Sends one query over TCP.
+pub fn tcp(addr: SocketAddr, msg: &Message) -> io::Result<Message> {
+    Ok(tcp_many(addr, std::slice::from_ref(msg))?.remove(0))
+}
+
+/// A section as sorted, lowercased `name ttl type rdata` lines (OPT left out).
+pub fn lines(records: &[Record]) -> Vec<String> {
+    let mut out: Vec<String> = records
+        .iter()
+        .filter(|r| r.record_type() != RecordType::OPT)
+        .map(|r| format!("{} {} {} {}", r.name, r.ttl, r.record_type(), r.data).to_lowercase())
+        .collect();
+    out.sort();
+    out
+}

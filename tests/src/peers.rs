@@ -1,0 +1,66 @@
+//! Knot DNS and NSD, from Debian packages, started by hand in the
+//! foreground with their own configuration on a loopback address (see
+//! shared/PEERS.md for the traps).
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use crate::spawn::{Process, temp_dir};
+
+fn require(program: &str) -> std::path::PathBuf {
+    let path = Path::new("/usr/sbin").join(program);
+    assert!(
+        path.exists(),
+        "{program} is not installed: run .ci/run, or apt-get install knot nsd"
+    );
+    path
+}
+
+/// Starts knotd serving `zones` (origin, file) on `addr`.
+pub fn knot(addr: SocketAddr, zones: &[(&str, &Path)], probe: &str) -> Process {
+    let dir = temp_dir(&format!("knot-{}", addr.ip()));
+    let mut conf = format!(
+        "server:\n    listen: {}@{}\n    rundir: {dir}\n    user: root\n    udp-workers: 1\n    tcp-workers: 1\n    background-workers: 1\n\
+         database:\n    storage: {dir}\n\
+         template:\n  - id: default\n    storage: {dir}\n    semantic-checks: off\n    zonefile-sync: -1\n    zonefile-load: whole\n    journal-content: none\n\
+         zone:\n",
+        addr.ip(),
+        addr.port(),
+        dir = dir.display()
+    );
+    for (origin, file) in zones {
+        conf.push_str(&format!(
+            "  - domain: {origin}\n    file: {}\n",
+            file.display()
+        ));
+    }
+    std::fs::write(dir.join("knot.conf"), conf).expect("knot config");
+    let args = vec!["-c".into(), dir.join("knot.conf").display().to_string()];
+    Process::start(&require("knotd"), &args, addr, probe, dir.join("log"))
+}
+
+/// Starts nsd serving `zones` (origin, file) on `addr`, RRL off.
+pub fn nsd(addr: SocketAddr, zones: &[(&str, &Path)], probe: &str) -> Process {
+    let dir = temp_dir(&format!("nsd-{}", addr.ip()));
+    let d = dir.display();
+    let mut conf = format!(
+        "server:\n  ip-address: {}@{}\n  username: \"\"\n  database: \"\"\n  zonelistfile: {d}/zone.list\n  pidfile: {d}/nsd.pid\n  \
+         xfrdfile: {d}/xfrd.state\n  xfrdir: {d}\n  logfile: {d}/nsd.log\n  server-count: 1\n  rrl-ratelimit: 0\n  rrl-whitelist-ratelimit: 0\n  \
+         hide-version: yes\n  minimal-responses: yes\n  verbosity: 1\nremote-control:\n  control-enable: no\n",
+        addr.ip(),
+        addr.port()
+    );
+    for (origin, file) in zones {
+        conf.push_str(&format!(
+            "zone:\n  name: {origin}\n  zonefile: {}\n",
+            file.display()
+        ));
+    }
+    std::fs::write(dir.join("nsd.conf"), conf).expect("nsd config");
+    let args = vec![
+        "-d".into(),
+        "-c".into(),
+        dir.join("nsd.conf").display().to_string(),
+    ];
+    Process::start(&require("nsd"), &args, addr, probe, dir.join("log"))
+}

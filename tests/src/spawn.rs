@@ -1,0 +1,170 @@
+//! Starting the project's binaries: built once per test run with the
+//! same cargo, started on a loopback address, stopped with SIGTERM.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Once;
+use std::time::{Duration, Instant};
+
+use hickory_proto::rr::RecordType;
+
+use crate::client;
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the workspace")
+        .to_path_buf()
+}
+
+/// Path of a workspace binary, built (or brought up to date) first.
+pub fn binary(name: &str) -> PathBuf {
+    static BUILD: Once = Once::new();
+    BUILD.call_once(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut build = Command::new(cargo);
+        build.current_dir(workspace()).args([
+            "build",
+            "--quiet",
+            "-p",
+            "authdns",
+            "-p",
+            "zone-loader",
+        ]);
+        if !cfg!(debug_assertions) {
+            build.arg("--release");
+        }
+        let status = build.status().expect("cargo runs");
+        assert!(status.success(), "building the binaries failed");
+    });
+    let exe = std::env::current_exe().expect("the test binary has a path");
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("target/PROFILE/deps")
+        .join(name)
+}
+
+/// A running process, stopped with SIGTERM when dropped.
+pub struct Process {
+    child: Child,
+    /// Where it serves.
+    pub addr: SocketAddr,
+    log: PathBuf,
+}
+
+impl Process {
+    /// Starts `program` with `args`, logging to a file, and waits until it
+    /// answers an SOA query for `probe` over UDP.
+    pub fn start(
+        program: &Path,
+        args: &[String],
+        addr: SocketAddr,
+        probe: &str,
+        log: PathBuf,
+    ) -> Self {
+        let out = std::fs::File::create(&log).expect("log file");
+        let child = Command::new(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(out.try_clone().expect("log file"))
+            .stderr(out)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()));
+        let mut process = Self { child, addr, log };
+        process.wait_ready(probe);
+        process
+    }
+
+    fn wait_ready(&mut self, probe: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("process exited early ({status}): {}", self.log_text());
+            }
+            if client::udp(self.addr, &client::query(probe, RecordType::SOA, true)).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("process did not answer in time: {}", self.log_text());
+    }
+
+    /// The process's PID.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends a signal by name (HUP, TERM...).
+    pub fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .args([&format!("-{name}"), &self.pid().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+    }
+
+    /// Everything the process logged so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Stops with SIGTERM and returns whether it exited cleanly within 5 s.
+    pub fn stop(mut self) -> bool {
+        self.terminate()
+    }
+
+    fn terminate(&mut self) -> bool {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            return status.success();
+        }
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.success();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        false
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.terminate();
+    }
+}
+
+/// A fresh temporary directory for one test.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("authdns-e2e-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Starts authdns on `addr` serving `zones`, with extra config lines.
+pub fn authdns(addr: SocketAddr, zones: &Path, config: &str, probe: &str) -> Process {
+    let dir = temp_dir(&format!("authdns-{}", addr.ip()));
+    let config_path = dir.join("authdns.toml");
+    std::fs::write(
+        &config_path,
+        format!("udp-workers = 2\nlog-level = \"info\"\n{config}"),
+    )
+    .expect("config");
+    let args = vec![
+        "--listen".into(),
+        addr.to_string(),
+        "--zones".into(),
+        zones.display().to_string(),
+        "--config".into(),
+        config_path.display().to_string(),
+    ];
+    Process::start(&binary("authdns"), &args, addr, probe, dir.join("log"))
+}

@@ -1,0 +1,227 @@
+//! authdns serving the example zones, queried like a user would.
+
+use std::io::Read;
+use std::net::{SocketAddr, TcpStream};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use hickory_proto::op::ResponseCode;
+use hickory_proto::rr::RecordType;
+use tests::client::{self, lines, query};
+use tests::spawn::{self, authdns, workspace};
+
+fn addr(last: u8) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, last], 5300))
+}
+
+#[test]
+fn answers_over_udp_and_tcp_alike() {
+    let server = authdns(
+        addr(11),
+        &workspace().join("examples/zones"),
+        "",
+        "example.com.",
+    );
+    let q = query("www.example.com.", RecordType::A, true);
+    let over_udp = client::udp(server.addr, &q).unwrap();
+    let over_tcp = client::tcp(server.addr, &q).unwrap();
+    let expected = [
+        "web.example.com. 3600 a 192.0.2.80",
+        "web.example.com. 3600 a 192.0.2.81",
+        "www.example.com. 3600 cname web.example.com.",
+    ];
+    assert_eq!(lines(&over_udp.answers), expected);
+    assert_eq!(lines(&over_tcp.answers), expected);
+    assert!(over_udp.metadata.authoritative && over_tcp.metadata.authoritative);
+
+    let generated = client::udp(
+        server.addr,
+        &query("host7.example.com.", RecordType::A, false),
+    )
+    .unwrap();
+    assert_eq!(
+        lines(&generated.answers),
+        ["host7.example.com. 3600 a 192.0.2.107"]
+    );
+    let reverse = client::udp(
+        server.addr,
+        &query("107.2.0.192.in-addr.arpa.", RecordType::PTR, false),
+    )
+    .unwrap();
+    assert_eq!(
+        lines(&reverse.answers),
+        ["107.2.0.192.in-addr.arpa. 86400 ptr host7.example.com."]
+    );
+    let refused = client::udp(server.addr, &query("example.org.", RecordType::A, false)).unwrap();
+    assert_eq!(refused.metadata.response_code, ResponseCode::Refused);
+    assert!(server.stop(), "SIGTERM gives a clean exit");
+}
+
+#[test]
+fn rfc7766_several_queries_per_tcp_connection() {
+    let server = authdns(
+        addr(12),
+        &workspace().join("examples/zones"),
+        "",
+        "example.com.",
+    );
+    let queries = [
+        query("example.com.", RecordType::SOA, false),
+        query("nope.example.com.", RecordType::A, false),
+        query("mail.example.com.", RecordType::AAAA, false),
+    ];
+    let answers = client::tcp_many(server.addr, &queries).unwrap();
+    assert_eq!(answers.len(), 3);
+    for (q, a) in queries.iter().zip(&answers) {
+        assert_eq!(q.metadata.id, a.metadata.id);
+    }
+    assert_eq!(answers[1].metadata.response_code, ResponseCode::NXDomain);
+    assert_eq!(
+        lines(&answers[2].answers),
+        ["mail.example.com. 3600 aaaa 2001:db8::25"]
+    );
+}
+
+fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {
+    stream.set_read_timeout(Some(limit)).unwrap();
+    let mut byte = [0u8; 1];
+    matches!(stream.read(&mut byte), Ok(0))
+}
+
+#[test]
+fn tcp_idle_timeout_and_connection_limit() {
+    let config = "[tcp]\nidle-timeout = 1\nmax-connections = 2\n";
+    let server = authdns(
+        addr(13),
+        &workspace().join("examples/zones"),
+        config,
+        "example.com.",
+    );
+    let started = Instant::now();
+    let mut idle = TcpStream::connect(server.addr).unwrap();
+    let _second = TcpStream::connect(server.addr).unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let mut third = TcpStream::connect(server.addr).unwrap();
+    assert!(
+        closed_within(&mut third, Duration::from_millis(900)),
+        "the third connection is over the limit"
+    );
+    assert!(
+        closed_within(&mut idle, Duration::from_secs(3)),
+        "an idle connection is closed"
+    );
+    assert!(started.elapsed() >= Duration::from_millis(900));
+    std::thread::sleep(Duration::from_millis(1200));
+    // The slots are free again.
+    let answer = client::tcp(server.addr, &query("example.com.", RecordType::NS, false)).unwrap();
+    assert_eq!(answer.answers.len(), 2);
+}
+
+#[test]
+fn nsid_and_chaos_identity() {
+    let config = "nsid = \"ns-e2e\"\nidentity = \"ns-e2e.example\"\n";
+    let server = authdns(
+        addr(14),
+        &workspace().join("examples/zones"),
+        config,
+        "example.com.",
+    );
+    let mut q = query("id.server.", RecordType::TXT, false);
+    q.queries[0].set_query_class(hickory_proto::rr::DNSClass::CH);
+    let answer = client::udp(server.addr, &q).unwrap();
+    assert_eq!(answer.answers.len(), 1);
+    let mut q = query("version.bind.", RecordType::TXT, false);
+    q.queries[0].set_query_class(hickory_proto::rr::DNSClass::CH);
+    assert_eq!(
+        client::udp(server.addr, &q).unwrap().metadata.response_code,
+        ResponseCode::Refused
+    );
+    let dig = Command::new("dig")
+        .args([
+            "@127.0.0.14",
+            "-p",
+            "5300",
+            "+nsid",
+            "+norec",
+            "example.com",
+            "SOA",
+        ])
+        .output();
+    if let Ok(out) = dig {
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("ns-e2e"), "dig +nsid shows the NSID: {text}");
+    }
+}
+
+#[test]
+fn zone_loader_check_reports_file_and_line() {
+    let ok = Command::new(spawn::binary("zone-loader"))
+        .args([
+            "check",
+            &workspace()
+                .join("examples/zones/example.com.zone")
+                .display()
+                .to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert!(ok.status.success());
+    let text = String::from_utf8_lossy(&ok.stdout);
+    assert!(text.contains("example.com.: OK"), "{text}");
+    assert!(text.contains("1 delegations"), "{text}");
+
+    let dir = spawn::temp_dir("check");
+    let bad = dir.join("bad.example.zone");
+    std::fs::write(
+        &bad,
+        "$TTL 60\n@ SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\nx A 1.2.3\ny MX x\n",
+    )
+    .unwrap();
+    let out = Command::new(spawn::binary("zone-loader"))
+        .args(["check", &bad.display().to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("bad.example.zone:5:5: error: invalid IPv4 address"),
+        "{text}"
+    );
+    assert!(
+        text.contains("bad.example.zone:6:6: error: invalid number for preference"),
+        "{text}"
+    );
+    assert!(text.contains("REJECTED, 2 errors"), "{text}");
+}
+
+#[test]
+fn listens_on_ipv4_and_ipv6_at_once() {
+    let v6: SocketAddr = "[::1]:5315".parse().unwrap();
+    let dir = spawn::temp_dir("ipv6");
+    let args: Vec<String> = [
+        "--listen",
+        "127.0.0.15:5300",
+        "--listen",
+        "[::1]:5315",
+        "--zones",
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .chain([workspace().join("examples/zones").display().to_string()])
+    .collect();
+    let server = spawn::Process::start(
+        &spawn::binary("authdns"),
+        &args,
+        addr(15),
+        "example.com.",
+        dir.join("log"),
+    );
+    let over_v6 = client::udp(v6, &query("mail.example.com.", RecordType::A, true)).unwrap();
+    assert_eq!(
+        lines(&over_v6.answers),
+        ["mail.example.com. 3600 a 192.0.2.25"]
+    );
+    let over_v6_tcp = client::tcp(v6, &query("mail.example.com.", RecordType::A, true)).unwrap();
+    assert_eq!(over_v6_tcp.answers.len(), 1);
+    assert!(server.stop());
+}
