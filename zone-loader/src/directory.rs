@@ -115,11 +115,9 @@ impl ZoneDirectory {
             }
         }
         for path in &files {
-            if let Some(entry) = self.entries.get(path) {
-                if Stamp::unchanged(&entry.stamps) {
-                    report.unchanged += 1;
-                    continue;
-                }
+            if self.entries.get(path).is_some_and(|e| Stamp::unchanged(&e.stamps)) {
+                report.unchanged += 1;
+                continue;
             }
             let origin = origin_from_file_name(path).expect("zone_files keeps only zone names");
             let stamp = Stamp::of(path);

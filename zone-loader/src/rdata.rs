@@ -590,11 +590,11 @@ impl<'a> Fields<'_, 'a> {
                 Some(eq) => (&token[..eq], Some(token[eq + 1..].to_vec())),
                 None => (token, None),
             };
-            if value.as_deref() == Some(b"") {
-                if let Some(next) = self.tokens.get(self.at).filter(|t| t.quoted) {
-                    value = Some(next.text.to_vec());
-                    self.at += 1;
-                }
+            if value.as_deref() == Some(b"")
+                && let Some(next) = self.tokens.get(self.at).filter(|t| t.quoted)
+            {
+                value = Some(next.text.to_vec());
+                self.at += 1;
             }
             let key = svc_key(key)
                 .ok_or_else(|| self.back_err(RdataErrorKind::BadSvcParam("unknown key")))?;

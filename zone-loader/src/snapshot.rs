@@ -38,10 +38,10 @@ impl Snapshot {
         let mut pos = 0;
         loop {
             let suffix = &name[pos..];
-            if suffix.len() <= self.max_origin_len {
-                if let Some(zone) = self.zones.get(suffix) {
-                    return Some(zone);
-                }
+            if suffix.len() <= self.max_origin_len
+                && let Some(zone) = self.zones.get(suffix)
+            {
+                return Some(zone);
             }
             if suffix.first().is_none_or(|&len| len == 0) {
                 return None;

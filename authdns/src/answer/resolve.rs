@@ -226,12 +226,12 @@ fn answer_at<'z>(
         push_answer(plan, owner, rrset);
         return None;
     }
-    if qtype != code::CNAME {
-        if let Some(cname) = zone.rrset(node, code::CNAME) {
-            push_answer(plan, owner, cname);
-            let target = zone.records(cname).next()?;
-            return (step < MAX_CHAIN).then(|| Current::new(PlanOwner::Zone(target), target));
-        }
+    if qtype != code::CNAME
+        && let Some(cname) = zone.rrset(node, code::CNAME)
+    {
+        push_answer(plan, owner, cname);
+        let target = zone.records(cname).next()?;
+        return (step < MAX_CHAIN).then(|| Current::new(PlanOwner::Zone(target), target));
     }
     negative(plan);
     None
