@@ -17,7 +17,7 @@ use hashbrown::HashTable;
 use crate::parse::ParsedRecord;
 use crate::problem::{ProblemKind, Problems};
 use crate::rtype::code;
-use crate::wire::name::{self, Name, canonical_cmp};
+use crate::wire::name::{self, Name, canonical_key};
 use crate::zone::{NONE, Node, RRset, Zone, flags, hash_name};
 
 /// Most records in one RRset (its count must fit the wire's 16 bits).
@@ -126,12 +126,7 @@ impl ZoneBuilder {
         self.add_empty_non_terminals();
 
         let mut order: Vec<u32> = (0..self.owners.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| {
-            canonical_cmp(
-                self.owners[a as usize].as_wire(),
-                self.owners[b as usize].as_wire(),
-            )
-        });
+        order.sort_by_cached_key(|&id| canonical_key(self.owners[id as usize].as_wire()));
         let mut rank = vec![0u32; self.owners.len()];
         for (position, &id) in order.iter().enumerate() {
             rank[id as usize] = position as u32;

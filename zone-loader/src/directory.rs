@@ -115,7 +115,11 @@ impl ZoneDirectory {
             }
         }
         for path in &files {
-            if self.entries.get(path).is_some_and(|e| Stamp::unchanged(&e.stamps)) {
+            if self
+                .entries
+                .get(path)
+                .is_some_and(|e| Stamp::unchanged(&e.stamps))
+            {
                 report.unchanged += 1;
                 continue;
             }

@@ -325,6 +325,28 @@ pub fn canonical_cmp(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
     na.cmp(&nb)
 }
 
+/// A byte string whose plain byte order is the canonical order of the
+/// name (RFC 4034 6.1), for sorting many names: labels from the root,
+/// lowercased, each ended by 0x00; the octets 0x00 and 0x01 inside a
+/// label become 0x01 0x01 and 0x01 0x02 so that the end marker sorts
+/// before every octet.
+pub fn canonical_key(wire: &[u8]) -> Vec<u8> {
+    let mut offsets = [0u8; 128];
+    let n = suffix_offsets(wire, &mut offsets) - 1;
+    let mut key = Vec::with_capacity(wire.len() + 4);
+    for k in (0..n).rev() {
+        for &b in label_at(wire, usize::from(offsets[k])) {
+            match b.to_ascii_lowercase() {
+                0 => key.extend_from_slice(&[1, 1]),
+                1 => key.extend_from_slice(&[1, 2]),
+                other => key.push(other),
+            }
+        }
+        key.push(0);
+    }
+    key
+}
+
 fn label_at(wire: &[u8], pos: usize) -> &[u8] {
     &wire[pos + 1..pos + 1 + usize::from(wire[pos])]
 }
@@ -408,6 +430,38 @@ mod tests {
                 pair[0],
                 pair[1]
             );
+        }
+    }
+
+    #[test]
+    fn canonical_key_orders_like_canonical_cmp() {
+        let names = [
+            "example.",
+            "a.example.",
+            "A.example.",
+            "\\000.example.",
+            "\\001.example.",
+            "\\002.example.",
+            "\\000\\000.example.",
+            "\\001\\000.example.",
+            "a\\000.example.",
+            "a\\001.example.",
+            "ab.example.",
+            "b.a.example.",
+            "\\255.example.",
+            "z.example.",
+            "example.com.",
+            ".",
+        ];
+        for a in names {
+            for b in names {
+                let (na, nb) = (name(a), name(b));
+                assert_eq!(
+                    canonical_key(na.as_wire()).cmp(&canonical_key(nb.as_wire())),
+                    canonical_cmp(na.as_wire(), nb.as_wire()),
+                    "{a} vs {b}"
+                );
+            }
         }
     }
 }
