@@ -145,3 +145,77 @@ impl ZoneDirectory {
         Ok((snapshot, report))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ZONE: &str = "$TTL 60\n@ SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n";
+
+    fn dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("zl-dir-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("inc")).unwrap();
+        dir
+    }
+
+    #[test]
+    fn origins_come_from_file_names() {
+        let origin = |f: &str| origin_from_file_name(Path::new(f)).map(|n| n.to_string());
+        assert_eq!(origin("example.com.zone").as_deref(), Some("example.com."));
+        assert_eq!(
+            origin("/z/example.com..zone").as_deref(),
+            Some("example.com.")
+        );
+        assert_eq!(origin("root.zone").as_deref(), Some("."));
+        assert_eq!(origin("example.com.db"), None);
+        assert_eq!(origin(".zone"), None);
+    }
+
+    #[test]
+    fn only_changed_zones_are_parsed_again() {
+        let dir = dir("incremental");
+        std::fs::write(dir.join("a.example.zone"), ZONE).unwrap();
+        std::fs::write(
+            dir.join("b.example.zone"),
+            format!("{ZONE}$INCLUDE inc/b.inc\n"),
+        )
+        .unwrap();
+        std::fs::write(dir.join("inc/b.inc"), "x A 192.0.2.2\n").unwrap();
+        let mut zones = ZoneDirectory::new(&dir);
+        let (first, report) = zones.reload().unwrap();
+        assert_eq!(
+            (report.loaded.len(), report.unchanged, first.len()),
+            (2, 0, 2)
+        );
+
+        let (second, report) = zones.reload().unwrap();
+        assert_eq!((report.loaded.len(), report.unchanged), (0, 2));
+        let a = |s: &Snapshot| Arc::clone(s.get(b"\x01a\x07example\x00").unwrap());
+        assert!(
+            Arc::ptr_eq(&a(&first), &a(&second)),
+            "an unchanged zone is shared"
+        );
+
+        // Changing an included file reloads the zone that includes it, and only it.
+        std::fs::write(dir.join("inc/b.inc"), "x A 192.0.2.2\ny A 192.0.2.3\n").unwrap();
+        let (third, report) = zones.reload().unwrap();
+        assert_eq!(report.loaded.len(), 1);
+        assert!(report.loaded[0].0.ends_with("b.example.zone"));
+        assert!(Arc::ptr_eq(&a(&second), &a(&third)));
+
+        // A broken zone keeps its last good version; a removed file is dropped.
+        std::fs::write(dir.join("b.example.zone"), "garbage\n").unwrap();
+        let (fourth, report) = zones.reload().unwrap();
+        assert_eq!(report.failed.len(), 1);
+        assert_eq!(
+            fourth.get(b"\x01b\x07example\x00").map(|z| z.serial()),
+            Some(1)
+        );
+        std::fs::remove_file(dir.join("a.example.zone")).unwrap();
+        let (fifth, report) = zones.reload().unwrap();
+        assert_eq!(report.removed.len(), 1);
+        assert!(fifth.get(b"\x01a\x07example\x00").is_none());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
