@@ -96,6 +96,9 @@ impl ZoneBuilder {
         if !record.owner.is_subdomain_of(&self.origin) {
             return problems.error(record.file, record.line, 0, ProblemKind::OutOfZone);
         }
+        if self.rdata.len() + record.rdata.len() > u32::MAX as usize {
+            return problems.error(record.file, record.line, 0, ProblemKind::ZoneTooLarge);
+        }
         let owner = self.intern(record.owner.to_lowercase());
         let file = self.file_id(record.file);
         let rdata = self.rdata.len() as u32;
@@ -150,6 +153,10 @@ impl ZoneBuilder {
             self.lay_out_node(id, &records[start..next], &mut layout, problems);
         }
         drop(records);
+        if layout.bytes.len() > u32::MAX as usize {
+            problems.error(&zone_file, 0, 0, ProblemKind::ZoneTooLarge);
+            return None;
+        }
 
         let mut zone = Zone {
             origin: self.origin.clone(),

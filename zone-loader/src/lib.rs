@@ -51,11 +51,20 @@ pub fn load_zone(path: &Path, origin: &Name) -> (Result<(Zone, Problems), Proble
 
 /// Builds a zone from master-file text (tests, tools); `name` labels problems.
 pub fn zone_from_str(text: &str, origin: &Name, name: &str) -> Result<(Zone, Problems), Problems> {
+    zone_from_bytes(text.as_bytes(), origin, name)
+}
+
+/// Builds a zone from master-file bytes (need not be UTF-8); `name` labels problems.
+pub fn zone_from_bytes(
+    text: &[u8],
+    origin: &Name,
+    name: &str,
+) -> Result<(Zone, Problems), Problems> {
     let mut builder = ZoneBuilder::new(origin);
     let mut sink =
         |record: parse::ParsedRecord<'_>, problems: &mut Problems| builder.add(record, problems);
     let mut parser = parse::Parser::new(&mut sink);
-    parser.parse_bytes(text.as_bytes(), Path::new(name), origin);
+    parser.parse_bytes(text, Path::new(name), origin);
     let mut problems = parser.problems;
     match finish(builder, &mut problems) {
         Some(zone) => Ok((zone, problems)),

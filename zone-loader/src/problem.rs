@@ -80,6 +80,8 @@ pub enum ProblemKind {
     Duplicate,
     /// Names below a delegation or DNAME that are not glue are never served (warning).
     OccludedData,
+    /// The zone's data exceeds the 4 GiB its indexes can address.
+    ZoneTooLarge,
 }
 
 impl fmt::Display for ProblemKind {
@@ -121,6 +123,7 @@ impl fmt::Display for ProblemKind {
             Self::OccludedData => {
                 f.write_str("data below a delegation or DNAME is occluded and not served")
             }
+            Self::ZoneTooLarge => f.write_str("zone data exceeds 4 GiB"),
         }
     }
 }

@@ -502,3 +502,44 @@ fn truncation_sets_tc_at_rrset_boundaries() {
     assert!(r.answers.is_empty(), "a partial RRset is never sent");
     assert!(r.edns.is_some(), "OPT survives truncation");
 }
+
+#[test]
+fn rfc9471_in_domain_glue_that_does_not_fit_sets_tc() {
+    let mut text = String::from("$TTL 60\n@ SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n");
+    for i in 0..20 {
+        text.push_str(&format!(
+            "big NS a-rather-long-name-server-{i:02}.big.glue.\n"
+        ));
+        text.push_str(&format!(
+            "a-rather-long-name-server-{i:02}.big AAAA 2001:db8::{i}\n"
+        ));
+    }
+    let origin = Name::from_text(b"glue.", &Name::root()).unwrap();
+    let (zone, _) = zone_from_str(&text, &origin, "glue.zone").unwrap();
+    let snapshot = Snapshot::new([Arc::new(zone)]);
+    let bytes = query("www.big.glue.", RecordType::A, false)
+        .to_vec()
+        .unwrap();
+    let request = Request {
+        msg: &bytes,
+        transport: Transport::Udp,
+        client: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        now: 0,
+    };
+    let mut buf = Vec::new();
+    let len = answer(&snapshot, &config(), &request, &mut buf).unwrap();
+    let r = Message::from_vec(&buf[..len]).unwrap();
+    assert!(
+        r.metadata.truncation,
+        "in-domain glue that does not fit in 512 bytes sets TC"
+    );
+    assert!(len <= CLASSIC_UDP_SIZE);
+    let request = Request {
+        transport: Transport::Tcp,
+        ..request
+    };
+    let len = answer(&snapshot, &config(), &request, &mut buf).unwrap();
+    let r = Message::from_vec(&buf[..len]).unwrap();
+    assert!(!r.metadata.truncation);
+    assert_eq!((r.authorities.len(), r.additionals.len()), (20, 20));
+}
