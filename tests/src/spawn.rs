@@ -141,6 +141,11 @@ impl Drop for Process {
     }
 }
 
+/// The test address 127.0.0.`last`, port 5300: each test server gets its own.
+pub fn loopback(last: u8) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, last], 5300))
+}
+
 /// A fresh temporary directory for one test.
 pub fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("authdns-e2e-{}-{name}", std::process::id()));

@@ -8,16 +8,12 @@ use std::time::{Duration, Instant};
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::RecordType;
 use tests::client::{self, lines, query};
-use tests::spawn::{self, authdns, workspace};
-
-fn addr(last: u8) -> SocketAddr {
-    SocketAddr::from(([127, 0, 0, last], 5300))
-}
+use tests::spawn::{self, authdns, loopback, workspace};
 
 #[test]
 fn answers_over_udp_and_tcp_alike() {
     let server = authdns(
-        addr(11),
+        loopback(11),
         &workspace().join("examples/zones"),
         "",
         "example.com.",
@@ -60,7 +56,7 @@ fn answers_over_udp_and_tcp_alike() {
 #[test]
 fn rfc7766_several_queries_per_tcp_connection() {
     let server = authdns(
-        addr(12),
+        loopback(12),
         &workspace().join("examples/zones"),
         "",
         "example.com.",
@@ -92,7 +88,7 @@ fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {
 fn tcp_idle_timeout_and_connection_limit() {
     let config = "[tcp]\nidle-timeout = 1\nmax-connections = 2\n";
     let server = authdns(
-        addr(13),
+        loopback(13),
         &workspace().join("examples/zones"),
         config,
         "example.com.",
@@ -121,7 +117,7 @@ fn tcp_idle_timeout_and_connection_limit() {
 fn nsid_and_chaos_identity() {
     let config = "nsid = \"ns-e2e\"\nidentity = \"ns-e2e.example\"\n";
     let server = authdns(
-        addr(14),
+        loopback(14),
         &workspace().join("examples/zones"),
         config,
         "example.com.",
@@ -212,7 +208,7 @@ fn listens_on_ipv4_and_ipv6_at_once() {
     let server = spawn::Process::start(
         &spawn::binary("authdns"),
         &args,
-        addr(15),
+        loopback(15),
         "example.com.",
         dir.join("log"),
     );

@@ -10,7 +10,7 @@ use hickory_proto::op::Message;
 use hickory_proto::rr::RecordType;
 use tests::client::{self, lines, query};
 use tests::peers;
-use tests::spawn::{Process, authdns, workspace};
+use tests::spawn::{Process, authdns, loopback, workspace};
 
 const NAMES: &[&str] = &[
     "",
@@ -267,7 +267,7 @@ fn compare(peer_name: &str, peer: &Process, ours: &Process) {
 
 fn ours(last: u8) -> Process {
     authdns(
-        SocketAddr::from(([127, 0, 0, last], 5300)),
+        loopback(last),
         &workspace().join("tests/data/differential"),
         "",
         "zone.internal.",
@@ -280,11 +280,7 @@ fn same_answers_as_knot() {
     let zones = zones();
     let zone_refs: Vec<(&str, &std::path::Path)> =
         zones.iter().map(|(o, p)| (*o, p.as_path())).collect();
-    let knot = peers::knot(
-        SocketAddr::from(([127, 0, 0, 41], 5300)),
-        &zone_refs,
-        "zone.internal.",
-    );
+    let knot = peers::knot(loopback(41), &zone_refs, "zone.internal.");
     compare("knot", &knot, &ours(42));
 }
 
@@ -294,10 +290,6 @@ fn same_answers_as_nsd() {
     let zones = zones();
     let zone_refs: Vec<(&str, &std::path::Path)> =
         zones.iter().map(|(o, p)| (*o, p.as_path())).collect();
-    let nsd = peers::nsd(
-        SocketAddr::from(([127, 0, 0, 43], 5300)),
-        &zone_refs,
-        "zone.internal.",
-    );
+    let nsd = peers::nsd(loopback(43), &zone_refs, "zone.internal.");
     compare("nsd", &nsd, &ours(44));
 }

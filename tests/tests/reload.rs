@@ -10,11 +10,7 @@ use std::time::{Duration, Instant};
 use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::{RData, RecordType};
 use tests::client::{self, lines, query};
-use tests::spawn::{authdns, temp_dir};
-
-fn addr(last: u8) -> SocketAddr {
-    SocketAddr::from(([127, 0, 0, last], 5300))
-}
+use tests::spawn::{authdns, loopback, temp_dir};
 
 /// Writes a file atomically (temp file, then rename), as editors and deploy tools do.
 fn write_atomic(path: &Path, text: &str) {
@@ -61,7 +57,7 @@ fn sighup_reloads_and_a_broken_zone_keeps_serving_its_last_good_version() {
     let dir = temp_dir("sighup");
     let file = dir.join("reload.example.zone");
     write_atomic(&file, &zone_text(1));
-    let server = authdns(addr(21), &dir, "", "reload.example.");
+    let server = authdns(loopback(21), &dir, "", "reload.example.");
     assert_eq!(
         a_answer(server.addr, "t1.reload.example."),
         [
@@ -135,7 +131,7 @@ fn watched_zone_files_reload_without_a_signal() {
     let dir = temp_dir("watch");
     let file = dir.join("watch.example.zone");
     write_atomic(&file, &zone_text(1));
-    let server = authdns(addr(22), &dir, "watch-interval = 1\n", "watch.example.");
+    let server = authdns(loopback(22), &dir, "watch-interval = 1\n", "watch.example.");
     write_atomic(&file, &zone_text(5));
     assert!(wait_for(
         server.addr,
@@ -215,7 +211,7 @@ fn reload_under_load_answers_every_query_from_one_version() {
     let dir = temp_dir("underload");
     let file = dir.join("load.example.zone");
     write_atomic(&file, &zone_text(1));
-    let server = authdns(addr(23), &dir, "", "load.example.");
+    let server = authdns(loopback(23), &dir, "", "load.example.");
     let target = server.addr;
     let reloads_done = Arc::new(AtomicBool::new(false));
     let clients: Vec<_> = (0..CLIENTS)
