@@ -543,3 +543,79 @@ fn rfc9471_in_domain_glue_that_does_not_fit_sets_tc() {
     assert!(!r.metadata.truncation);
     assert_eq!((r.authorities.len(), r.additionals.len()), (20, 20));
 }
+
+/// RFC 4592 2.2.1, the example zone verbatim (SOA and SRV rdata filled in).
+const RFC4592: &str = r#"
+$ORIGIN example.
+example.                 3600 IN  SOA   ns.example.com. hostmaster.example.com. 1 7200 3600 1209600 300
+example.                 3600     NS    ns.example.com.
+example.                 3600     NS    ns.example.net.
+*.example.               3600     TXT   "this is a wildcard"
+*.example.               3600     MX    10 host1.example.
+sub.*.example.           3600     TXT   "this is not a wildcard"
+host1.example.           3600     A     192.0.2.1
+_ssh._tcp.host1.example. 3600     SRV   0 0 22 host1.example.
+_ssh._tcp.host2.example. 3600     SRV   0 0 22 host2.example.
+subdel.example.          3600     NS    ns.example.com.
+subdel.example.          3600     NS    ns.example.net.
+"#;
+
+fn ask_rfc4592(name: &str, rtype: RecordType) -> Message {
+    let origin = Name::from_text(b"example.", &Name::root()).unwrap();
+    let (zone, _) = zone_from_str(RFC4592, &origin, "rfc4592.zone").unwrap();
+    let snapshot = Snapshot::new([Arc::new(zone)]);
+    let bytes = query(name, rtype, true).to_vec().unwrap();
+    let request = Request {
+        msg: &bytes,
+        transport: Transport::Udp,
+        client: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        now: 0,
+    };
+    let mut buf = Vec::new();
+    let len = answer(&snapshot, &config(), &request, &mut buf).unwrap();
+    Message::from_vec(&buf[..len]).unwrap()
+}
+
+#[test]
+fn rfc4592_2_2_1_synthesised_answers() {
+    let r = ask_rfc4592("host3.example.", RecordType::MX);
+    assert_eq!(
+        lines(&r.answers),
+        ["host3.example. 3600 mx 10 host1.example."]
+    );
+    let r = ask_rfc4592("host3.example.", RecordType::A);
+    assert_eq!(
+        (r.metadata.response_code, r.answers.len()),
+        (ResponseCode::NoError, 0)
+    );
+    assert_eq!(r.authorities[0].record_type(), RecordType::SOA);
+    let r = ask_rfc4592("foo.bar.example.", RecordType::TXT);
+    assert_eq!(r.answers.len(), 1);
+    assert_eq!(r.answers[0].name.to_string(), "foo.bar.example.");
+}
+
+#[test]
+fn rfc4592_2_2_1_names_not_synthesised() {
+    // host1.example. exists: no MX there, and no synthesis.
+    let r = ask_rfc4592("host1.example.", RecordType::MX);
+    assert_eq!(
+        (r.metadata.response_code, r.answers.len()),
+        (ResponseCode::NoError, 0)
+    );
+    // sub.*.example. exists.
+    let r = ask_rfc4592("sub.*.example.", RecordType::MX);
+    assert_eq!(
+        (r.metadata.response_code, r.answers.len()),
+        (ResponseCode::NoError, 0)
+    );
+    // _tcp.host1.example. is an empty non-terminal: it is the closest encloser, with no wildcard.
+    let r = ask_rfc4592("_telnet._tcp.host1.example.", RecordType::SRV);
+    assert_eq!(r.metadata.response_code, ResponseCode::NXDomain);
+    // Below a zone cut: a referral.
+    let r = ask_rfc4592("host.subdel.example.", RecordType::A);
+    assert!(!r.metadata.authoritative);
+    assert_eq!(r.authorities.len(), 2);
+    // *.example. is the closest encloser and *.*.example. does not exist.
+    let r = ask_rfc4592("ghost.*.example.", RecordType::MX);
+    assert_eq!(r.metadata.response_code, ResponseCode::NXDomain);
+}
