@@ -15,6 +15,7 @@ use crate::chaos::Chaos;
 use crate::cookies::CookieSecret;
 use crate::edns::MAX_NSID_LEN;
 use crate::listen::tcp::TcpLimits;
+use crate::querylog::QueryLog;
 
 /// Where the server listens when nothing is configured.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:5300";
@@ -47,6 +48,10 @@ pub struct RawConfig {
     pub version: Option<String>,
     /// Server cookie secret: 32 hexadecimal digits (default: random per start).
     pub cookie_secret: Option<String>,
+    /// Log one line per answered query (default off).
+    pub query_log: Option<bool>,
+    /// Put the client address in query-log lines (default off).
+    pub query_log_clients: Option<bool>,
     /// TCP settings.
     pub tcp: Option<RawTcp>,
 }
@@ -76,6 +81,8 @@ pub struct Config {
     pub watch: Option<Duration>,
     /// The log filter.
     pub log_level: String,
+    /// The query log.
+    pub query_log: QueryLog,
     /// What answers depend on.
     pub answer: AnswerConfig,
 }
@@ -132,6 +139,10 @@ impl RawConfig {
                 .filter(|&s| s > 0)
                 .map(Duration::from_secs),
             log_level: self.log_level.unwrap_or_else(|| "info".to_owned()),
+            query_log: QueryLog {
+                enabled: self.query_log.unwrap_or(false),
+                clients: self.query_log_clients.unwrap_or(false),
+            },
             answer: AnswerConfig {
                 edns_udp_size,
                 nsid,
@@ -175,6 +186,7 @@ mod tests {
             identity = "ns1.example"
             version = "authdns"
             cookie-secret = "000102030405060708090a0b0c0d0e0f"
+            query-log = true
             [tcp]
             idle-timeout = 3
             max-connections = 10
@@ -186,6 +198,7 @@ mod tests {
         assert_eq!(config.answer.nsid.as_deref(), Some(&b"ns1"[..]));
         assert_eq!(config.watch, Some(Duration::from_secs(5)));
         assert_eq!(config.tcp.max_connections, 10);
+        assert!(config.query_log.enabled && !config.query_log.clients);
     }
 
     #[test]

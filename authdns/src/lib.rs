@@ -13,5 +13,6 @@ pub mod config;
 pub mod cookies;
 pub mod edns;
 pub mod listen;
+pub mod querylog;
 pub mod reload;
 pub mod server;

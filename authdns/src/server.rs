@@ -14,7 +14,7 @@ use zone_loader::SharedSnapshot;
 use zone_loader::directory::ZoneDirectory;
 
 use crate::config::Config;
-use crate::listen::{tcp, udp};
+use crate::listen::{Service, tcp, udp};
 use crate::reload;
 
 /// Runs until SIGTERM or SIGINT.
@@ -26,20 +26,18 @@ pub fn run(config: Config) -> anyhow::Result<()> {
     reload::log_report(&report);
     let zones = snapshot.len();
     let shared: Arc<SharedSnapshot> = Arc::new(ArcSwap::from_pointee(snapshot));
-    let answer_config = Arc::new(config.answer.clone());
+    let service = Arc::new(Service {
+        snapshot: Arc::clone(&shared),
+        answer: config.answer.clone(),
+        query_log: config.query_log,
+    });
     let shutdown = Arc::new(AtomicBool::new(false));
 
     let mut bound: Vec<SocketAddr> = Vec::new();
     let mut udp_threads = Vec::new();
     for &addr in &config.listen {
-        let (addr, threads) = udp::spawn(
-            addr,
-            config.udp_workers,
-            Arc::clone(&shared),
-            Arc::clone(&answer_config),
-            Arc::clone(&shutdown),
-        )
-        .with_context(|| format!("cannot listen on udp {addr}"))?;
+        let (addr, threads) = udp::spawn(addr, config.udp_workers, &service, &shutdown)
+            .with_context(|| format!("cannot listen on udp {addr}"))?;
         bound.push(addr);
         udp_threads.extend(threads);
     }
@@ -59,8 +57,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             tokio::spawn(tcp::serve(
                 listener,
                 config.tcp,
-                Arc::clone(&shared),
-                Arc::clone(&answer_config),
+                Arc::clone(&service),
                 stop_rx.clone(),
             ));
         }

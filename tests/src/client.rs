@@ -35,11 +35,22 @@ fn rand_id() -> u16 {
 
 /// Sends raw bytes over UDP and returns the raw answer.
 pub fn udp_raw(addr: SocketAddr, bytes: &[u8]) -> io::Result<Vec<u8>> {
-    let socket = UdpSocket::bind(if addr.is_ipv4() {
+    let local = if addr.is_ipv4() {
         "127.0.0.1:0"
     } else {
         "[::1]:0"
-    })?;
+    };
+    udp_raw_from(local.parse().expect("valid address"), addr, bytes)
+}
+
+/// Sends a query over UDP from the address `local` and decodes the answer.
+pub fn udp_from(local: SocketAddr, addr: SocketAddr, msg: &Message) -> io::Result<Message> {
+    let answer = udp_raw_from(local, addr, &msg.to_vec().map_err(io::Error::other)?)?;
+    Message::from_vec(&answer).map_err(io::Error::other)
+}
+
+fn udp_raw_from(local: SocketAddr, addr: SocketAddr, bytes: &[u8]) -> io::Result<Vec<u8>> {
+    let socket = UdpSocket::bind(local)?;
     socket.set_read_timeout(Some(TIMEOUT))?;
     socket.send_to(bytes, addr)?;
     let mut buf = vec![0u8; 65_535];

@@ -221,3 +221,51 @@ fn listens_on_ipv4_and_ipv6_at_once() {
     assert_eq!(over_v6_tcp.answers.len(), 1);
     assert!(server.stop());
 }
+
+#[test]
+fn query_log_is_off_by_default_and_names_clients_only_when_asked() {
+    let client: SocketAddr = "127.0.0.99:0".parse().unwrap();
+    let zones = workspace().join("examples/zones");
+    let www = query("www.example.com.", RecordType::A, false);
+
+    let quiet = authdns(loopback(16), &zones, "", "example.com.");
+    client::udp_from(client, quiet.addr, &www).unwrap();
+    assert!(
+        !quiet.log_text().contains("www.example.com. A IN"),
+        "no query log by default"
+    );
+
+    let logged = authdns(loopback(17), &zones, "query-log = true\n", "example.com.");
+    client::udp_from(client, logged.addr, &www).unwrap();
+    client::tcp(
+        logged.addr,
+        &query("nope.example.com.", RecordType::AAAA, false),
+    )
+    .unwrap();
+    let log = logged.log_text();
+    assert!(
+        log.contains("www.example.com. A IN udp NOERROR aa 3/0/0"),
+        "{log}"
+    );
+    assert!(
+        log.contains("nope.example.com. AAAA IN tcp NXDOMAIN aa 0/1/0"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("127.0.0.99"),
+        "a client address leaked into the log: {log}"
+    );
+
+    let with_clients = authdns(
+        loopback(18),
+        &zones,
+        "query-log = true\nquery-log-clients = true\n",
+        "example.com.",
+    );
+    client::udp_from(client, with_clients.addr, &www).unwrap();
+    assert!(
+        with_clients
+            .log_text()
+            .contains("udp NOERROR aa 3/0/0 client 127.0.0.99")
+    );
+}

@@ -1,7 +1,34 @@
-//! Sockets: UDP on blocking worker threads, TCP on tokio.
+//! Sockets: UDP on blocking worker threads, TCP on tokio, both answering
+//! through one [`Service`].
 
 pub mod tcp;
 pub mod udp;
+
+use zone_loader::SharedSnapshot;
+
+use crate::answer::{self, AnswerConfig, Request};
+use crate::querylog::QueryLog;
+
+/// What every listener shares.
+pub struct Service {
+    /// The zones being served, swapped on reload.
+    pub snapshot: std::sync::Arc<SharedSnapshot>,
+    /// Settings answers depend on.
+    pub answer: AnswerConfig,
+    /// The query log.
+    pub query_log: QueryLog,
+}
+
+impl Service {
+    /// Answers `request` into `buf` from the current snapshot (loaded once,
+    /// for the whole answer) and logs it. `None`: send nothing.
+    pub fn respond(&self, request: &Request<'_>, buf: &mut Vec<u8>) -> Option<usize> {
+        let len = answer::answer(&self.snapshot.load(), &self.answer, request, buf)?;
+        self.query_log
+            .record(&buf[..len], request.transport, request.client);
+        Some(len)
+    }
+}
 
 /// Seconds since the Unix epoch, for cookies.
 pub(crate) fn unix_now() -> u32 {

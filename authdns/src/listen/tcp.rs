@@ -9,9 +9,9 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
-use zone_loader::SharedSnapshot;
 
-use crate::answer::{self, AnswerConfig, Request, Transport};
+use super::Service;
+use crate::answer::{Request, Transport};
 
 /// TCP limits.
 #[derive(Debug, Clone, Copy)]
@@ -26,8 +26,7 @@ pub struct TcpLimits {
 pub async fn serve(
     listener: TcpListener,
     limits: TcpLimits,
-    snapshot: Arc<SharedSnapshot>,
-    config: Arc<AnswerConfig>,
+    service: Arc<Service>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let slots = Arc::new(Semaphore::new(limits.max_connections));
@@ -47,21 +46,15 @@ pub async fn serve(
             drop(stream);
             continue;
         };
-        let (snapshot, config) = (Arc::clone(&snapshot), Arc::clone(&config));
+        let service = Arc::clone(&service);
         tokio::spawn(async move {
-            connection(stream, peer, limits, &snapshot, &config).await;
+            connection(stream, peer, limits, &service).await;
             drop(permit);
         });
     }
 }
 
-async fn connection(
-    mut stream: TcpStream,
-    peer: SocketAddr,
-    limits: TcpLimits,
-    snapshot: &SharedSnapshot,
-    config: &AnswerConfig,
-) {
+async fn connection(mut stream: TcpStream, peer: SocketAddr, limits: TcpLimits, service: &Service) {
     let _ = stream.set_nodelay(true);
     let mut query = Vec::with_capacity(512);
     let mut response = Vec::with_capacity(4096);
@@ -84,7 +77,7 @@ async fn connection(
             client: peer.ip(),
             now: super::unix_now(),
         };
-        let Some(out) = answer::answer(&snapshot.load(), config, &request, &mut response) else {
+        let Some(out) = service.respond(&request, &mut response) else {
             continue;
         };
         frame.clear();

@@ -1,7 +1,7 @@
 //! UDP: one socket per worker thread on the same address (`SO_REUSEPORT`,
 //! the kernel spreads datagrams), each a blocking receive-answer-send loop
 //! with one reused buffer. No task per datagram, no lock: each query loads
-//! the current snapshot once.
+//! the current snapshot once (in [`Service::respond`]).
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
@@ -11,9 +11,9 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use socket2::{Domain, Protocol, Socket, Type};
-use zone_loader::SharedSnapshot;
 
-use crate::answer::{self, AnswerConfig, Request, Transport};
+use super::Service;
+use crate::answer::{self, Request, Transport};
 
 /// How often a worker checks for shutdown while idle.
 const SHUTDOWN_POLL: Duration = Duration::from_millis(200);
@@ -37,9 +37,8 @@ fn bind(addr: SocketAddr) -> io::Result<UdpSocket> {
 pub fn spawn(
     addr: SocketAddr,
     workers: usize,
-    snapshot: Arc<SharedSnapshot>,
-    config: Arc<AnswerConfig>,
-    shutdown: Arc<AtomicBool>,
+    service: &Arc<Service>,
+    shutdown: &Arc<AtomicBool>,
 ) -> io::Result<(SocketAddr, Vec<JoinHandle<()>>)> {
     let first = bind(addr)?;
     let bound = first.local_addr()?;
@@ -51,25 +50,16 @@ pub fn spawn(
         .into_iter()
         .enumerate()
         .map(|(i, socket)| {
-            let (snapshot, config, shutdown) = (
-                Arc::clone(&snapshot),
-                Arc::clone(&config),
-                Arc::clone(&shutdown),
-            );
+            let (service, shutdown) = (Arc::clone(service), Arc::clone(shutdown));
             std::thread::Builder::new()
                 .name(format!("udp-{i}"))
-                .spawn(move || serve(&socket, &snapshot, &config, &shutdown))
+                .spawn(move || serve(&socket, &service, &shutdown))
         })
         .collect::<io::Result<Vec<_>>>()?;
     Ok((bound, threads))
 }
 
-fn serve(
-    socket: &UdpSocket,
-    snapshot: &SharedSnapshot,
-    config: &AnswerConfig,
-    shutdown: &AtomicBool,
-) {
+fn serve(socket: &UdpSocket, service: &Service, shutdown: &AtomicBool) {
     let mut query = vec![0u8; MAX_QUERY];
     let mut response = Vec::with_capacity(answer::MAX_MESSAGE);
     while !shutdown.load(Ordering::Relaxed) {
@@ -96,12 +86,10 @@ fn serve(
             client: peer.ip(),
             now: super::unix_now(),
         };
-        let current = snapshot.load();
-        if let Some(out) = answer::answer(&current, config, &request, &mut response) {
-            drop(current);
-            if let Err(e) = socket.send_to(&response[..out], peer) {
-                tracing::debug!("udp send failed: {}", e.kind());
-            }
+        if let Some(out) = service.respond(&request, &mut response)
+            && let Err(e) = socket.send_to(&response[..out], peer)
+        {
+            tracing::debug!("udp send failed: {}", e.kind());
         }
     }
 }
