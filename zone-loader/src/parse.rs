@@ -102,8 +102,19 @@ impl<'s, S: FnMut(ParsedRecord<'_>, &mut Problems)> Parser<'s, S> {
         line: u32,
     ) {
         self.files.push(path.to_path_buf());
-        match std::fs::read(path) {
+        // Only regular files: a device or FIFO (`/dev/zero`) would never end.
+        let read = std::fs::metadata(path).and_then(|meta| {
+            if meta.is_file() {
+                std::fs::read(path)
+            } else {
+                Err(std::io::ErrorKind::InvalidInput.into())
+            }
+        });
+        match read {
             Ok(src) => self.entries(&src, path, ctx, depth),
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+                self.problems.error(from, line, 0, ProblemKind::NotAFile);
+            }
             Err(e) => self
                 .problems
                 .error(from, line, 0, ProblemKind::Unreadable(e.kind())),

@@ -404,6 +404,26 @@ fn bad_inputs_give_their_errors() {
             P::Unreadable(std::io::ErrorKind::NotFound),
         ),
         ("\tA 1.2.3.4\n", 1, 2, P::NoPreviousOwner),
+        ("$INCLUDE /dev/zero\n", 1, 0, P::NotAFile),
+        ("$INCLUDE /\n", 1, 0, P::NotAFile),
+        (
+            "www 60 LOC 1 \"\" 2 E 0m\n",
+            1,
+            14,
+            P::Rdata(R::BadLoc("latitude")),
+        ),
+        (
+            "www 60 LOC 1 N 2 E 99999999999999999m\n",
+            1,
+            20,
+            P::Rdata(R::BadLoc("altitude")),
+        ),
+        (
+            "www 60 LOC 1 N 2 E 0m 92233720368547758.07m\n",
+            1,
+            23,
+            P::Rdata(R::BadLoc("size")),
+        ),
     ];
     for (text, line, col, kind) in table {
         let (_, problems) = parse(text);

@@ -49,6 +49,8 @@ pub enum ProblemKind {
     IncludeTooDeep,
     /// A file (the zone or an include) could not be read.
     Unreadable(std::io::ErrorKind),
+    /// A zone or included file is not a regular file (a directory, device or FIFO).
+    NotAFile,
     /// A `$GENERATE` is malformed; says why.
     BadGenerate(&'static str),
     /// The owner is outside the zone's origin.
@@ -102,6 +104,7 @@ impl fmt::Display for ProblemKind {
             Self::BadDirective(why) => f.write_str(why),
             Self::IncludeTooDeep => f.write_str("$INCLUDE nested too deep"),
             Self::Unreadable(kind) => write!(f, "cannot read file: {kind}"),
+            Self::NotAFile => f.write_str("not a regular file"),
             Self::BadGenerate(why) => write!(f, "invalid $GENERATE: {why}"),
             Self::OutOfZone => f.write_str("owner is outside the zone"),
             Self::NoSoa => f.write_str("no SOA record at the zone apex"),

@@ -496,7 +496,7 @@ impl<'a> Fields<'_, 'a> {
         let latitude = self.loc_angle(b'N', b'S', 90)?;
         let longitude = self.loc_angle(b'E', b'W', 180)?;
         let altitude = self.loc_meters("altitude", true)?;
-        let altitude = u32::try_from(altitude + 10_000_000)
+        let altitude = u32::try_from(altitude.saturating_add(10_000_000))
             .map_err(|_| self.back_err(RdataErrorKind::BadLoc("altitude")))?;
         let mut precisions = [100i64, 1_000_000, 1_000];
         for (value, field) in
@@ -538,13 +538,13 @@ impl<'a> Fields<'_, 'a> {
         let mut minutes = 0u32;
         let mut millis = 0u32;
         let mut hemisphere = self.next(field)?;
-        if hemisphere[0].is_ascii_digit() {
+        if hemisphere.first().is_some_and(u8::is_ascii_digit) {
             minutes = std::str::from_utf8(hemisphere)
                 .ok()
                 .and_then(|s| s.parse().ok())
                 .ok_or_else(|| bad(self))?;
             hemisphere = self.next(field)?;
-            if hemisphere[0].is_ascii_digit() {
+            if hemisphere.first().is_some_and(u8::is_ascii_digit) {
                 millis = parse_decimal(hemisphere, 3)
                     .and_then(|v| u32::try_from(v).ok())
                     .ok_or_else(|| bad(self))?;
@@ -698,7 +698,7 @@ fn precision_byte(mut centimeters: i64) -> Option<u8> {
     let mut exponent = 0u8;
     while centimeters >= 10 {
         if centimeters % 10 != 0 && centimeters >= 100 {
-            centimeters = (centimeters + 5) / 10;
+            centimeters = centimeters.saturating_add(5) / 10;
         } else {
             centimeters /= 10;
         }
