@@ -49,9 +49,26 @@ pub fn udp_from(local: SocketAddr, addr: SocketAddr, msg: &Message) -> io::Resul
     Message::from_vec(&answer).map_err(io::Error::other)
 }
 
+/// Sends a query over UDP and waits at most `timeout` for the answer.
+pub fn udp_within(addr: SocketAddr, msg: &Message, timeout: Duration) -> io::Result<Message> {
+    let local = if addr.is_ipv4() {
+        "127.0.0.1:0"
+    } else {
+        "[::1]:0"
+    };
+    let socket = UdpSocket::bind(local)?;
+    socket.set_read_timeout(Some(timeout))?;
+    exchange(&socket, addr, &msg.to_vec().map_err(io::Error::other)?)
+        .and_then(|answer| Message::from_vec(&answer).map_err(io::Error::other))
+}
+
 fn udp_raw_from(local: SocketAddr, addr: SocketAddr, bytes: &[u8]) -> io::Result<Vec<u8>> {
     let socket = UdpSocket::bind(local)?;
     socket.set_read_timeout(Some(TIMEOUT))?;
+    exchange(&socket, addr, bytes)
+}
+
+fn exchange(socket: &UdpSocket, addr: SocketAddr, bytes: &[u8]) -> io::Result<Vec<u8>> {
     socket.send_to(bytes, addr)?;
     let mut buf = vec![0u8; 65_535];
     let (len, _) = socket.recv_from(&mut buf)?;

@@ -5,3 +5,4 @@
 pub mod client;
 pub mod peers;
 pub mod spawn;
+pub mod world;

@@ -83,7 +83,9 @@ impl Process {
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!("process exited early ({status}): {}", self.log_text());
             }
-            if client::udp(self.addr, &client::query(probe, RecordType::SOA, true)).is_ok() {
+            // A short wait: a probe sent before the server binds is simply lost.
+            let probe = client::query(probe, RecordType::SOA, true);
+            if client::udp_within(self.addr, &probe, Duration::from_millis(100)).is_ok() {
                 return;
             }
             std::thread::sleep(Duration::from_millis(50));

@@ -6,3 +6,4 @@
 mod authoritative;
 mod differential;
 mod reload;
+mod world;
