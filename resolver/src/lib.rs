@@ -5,6 +5,8 @@
 //!        ─► upstream ─► validate ─► cache ─► response
 //! ```
 //!
-//! Built so far: [`cache`], the one cache every frontend shares.
+//! Built so far: [`cache`], the one cache every frontend shares, and
+//! [`hints`], where iteration starts.
 
 pub mod cache;
+pub mod hints;

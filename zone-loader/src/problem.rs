@@ -114,10 +114,7 @@ impl fmt::Display for ProblemKind {
             Self::CnameAndOtherData => f.write_str("CNAME and other data at the same name"),
             Self::MultipleCnames => f.write_str("more than one CNAME record at the same name"),
             Self::MultipleDnames => f.write_str("more than one DNAME record at the same name"),
-            Self::NsWithoutGlue(target) => write!(
-                f,
-                "NS target {target} is in the zone but has no A or AAAA records"
-            ),
+            Self::NsWithoutGlue(target) => write!(f, "NS target {target} has no A or AAAA records"),
             Self::TtlMismatch { kept, found } => write!(
                 f,
                 "TTL {found} differs from the RRset's TTL {kept}; using {kept}"
