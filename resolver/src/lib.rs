@@ -5,8 +5,10 @@
 //!        ─► upstream ─► validate ─► cache ─► response
 //! ```
 //!
-//! Built so far: [`cache`], the one cache every frontend shares, and
-//! [`hints`], where iteration starts.
+//! Built so far: [`cache`], the one cache every frontend shares;
+//! [`hints`], where iteration starts; [`upstream`], one exchange with an
+//! authoritative server.
 
 pub mod cache;
 pub mod hints;
+pub mod upstream;
