@@ -7,8 +7,9 @@
 //!
 //! Built so far: [`cache`], the one cache every frontend shares;
 //! [`hints`], where iteration starts; [`upstream`], one exchange with an
-//! authoritative server.
+//! authoritative server; [`iterate::step`], what its answer means.
 
 pub mod cache;
 pub mod hints;
+pub mod iterate;
 pub mod upstream;
