@@ -58,6 +58,12 @@ M.ROOT-SERVERS.NET.      3600000      A     202.12.27.33
 M.ROOT-SERVERS.NET.      3600000      AAAA  2001:dc3::35
 ";
 
+/// Where hints come from.
+enum Source<'a> {
+    File(&'a Path),
+    Text(&'a [u8]),
+}
+
 /// A root server: its name and addresses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RootServer {
@@ -84,21 +90,18 @@ impl RootHints {
         .expect("the built-in root hints are valid")
     }
 
-    /// Reads a hints file.
+    /// Reads a hints file (a regular file; errors name file:line:col).
     pub fn load(path: &Path) -> Result<Self, Problems> {
-        match std::fs::metadata(path).and_then(|_| std::fs::read(path)) {
-            Ok(text) => Self::parse(&text, path),
-            Err(e) => {
-                let mut problems = Problems::default();
-                problems.error(&Arc::from(path), 0, 0, ProblemKind::Unreadable(e.kind()));
-                Err(problems)
-            }
-        }
+        Self::read(Source::File(path), path)
     }
 
     /// Parses hints text: NS records at the root, A/AAAA for their names.
     /// Other records are ignored, as BIND and Unbound ignore them.
     pub fn parse(text: &[u8], file: &Path) -> Result<Self, Problems> {
+        Self::read(Source::Text(text), file)
+    }
+
+    fn read(source: Source<'_>, file: &Path) -> Result<Self, Problems> {
         let mut names: Vec<(Name, u32)> = Vec::new();
         let mut addresses: Vec<(Name, IpAddr)> = Vec::new();
         let mut sink = |record: ParsedRecord<'_>, problems: &mut Problems| match record.rtype {
@@ -117,7 +120,10 @@ impl RootHints {
             _ => {}
         };
         let mut parser = Parser::new(&mut sink);
-        parser.parse_bytes(text, file, &Name::root());
+        match source {
+            Source::File(path) => parser.parse_file(path, &Name::root()),
+            Source::Text(text) => parser.parse_bytes(text, file, &Name::root()),
+        }
         let mut problems = parser.problems;
         let file: Arc<Path> = Arc::from(file);
         if names.is_empty() {
@@ -198,5 +204,11 @@ mod tests {
                 .starts_with("root.hints:1:14: error: invalid IPv4 address")
         );
         assert!(RootHints::load(Path::new("/nonexistent/root.hints")).is_err());
+        let device = RootHints::load(Path::new("/dev/zero")).unwrap_err();
+        assert_eq!(
+            device.list[0].kind,
+            ProblemKind::NotAFile,
+            "a device is refused, not read forever"
+        );
     }
 }

@@ -88,6 +88,10 @@ fn query(name: &str, rtype: RecordType, edns: bool) -> Message {
 }
 
 fn send_bytes(bytes: &[u8], transport: Transport) -> Option<Vec<u8>> {
+    send_to(&snapshot(), bytes, transport)
+}
+
+fn send_to(snapshot: &Snapshot, bytes: &[u8], transport: Transport) -> Option<Vec<u8>> {
     let request = Request {
         msg: bytes,
         transport,
@@ -95,7 +99,7 @@ fn send_bytes(bytes: &[u8], transport: Transport) -> Option<Vec<u8>> {
         now: 1_700_000_000,
     };
     let mut buf = Vec::new();
-    let len = answer(&snapshot(), &config(), &request, &mut buf)?;
+    let len = answer(snapshot, &config(), &request, &mut buf)?;
     buf.truncate(len);
     Some(buf)
 }
@@ -520,26 +524,14 @@ fn rfc9471_in_domain_glue_that_does_not_fit_sets_tc() {
     let bytes = query("www.big.glue.", RecordType::A, false)
         .to_vec()
         .unwrap();
-    let request = Request {
-        msg: &bytes,
-        transport: Transport::Udp,
-        client: IpAddr::V4(Ipv4Addr::LOCALHOST),
-        now: 0,
-    };
-    let mut buf = Vec::new();
-    let len = answer(&snapshot, &config(), &request, &mut buf).unwrap();
-    let r = Message::from_vec(&buf[..len]).unwrap();
+    let over_udp = send_to(&snapshot, &bytes, Transport::Udp).unwrap();
+    let r = Message::from_vec(&over_udp).unwrap();
     assert!(
         r.metadata.truncation,
         "in-domain glue that does not fit in 512 bytes sets TC"
     );
-    assert!(len <= CLASSIC_UDP_SIZE);
-    let request = Request {
-        transport: Transport::Tcp,
-        ..request
-    };
-    let len = answer(&snapshot, &config(), &request, &mut buf).unwrap();
-    let r = Message::from_vec(&buf[..len]).unwrap();
+    assert!(over_udp.len() <= CLASSIC_UDP_SIZE);
+    let r = Message::from_vec(&send_to(&snapshot, &bytes, Transport::Tcp).unwrap()).unwrap();
     assert!(!r.metadata.truncation);
     assert_eq!((r.authorities.len(), r.additionals.len()), (20, 20));
 }
@@ -565,15 +557,7 @@ fn ask_rfc4592(name: &str, rtype: RecordType) -> Message {
     let (zone, _) = zone_from_str(RFC4592, &origin, "rfc4592.zone").unwrap();
     let snapshot = Snapshot::new([Arc::new(zone)]);
     let bytes = query(name, rtype, true).to_vec().unwrap();
-    let request = Request {
-        msg: &bytes,
-        transport: Transport::Udp,
-        client: IpAddr::V4(Ipv4Addr::LOCALHOST),
-        now: 0,
-    };
-    let mut buf = Vec::new();
-    let len = answer(&snapshot, &config(), &request, &mut buf).unwrap();
-    Message::from_vec(&buf[..len]).unwrap()
+    Message::from_vec(&send_to(&snapshot, &bytes, Transport::Udp).unwrap()).unwrap()
 }
 
 #[test]
