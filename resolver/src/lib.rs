@@ -7,7 +7,8 @@
 //!
 //! Built so far: [`cache`], the one cache every frontend shares;
 //! [`hints`], where iteration starts; [`upstream`], one exchange with an
-//! authoritative server; [`iterate::step`], what its answer means.
+//! authoritative server; [`iterate`], resolution from the root down
+//! ([`iterate::step`]: what one answer means). No frontend or binary yet.
 
 pub mod cache;
 pub mod hints;

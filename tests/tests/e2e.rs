@@ -5,5 +5,6 @@
 
 mod authoritative;
 mod differential;
+mod recursion;
 mod reload;
 mod world;

@@ -1,0 +1,173 @@
+//! The resolver's iteration through the mini Internet, from the root down.
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use hickory_proto::op::ResponseCode;
+use hickory_proto::rr::{Name, RecordType};
+use resolver::cache::{Cache, Limits as CacheLimits};
+use resolver::hints::RootHints;
+use resolver::iterate::{Failure, Limits, Resolution, Resolver};
+use tests::client::lines;
+use tests::world::World;
+
+fn name(text: &str) -> Name {
+    Name::from_str(text).unwrap()
+}
+
+fn resolver(world: &World) -> Resolver {
+    let hints = RootHints::load(&world.hints).expect("the world's hints load");
+    Resolver::new(
+        Arc::new(Cache::new(CacheLimits::default())),
+        hints,
+        Limits::default(),
+    )
+}
+
+fn answer_lines(resolution: &Resolution) -> Vec<String> {
+    lines(&resolution.answers)
+}
+
+#[tokio::test]
+async fn resolves_from_the_root_down_and_answers_again_from_the_cache() {
+    let world = World::start(13);
+    let resolver = resolver(&world);
+    let www = resolver
+        .resolve(&name("www.example.internal."), RecordType::A)
+        .await
+        .unwrap();
+    assert_eq!(www.rcode, ResponseCode::NoError);
+    assert_eq!(
+        answer_lines(&www),
+        ["www.example.internal. 3600 a 192.0.2.80"]
+    );
+    assert!(
+        world
+            .log(101)
+            .contains("www.example.internal. A IN udp NOERROR 0/1/2"),
+        "asked the root"
+    );
+    assert!(
+        world
+            .log(102)
+            .contains("www.example.internal. A IN udp NOERROR 0/1/2"),
+        "then the TLD"
+    );
+
+    let again = resolver
+        .resolve(&name("www.example.internal."), RecordType::A)
+        .await
+        .unwrap();
+    assert_eq!(answer_lines(&again).len(), 1);
+    let asked = world
+        .log(104)
+        .matches("www.example.internal. A IN udp")
+        .count();
+    assert_eq!(asked, 1, "the second answer came from the cache");
+
+    // A sibling starts at the cached delegation: the root is not asked again.
+    let before = world.log(101).lines().count();
+    let mx = resolver
+        .resolve(&name("example.internal."), RecordType::MX)
+        .await
+        .unwrap();
+    assert_eq!(
+        answer_lines(&mx),
+        ["example.internal. 3600 mx 10 mail.hoster.lab."]
+    );
+    assert_eq!(world.log(101).lines().count(), before);
+}
+
+#[tokio::test]
+async fn glueless_delegations_cnames_across_zones_and_negative_answers() {
+    let world = World::start(14);
+    let resolver = resolver(&world);
+    let glueless = resolver
+        .resolve(&name("www.glueless.internal."), RecordType::A)
+        .await
+        .unwrap();
+    assert_eq!(
+        answer_lines(&glueless),
+        ["www.glueless.internal. 3600 a 203.0.113.10"]
+    );
+
+    let alias = resolver
+        .resolve(&name("chain.example.internal."), RecordType::A)
+        .await
+        .unwrap();
+    assert_eq!(
+        answer_lines(&alias),
+        [
+            "alias.example.internal. 3600 cname www.hoster.lab.",
+            "chain.example.internal. 3600 cname alias.example.internal.",
+            "www.hoster.lab. 3600 a 198.51.100.80",
+        ]
+    );
+
+    let nx = resolver
+        .resolve(&name("nope.example.internal."), RecordType::A)
+        .await
+        .unwrap();
+    assert_eq!((nx.rcode, nx.answers.len()), (ResponseCode::NXDomain, 0));
+    let again = resolver
+        .resolve(&name("nope.example.internal."), RecordType::AAAA)
+        .await
+        .unwrap();
+    assert_eq!(
+        again.rcode,
+        ResponseCode::NXDomain,
+        "NXDOMAIN is cached for every type"
+    );
+    assert_eq!(world.log(104).matches("nope.example.internal.").count(), 1);
+
+    let nodata = resolver
+        .resolve(&name("www.example.internal."), RecordType::MX)
+        .await
+        .unwrap();
+    assert_eq!(
+        (nodata.rcode, nodata.answers.len()),
+        (ResponseCode::NoError, 0)
+    );
+
+    let big = resolver
+        .resolve(&name("big.example.internal."), RecordType::TXT)
+        .await
+        .unwrap();
+    assert_eq!(
+        big.answers.len(),
+        12,
+        "the truncated answer was asked again over TCP"
+    );
+    assert!(
+        world
+            .log(104)
+            .contains("big.example.internal. TXT IN tcp NOERROR")
+    );
+}
+
+#[tokio::test]
+async fn lame_and_silent_servers_and_loops_fail_or_fall_back() {
+    let world = World::start(15);
+    let resolver = resolver(&world);
+    let partly = resolver
+        .resolve(&name("www.partlame.internal."), RecordType::A)
+        .await
+        .unwrap();
+    assert_eq!(
+        answer_lines(&partly),
+        ["www.partlame.internal. 3600 a 203.0.113.20"]
+    );
+
+    let lame = resolver
+        .resolve(&name("www.lame.internal."), RecordType::A)
+        .await;
+    assert_eq!(lame.unwrap_err(), Failure::NoReachableAuthority);
+    let dead = resolver
+        .resolve(&name("www.dead.internal."), RecordType::A)
+        .await;
+    assert_eq!(dead.unwrap_err(), Failure::NoReachableAuthority);
+    let looping = resolver
+        .resolve(&name("loop1.example.internal."), RecordType::A)
+        .await;
+    assert_eq!(looping.unwrap_err(), Failure::ChainTooLong);
+}
