@@ -8,9 +8,12 @@
 //! Built so far: [`cache`], the one cache every frontend shares;
 //! [`hints`], where iteration starts; [`upstream`], one exchange with an
 //! authoritative server; [`iterate`], resolution from the root down
-//! ([`iterate::step`]: what one answer means). No frontend or binary yet.
+//! ([`iterate::step`]: what one answer means); [`frontend`], UDP and TCP
+//! with access control and Extended DNS Errors; [`config`].
 
 pub mod cache;
+pub mod config;
+pub mod frontend;
 pub mod hints;
 pub mod iterate;
 pub mod upstream;

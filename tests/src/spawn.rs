@@ -32,6 +32,8 @@ pub fn binary(name: &str) -> PathBuf {
             "authdns",
             "-p",
             "zone-loader",
+            "-p",
+            "resolver",
         ]);
         if !cfg!(debug_assertions) {
             build.arg("--release");

@@ -1,5 +1,6 @@
 //! The resolver's iteration through the mini Internet, from the root down.
 
+use std::net::SocketAddr;
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -8,7 +9,8 @@ use hickory_proto::rr::{Name, RecordType};
 use resolver::cache::{Cache, Limits as CacheLimits};
 use resolver::hints::RootHints;
 use resolver::iterate::{Failure, Limits, Resolution, Resolver};
-use tests::client::lines;
+use tests::client::{self, lines, query};
+use tests::spawn::{Process, binary, temp_dir};
 use tests::world::World;
 
 fn name(text: &str) -> Name {
@@ -170,4 +172,80 @@ async fn lame_and_silent_servers_and_loops_fail_or_fall_back() {
         .resolve(&name("loop1.example.internal."), RecordType::A)
         .await;
     assert_eq!(looping.unwrap_err(), Failure::ChainTooLong);
+}
+
+fn recursive_query(name: &str, rtype: RecordType) -> hickory_proto::op::Message {
+    let mut q = query(name, rtype, true);
+    q.metadata.recursion_desired = true;
+    q
+}
+
+fn ede_code(answer: &hickory_proto::op::Message) -> Option<u16> {
+    let raw = answer.to_vec().ok()?;
+    let at = raw.windows(2).rposition(|w| w == [0, 15])?;
+    raw.get(at + 4..at + 6)
+        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+}
+
+#[test]
+fn the_resolver_binary_answers_dig_style_queries() {
+    let world = World::start(16);
+    let dir = temp_dir("resolver-binary");
+    let config = dir.join("resolver.toml");
+    std::fs::write(&config, "allow = [\"127.0.0.1/32\"]\n").unwrap();
+    let addr: SocketAddr = "127.16.0.1:5301".parse().unwrap();
+    let args: Vec<String> = [
+        "--listen",
+        "127.16.0.1:5301",
+        "--root-hints",
+        &world.hints.display().to_string(),
+        "--config",
+        &config.display().to_string(),
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    let server = Process::start(&binary("resolver"), &args, addr, ".", dir.join("log"));
+
+    let answer = client::udp(
+        addr,
+        &recursive_query("chain.example.internal.", RecordType::A),
+    )
+    .unwrap();
+    assert_eq!(answer.metadata.response_code, ResponseCode::NoError);
+    assert!(answer.metadata.recursion_available && !answer.metadata.authoritative);
+    assert_eq!(lines(&answer.answers).len(), 3);
+    let over_tcp = client::tcp(
+        addr,
+        &recursive_query("www.glueless.internal.", RecordType::A),
+    )
+    .unwrap();
+    assert_eq!(
+        lines(&over_tcp.answers),
+        ["www.glueless.internal. 3600 a 203.0.113.10"]
+    );
+
+    // RD=0: from the cache only.
+    let cached = client::udp(addr, &query("www.glueless.internal.", RecordType::A, true)).unwrap();
+    assert_eq!(cached.answers.len(), 1);
+    let uncached =
+        client::udp(addr, &query("www.partlame.internal.", RecordType::A, true)).unwrap();
+    assert_eq!(uncached.metadata.response_code, ResponseCode::ServFail);
+
+    // Failures are SERVFAIL with Extended DNS Error 22, No Reachable Authority.
+    let lame = client::udp(addr, &recursive_query("www.lame.internal.", RecordType::A)).unwrap();
+    assert_eq!(lame.metadata.response_code, ResponseCode::ServFail);
+    assert_eq!(ede_code(&lame), Some(22));
+
+    // Outside the allowed networks: REFUSED with EDE 18, Prohibited.
+    let outsider: SocketAddr = "127.0.0.99:0".parse().unwrap();
+    let refused = client::udp_from(
+        outsider,
+        addr,
+        &recursive_query("www.example.internal.", RecordType::A),
+    )
+    .unwrap();
+    assert_eq!(refused.metadata.response_code, ResponseCode::Refused);
+    assert_eq!(ede_code(&refused), Some(18));
+    assert!(server.stop(), "SIGTERM stops the resolver cleanly");
 }

@@ -120,8 +120,8 @@ impl Resolver {
         }
     }
 
-    /// Seconds on the cache's clock.
-    fn now(&self) -> u64 {
+    /// Seconds on the cache's clock (the `now` every cache call takes).
+    pub fn now(&self) -> u64 {
         self.epoch.elapsed().as_secs()
     }
 
@@ -133,6 +133,20 @@ impl Resolver {
         };
         self.resolve_within(qname.clone(), qtype, &mut budget, 0)
             .await
+    }
+
+    /// Answers from the cache alone (for RD=0 queries), following cached
+    /// CNAMEs; `None` when the cache cannot answer.
+    pub fn resolve_cached(&self, qname: &Name, qtype: RecordType) -> Option<Resolution> {
+        let mut answers = Vec::new();
+        let mut name = qname.clone();
+        for _ in 0..=self.limits.max_chain {
+            match self.cached(&name, qtype, &mut answers)? {
+                Cached::Done(rcode) => return Some(Resolution { rcode, answers }),
+                Cached::Alias(target) => name = target,
+            }
+        }
+        None
     }
 
     fn resolve_within<'a>(

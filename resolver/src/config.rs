@@ -1,0 +1,130 @@
+//! Configuration: a TOML file and the flags `--listen`, `--root-hints`,
+//! `--config`, read once into a validated [`Config`] (flags override).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+use crate::cache;
+use crate::frontend::access::Network;
+use crate::hints::RootHints;
+
+/// Where the resolver listens when nothing is configured.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:5301";
+
+/// The configuration file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawConfig {
+    /// Addresses to listen on (UDP and TCP).
+    pub listen: Option<Vec<SocketAddr>>,
+    /// A root hints file (named.root format); the IANA roots otherwise.
+    pub root_hints: Option<PathBuf>,
+    /// Networks allowed to query (default: loopback).
+    pub allow: Option<Vec<String>>,
+    /// Cache memory budget in MiB.
+    pub cache_size: Option<usize>,
+    /// Longest TTL cached, in seconds (default one day).
+    pub max_ttl: Option<u32>,
+    /// tracing filter, e.g. "info".
+    pub log_level: Option<String>,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Addresses served, UDP and TCP.
+    pub listen: Vec<SocketAddr>,
+    /// Where iteration starts.
+    pub hints: RootHints,
+    /// Who may ask.
+    pub allow: Vec<Network>,
+    /// Cache limits.
+    pub cache: cache::Limits,
+    /// The log filter.
+    pub log_level: String,
+}
+
+impl RawConfig {
+    /// Reads a TOML file.
+    pub fn from_file(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("in {}", path.display()))
+    }
+
+    /// Validates and fills in defaults.
+    pub fn validate(self) -> anyhow::Result<Config> {
+        let listen = match self.listen {
+            Some(list) if list.is_empty() => bail!("listen: give at least one address"),
+            Some(list) => list,
+            None => vec![DEFAULT_LISTEN.parse().expect("the default address parses")],
+        };
+        let hints = match &self.root_hints {
+            Some(path) => RootHints::load(path).map_err(|problems| {
+                let lines: Vec<String> = problems.list.iter().map(ToString::to_string).collect();
+                anyhow::anyhow!("invalid root hints:\n{}", lines.join("\n"))
+            })?,
+            None => RootHints::iana(),
+        };
+        let allow = match self.allow {
+            Some(list) => list
+                .iter()
+                .map(|n| {
+                    n.parse::<Network>()
+                        .map_err(|e| anyhow::anyhow!("allow: {e}"))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?,
+            None => Network::loopback(),
+        };
+        let defaults = cache::Limits::default();
+        let cache = cache::Limits {
+            budget: self.cache_size.map_or(defaults.budget, |mib| mib << 20),
+            max_ttl: self.max_ttl.unwrap_or(defaults.max_ttl),
+            ..defaults
+        };
+        Ok(Config {
+            listen,
+            hints,
+            allow,
+            cache,
+            log_level: self.log_level.unwrap_or_else(|| "info".to_owned()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_overrides() {
+        let config = RawConfig::default().validate().unwrap();
+        assert_eq!(
+            config.listen,
+            [DEFAULT_LISTEN.parse::<SocketAddr>().unwrap()]
+        );
+        assert_eq!(config.hints.servers.len(), 13);
+        assert!(
+            config
+                .allow
+                .iter()
+                .any(|n| n.contains("127.0.0.1".parse().unwrap()))
+        );
+        let raw: RawConfig =
+            toml::from_str("allow = [\"10.0.0.0/8\"]\ncache-size = 16\nmax-ttl = 600\n").unwrap();
+        let config = raw.validate().unwrap();
+        assert_eq!((config.cache.budget, config.cache.max_ttl), (16 << 20, 600));
+        assert!(
+            !config
+                .allow
+                .iter()
+                .any(|n| n.contains("127.0.0.1".parse().unwrap()))
+        );
+        assert!(toml::from_str::<RawConfig>("bogus = 1").is_err());
+        let bad: RawConfig = toml::from_str("allow = [\"10.0.0.0/40\"]").unwrap();
+        assert!(bad.validate().is_err());
+    }
+}

@@ -1,0 +1,193 @@
+//! Frontends: plain DNS over UDP and TCP (RA set). Each query goes
+//! through [`Frontend::respond`]:
+//!
+//! - malformed queries get FORMERR, responses and runts are dropped;
+//! - clients outside the allowed networks get REFUSED with Extended DNS
+//!   Error 18, Prohibited (RFC 8914);
+//! - RD=0 is answered from the cache only;
+//! - a resolution that fails is SERVFAIL with the matching Extended DNS
+//!   Error (22, No Reachable Authority, or 0 with the limit that was hit).
+
+pub mod access;
+pub mod tcp;
+pub mod udp;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use hickory_proto::op::ResponseCode;
+use hickory_proto::rr::{Name, RecordType};
+use hickory_proto::serialize::binary::{BinDecodable, BinEncodable};
+use zone_loader::wire::query::{self, OPTION_EDE, Query, QueryError};
+use zone_loader::wire::writer::{Owner, Section, Writer};
+
+use crate::iterate::{Failure, Resolution, Resolver};
+use access::Network;
+
+/// Largest UDP answer without EDNS (RFC 1035 4.2.1).
+const CLASSIC_UDP_SIZE: usize = 512;
+/// Our EDNS UDP payload size.
+pub const EDNS_UDP_SIZE: u16 = 1232;
+
+/// How a query arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// UDP: size-limited answers.
+    Udp,
+    /// TCP.
+    Tcp,
+}
+
+/// An Extended DNS Error (RFC 8914 4): code and extra text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Ede(u16, &'static str);
+
+/// What every frontend shares.
+pub struct Frontend {
+    /// The resolver and its cache.
+    pub resolver: Arc<Resolver>,
+    /// Networks allowed to ask.
+    pub allow: Vec<Network>,
+}
+
+impl Frontend {
+    /// The response to `msg` from `client`, or `None` to send nothing.
+    pub async fn respond(
+        &self,
+        msg: &[u8],
+        client: IpAddr,
+        transport: Transport,
+    ) -> Option<Vec<u8>> {
+        let query = match query::parse(msg) {
+            Ok(query) => query,
+            Err(QueryError::Drop) => return None,
+            Err(QueryError::FormErr) => {
+                let (id, flags) = query::header_id(msg)?;
+                let mut buf = Vec::new();
+                let mut writer = Writer::header_only(&mut buf, id, flags);
+                writer.set_rcode(ResponseCode::FormErr.low());
+                writer.finish();
+                return Some(buf);
+            }
+        };
+        let limit = match (transport, query.edns) {
+            (Transport::Tcp, _) => usize::from(u16::MAX),
+            (Transport::Udp, None) => CLASSIC_UDP_SIZE,
+            (Transport::Udp, Some(e)) => {
+                usize::from(e.udp_size.min(EDNS_UDP_SIZE)).max(CLASSIC_UDP_SIZE)
+            }
+        };
+        let outcome = self.outcome(&query, client).await;
+        let mut buf = Vec::with_capacity(512);
+        let mut writer = Writer::new(&mut buf, msg, query.question_end, limit);
+        let (rcode, ede) = match &outcome {
+            Outcome::Rcode(rcode, ede) => (*rcode, *ede),
+            Outcome::Resolved(resolution) => (resolution.rcode, None),
+        };
+        let opt = query.edns.map(|edns| opt_record(edns.dnssec_ok, ede));
+        if let Some(opt) = &opt {
+            writer.reserve(opt.len());
+        }
+        writer.set_rcode(rcode.low());
+        if let Outcome::Resolved(resolution) = &outcome {
+            write_answers(&mut writer, &query, resolution);
+        }
+        if let Some(opt) = &opt {
+            writer.release(opt.len());
+            writer
+                .raw_record(Section::Additional, opt)
+                .expect("room for the OPT record was reserved");
+        }
+        writer.finish();
+        buf[3] |= 0x80; // RA: recursion is available here.
+        Some(buf)
+    }
+
+    async fn outcome(&self, query: &Query, client: IpAddr) -> Outcome {
+        if !self.allow.iter().any(|n| n.contains(client)) {
+            return Outcome::Rcode(ResponseCode::Refused, Some(Ede(18, "")));
+        }
+        if query.opcode() != 0 {
+            return Outcome::Rcode(ResponseCode::NotImp, None);
+        }
+        if query.qclass != 1 {
+            return Outcome::Rcode(ResponseCode::Refused, None);
+        }
+        let qtype = RecordType::from(query.qtype);
+        if matches!(qtype, RecordType::AXFR | RecordType::IXFR | RecordType::OPT) {
+            return Outcome::Rcode(ResponseCode::Refused, None);
+        }
+        let Ok(name) = Name::from_bytes(query.qname()) else {
+            return Outcome::Rcode(ResponseCode::FormErr, None);
+        };
+        if !query.recursion_desired() {
+            return match self.resolver.resolve_cached(&name, qtype) {
+                Some(resolution) => Outcome::Resolved(resolution),
+                None => Outcome::Rcode(
+                    ResponseCode::ServFail,
+                    Some(Ede(0, "RD=0 and not in the cache")),
+                ),
+            };
+        }
+        match self.resolver.resolve(&name, qtype).await {
+            Ok(resolution) => Outcome::Resolved(resolution),
+            Err(failure) => Outcome::Rcode(ResponseCode::ServFail, Some(ede_for(failure))),
+        }
+    }
+}
+
+enum Outcome {
+    Rcode(ResponseCode, Option<Ede>),
+    Resolved(Resolution),
+}
+
+fn ede_for(failure: Failure) -> Ede {
+    match failure {
+        Failure::NoReachableAuthority | Failure::Deadline => Ede(22, ""),
+        Failure::TooManyQueries => Ede(0, "too many upstream queries"),
+        Failure::TooManyReferrals => Ede(0, "too many referrals"),
+        Failure::ChainTooLong => Ede(0, "CNAME chain too long"),
+    }
+}
+
+/// Writes the answer records; TC when they do not fit.
+fn write_answers(writer: &mut Writer<'_>, query: &Query, resolution: &Resolution) {
+    for record in &resolution.answers {
+        let (Ok(owner), Ok(rdata)) = (
+            record.name.to_lowercase().to_bytes(),
+            record.data.to_bytes(),
+        ) else {
+            continue;
+        };
+        let owner = if owner == query.qname() {
+            Owner::Question
+        } else {
+            Owner::Name(&owner)
+        };
+        let rtype = u16::from(record.record_type());
+        if writer
+            .record(Section::Answer, owner, rtype, 1, record.ttl, &rdata)
+            .is_err()
+        {
+            writer.set_truncated();
+            return;
+        }
+    }
+}
+
+/// Our OPT record (RFC 6891 6.1.2), with an Extended DNS Error if any.
+fn opt_record(dnssec_ok: bool, ede: Option<Ede>) -> Vec<u8> {
+    let mut opt = vec![0, 0, 41];
+    opt.extend_from_slice(&EDNS_UDP_SIZE.to_be_bytes());
+    opt.extend_from_slice(&[0, 0, if dnssec_ok { 0x80 } else { 0 }, 0]);
+    let mut options = Vec::new();
+    if let Some(Ede(code, text)) = ede {
+        options.extend_from_slice(&OPTION_EDE.to_be_bytes());
+        options.extend_from_slice(&((2 + text.len()) as u16).to_be_bytes());
+        options.extend_from_slice(&code.to_be_bytes());
+        options.extend_from_slice(text.as_bytes());
+    }
+    opt.extend_from_slice(&(options.len() as u16).to_be_bytes());
+    opt.extend_from_slice(&options);
+    opt
+}

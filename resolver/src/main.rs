@@ -1,0 +1,101 @@
+//! `resolver`: a recursive resolver on UDP and TCP (under construction).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Parser;
+use resolver::cache::Cache;
+use resolver::config::RawConfig;
+use resolver::frontend::{Frontend, tcp, udp};
+use resolver::iterate::{Limits, Resolver};
+use tokio::signal::unix::{SignalKind, signal};
+
+/// Recursive resolver: resolves from the root with one shared cache.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Address to listen on, UDP and TCP (repeat for several; default 127.0.0.1:5301).
+    #[arg(long)]
+    listen: Vec<SocketAddr>,
+    /// Root hints file (named.root format); the IANA root servers by default.
+    #[arg(long)]
+    root_hints: Option<PathBuf>,
+    /// TOML configuration file; flags override it.
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut raw = match &cli.config {
+        Some(path) => RawConfig::from_file(path)?,
+        None => RawConfig::default(),
+    };
+    if !cli.listen.is_empty() {
+        raw.listen = Some(cli.listen);
+    }
+    if cli.root_hints.is_some() {
+        raw.root_hints = cli.root_hints;
+    }
+    let config = raw.validate().context("invalid configuration")?;
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&config.log_level)
+                .context("invalid log-level")?,
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let cache = Arc::new(Cache::new(config.cache));
+        let resolver = Arc::new(Resolver::new(
+            Arc::clone(&cache),
+            config.hints.clone(),
+            Limits::default(),
+        ));
+        let frontend = Arc::new(Frontend {
+            resolver,
+            allow: config.allow.clone(),
+        });
+        for &addr in &config.listen {
+            let socket = tokio::net::UdpSocket::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on udp {addr}"))?;
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on tcp {addr}"))?;
+            tokio::spawn(udp::serve(socket, Arc::clone(&frontend)));
+            tokio::spawn(tcp::serve(listener, Arc::clone(&frontend)));
+        }
+        tokio::spawn(evict(cache, Arc::clone(&frontend.resolver)));
+        let listening: Vec<String> = config.listen.iter().map(ToString::to_string).collect();
+        tracing::info!("resolving on {} (udp, tcp)", listening.join(", "));
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = interrupt.recv() => {}
+        }
+        tracing::info!("stopping");
+        anyhow::Ok(())
+    })?;
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    Ok(())
+}
+
+/// Keeps the cache within its budget, off the query path, on the
+/// resolver's clock.
+async fn evict(cache: Arc<Cache>, resolver: Arc<Resolver>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(5));
+    loop {
+        tick.tick().await;
+        if cache.over_budget() {
+            cache.evict(resolver.now());
+        }
+    }
+}
