@@ -16,4 +16,5 @@ pub mod config;
 pub mod frontend;
 pub mod hints;
 pub mod iterate;
+pub mod records;
 pub mod upstream;

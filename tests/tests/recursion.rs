@@ -111,6 +111,13 @@ async fn glueless_delegations_cnames_across_zones_and_negative_answers() {
         .await
         .unwrap();
     assert_eq!((nx.rcode, nx.answers.len()), (ResponseCode::NXDomain, 0));
+    assert_eq!(
+        lines(&nx.authority),
+        [
+            "example.internal. 300 soa ns1.example.internal. hostmaster.example.internal. 2026112201 1800 900 604800 300"
+        ],
+        "RFC 2308: the SOA with the negative TTL"
+    );
     let again = resolver
         .resolve(&name("nope.example.internal."), RecordType::AAAA)
         .await
@@ -119,6 +126,11 @@ async fn glueless_delegations_cnames_across_zones_and_negative_answers() {
         again.rcode,
         ResponseCode::NXDomain,
         "NXDOMAIN is cached for every type"
+    );
+    assert_eq!(
+        again.authority.len(),
+        1,
+        "the cached NXDOMAIN keeps its SOA"
     );
     assert_eq!(world.log(104).matches("nope.example.internal.").count(), 1);
 
@@ -233,6 +245,18 @@ fn the_resolver_binary_answers_dig_style_queries() {
     assert_eq!(uncached.metadata.response_code, ResponseCode::ServFail);
 
     // Failures are SERVFAIL with Extended DNS Error 22, No Reachable Authority.
+    let nx = client::udp(
+        addr,
+        &recursive_query("nope.example.internal.", RecordType::A),
+    )
+    .unwrap();
+    assert_eq!(nx.metadata.response_code, ResponseCode::NXDomain);
+    assert_eq!(
+        nx.authorities.len(),
+        1,
+        "the SOA goes in the authority section"
+    );
+
     let lame = client::udp(addr, &recursive_query("www.lame.internal.", RecordType::A)).unwrap();
     assert_eq!(lame.metadata.response_code, ResponseCode::ServFail);
     assert_eq!(ede_code(&lame), Some(22));

@@ -17,11 +17,12 @@ use std::sync::Arc;
 
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, RecordType};
-use hickory_proto::serialize::binary::{BinDecodable, BinEncodable};
+use hickory_proto::serialize::binary::BinDecodable;
 use zone_loader::wire::query::{self, OPTION_EDE, Query, QueryError};
 use zone_loader::wire::writer::{Owner, Section, Writer};
 
 use crate::iterate::{Failure, Resolution, Resolver};
+use crate::records::{rdata_wire, wire_name};
 use access::Network;
 
 /// Largest UDP answer without EDNS (RFC 1035 4.2.1).
@@ -150,27 +151,31 @@ fn ede_for(failure: Failure) -> Ede {
     }
 }
 
-/// Writes the answer records; TC when they do not fit.
+/// Writes the answer and authority records; TC when they do not fit.
 fn write_answers(writer: &mut Writer<'_>, query: &Query, resolution: &Resolution) {
-    for record in &resolution.answers {
-        let (Ok(owner), Ok(rdata)) = (
-            record.name.to_lowercase().to_bytes(),
-            record.data.to_bytes(),
-        ) else {
-            continue;
-        };
-        let owner = if owner == query.qname() {
-            Owner::Question
-        } else {
-            Owner::Name(&owner)
-        };
-        let rtype = u16::from(record.record_type());
-        if writer
-            .record(Section::Answer, owner, rtype, 1, record.ttl, &rdata)
-            .is_err()
-        {
-            writer.set_truncated();
-            return;
+    let sections = [
+        (Section::Answer, &resolution.answers),
+        (Section::Authority, &resolution.authority),
+    ];
+    for (section, records) in sections {
+        for record in records {
+            let Some(rdata) = rdata_wire(&record.data) else {
+                continue;
+            };
+            let owner = wire_name(&record.name);
+            let owner = if owner == query.qname() {
+                Owner::Question
+            } else {
+                Owner::Name(&owner)
+            };
+            let rtype = u16::from(record.record_type());
+            if writer
+                .record(section, owner, rtype, 1, record.ttl, &rdata)
+                .is_err()
+            {
+                writer.set_truncated();
+                return;
+            }
         }
     }
 }

@@ -26,11 +26,12 @@ use std::time::Duration;
 
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, RData, Record, RecordType};
-use hickory_proto::serialize::binary::{BinDecoder, BinEncodable, Restrict};
+use hickory_proto::serialize::binary::BinDecodable;
 use tokio::time::Instant;
 
 use crate::cache::{self, Cache, Data, Freshness, Negative, NegativeKind, Soa, Trust};
 use crate::hints::RootHints;
+use crate::records::{rdata_wire, record, records, wire_name};
 use crate::upstream::{self, Question};
 use step::{NameServer, Outcome};
 
@@ -89,6 +90,8 @@ pub struct Resolution {
     pub rcode: ResponseCode,
     /// The CNAME chain, then the answer records.
     pub answers: Vec<Record>,
+    /// For NXDOMAIN and NODATA, the SOA (RFC 2308 3), its TTL the negative TTL.
+    pub authority: Vec<Record>,
 }
 
 /// Counts the work one client query has caused.
@@ -142,7 +145,13 @@ impl Resolver {
         let mut name = qname.clone();
         for _ in 0..=self.limits.max_chain {
             match self.cached(&name, qtype, &mut answers)? {
-                Cached::Done(rcode) => return Some(Resolution { rcode, answers }),
+                Cached::Done(rcode, authority) => {
+                    return Some(Resolution {
+                        rcode,
+                        answers,
+                        authority,
+                    });
+                }
                 Cached::Alias(target) => name = target,
             }
         }
@@ -162,7 +171,13 @@ impl Resolver {
             for _ in 0..=self.limits.max_chain {
                 if let Some(result) = self.cached(&name, qtype, &mut answers) {
                     match result {
-                        Cached::Done(rcode) => return Ok(Resolution { rcode, answers }),
+                        Cached::Done(rcode, authority) => {
+                            return Ok(Resolution {
+                                rcode,
+                                answers,
+                                authority,
+                            });
+                        }
                         Cached::Alias(target) => {
                             name = target;
                             continue;
@@ -170,9 +185,13 @@ impl Resolver {
                     }
                 }
                 match self.iterate(&name, qtype, budget, depth).await? {
-                    Iterated::Done(rcode, records) => {
+                    Iterated::Done(rcode, records, authority) => {
                         answers.extend(records);
-                        return Ok(Resolution { rcode, answers });
+                        return Ok(Resolution {
+                            rcode,
+                            answers,
+                            authority,
+                        });
                     }
                     Iterated::Alias(target, cnames) => {
                         answers.extend(cnames);
@@ -194,12 +213,23 @@ impl Resolver {
             return Some(match hit.data {
                 Data::RRset(rrset) => {
                     answers.extend(records(name, qtype, &rrset, ttl));
-                    Cached::Done(ResponseCode::NoError)
+                    Cached::Done(ResponseCode::NoError, Vec::new())
                 }
-                Data::Negative(negative) if negative.kind == NegativeKind::NxDomain => {
-                    Cached::Done(ResponseCode::NXDomain)
+                Data::Negative(negative) => {
+                    let rcode = match negative.kind {
+                        NegativeKind::NxDomain => ResponseCode::NXDomain,
+                        NegativeKind::NoData => ResponseCode::NoError,
+                    };
+                    Cached::Done(
+                        rcode,
+                        negative
+                            .soa
+                            .as_ref()
+                            .and_then(|soa| soa_record(soa, ttl))
+                            .into_iter()
+                            .collect(),
+                    )
                 }
-                Data::Negative(_) => Cached::Done(ResponseCode::NoError),
             });
         }
         let hit = self.cache.get(&wire, u16::from(RecordType::CNAME), now)?;
@@ -257,6 +287,7 @@ impl Resolver {
                         return Ok(Iterated::Done(
                             ResponseCode::NoError,
                             records_of(&step.accepted),
+                            Vec::new(),
                         ));
                     }
                     Outcome::Alias { target } => {
@@ -272,6 +303,7 @@ impl Resolver {
                         return Ok(Iterated::Done(
                             ResponseCode::NXDomain,
                             cnames_of(&step.accepted),
+                            negative_soa(&step.accepted),
                         ));
                     }
                     Outcome::NoData { name: empty } => {
@@ -279,6 +311,7 @@ impl Resolver {
                         return Ok(Iterated::Done(
                             ResponseCode::NoError,
                             cnames_of(&step.accepted),
+                            negative_soa(&step.accepted),
                         ));
                     }
                     Outcome::Referral {
@@ -417,7 +450,7 @@ impl Resolver {
     fn store(&self, accepted: &[(Record, Trust)]) {
         let mut rrsets: BTreeMap<(Vec<u8>, u16), Pending> = BTreeMap::new();
         for (record, trust) in accepted {
-            let Ok(rdata) = record.data.to_bytes() else {
+            let Some(rdata) = rdata_wire(&record.data) else {
                 continue;
             };
             let entry = rrsets
@@ -458,7 +491,7 @@ impl Resolver {
         let RData::SOA(fields) = &soa.data else {
             return;
         };
-        let Ok(rdata) = soa.data.to_bytes() else {
+        let Some(rdata) = rdata_wire(&soa.data) else {
             return;
         };
         let ttl = soa.ttl.min(fields.minimum);
@@ -488,32 +521,35 @@ struct Pending {
 }
 
 enum Cached {
-    Done(ResponseCode),
+    Done(ResponseCode, Vec<Record>),
     Alias(Name),
 }
 
 enum Iterated {
-    Done(ResponseCode, Vec<Record>),
+    Done(ResponseCode, Vec<Record>, Vec<Record>),
     Alias(Name, Vec<Record>),
 }
 
-/// A name in lowercase wire form (the cache's key form).
-fn wire_name(name: &Name) -> Vec<u8> {
-    name.to_lowercase().to_bytes().unwrap_or_else(|_| vec![0])
+/// The SOA of a negative answer, its TTL lowered to the negative TTL
+/// min(SOA TTL, MINIMUM) as RFC 2308 3 asks.
+fn negative_soa(accepted: &[(Record, Trust)]) -> Vec<Record> {
+    accepted
+        .iter()
+        .filter_map(|(r, _)| match &r.data {
+            RData::SOA(soa) => {
+                let mut record = r.clone();
+                record.ttl = r.ttl.min(soa.minimum);
+                Some(record)
+            }
+            _ => None,
+        })
+        .collect()
 }
 
-/// The records of a cached RRset, decoded, with `ttl`.
-fn records<'a>(
-    owner: &'a Name,
-    rtype: RecordType,
-    rrset: &'a cache::RRset,
-    ttl: u32,
-) -> impl Iterator<Item = Record> + 'a {
-    rrset.records().filter_map(move |rdata| {
-        let mut decoder = BinDecoder::new(rdata);
-        let data = RData::read(&mut decoder, rtype, Restrict::new(rdata.len() as u16)).ok()?;
-        Some(Record::from_rdata(owner.clone(), ttl, data))
-    })
+/// A cached SOA as a record with `ttl`.
+fn soa_record(soa: &Soa, ttl: u32) -> Option<Record> {
+    let owner = Name::from_bytes(&soa.owner).ok()?;
+    record(&owner, RecordType::SOA, ttl, &soa.rdata)
 }
 
 /// The answer-section records of an accepted answer (not the SOA).
