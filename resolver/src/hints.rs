@@ -58,6 +58,14 @@ M.ROOT-SERVERS.NET.      3600000      A     202.12.27.33
 M.ROOT-SERVERS.NET.      3600000      AAAA  2001:dc3::35
 ";
 
+/// The address in A (4 octets) or AAAA (16 octets) rdata.
+fn wire_address(rdata: &[u8]) -> Option<IpAddr> {
+    <[u8; 4]>::try_from(rdata)
+        .map(IpAddr::from)
+        .or_else(|_| <[u8; 16]>::try_from(rdata).map(IpAddr::from))
+        .ok()
+}
+
 /// Where hints come from.
 enum Source<'a> {
     File(&'a Path),
@@ -109,13 +117,10 @@ impl RootHints {
                 Ok(name) => names.push((name.to_lowercase(), record.line)),
                 Err(e) => problems.error(record.file, record.line, 0, ProblemKind::BadOwner(e)),
             },
-            code::A => {
-                let octets: [u8; 4] = record.rdata.try_into().expect("A rdata is 4 octets");
-                addresses.push((record.owner.to_lowercase(), IpAddr::from(octets)));
-            }
-            code::AAAA => {
-                let octets: [u8; 16] = record.rdata.try_into().expect("AAAA rdata is 16 octets");
-                addresses.push((record.owner.to_lowercase(), IpAddr::from(octets)));
+            code::A | code::AAAA => {
+                if let Some(address) = wire_address(record.rdata) {
+                    addresses.push((record.owner.to_lowercase(), address));
+                }
             }
             _ => {}
         };

@@ -5,6 +5,8 @@
 //! never compressed (a pointer would refer to a message that no longer
 //! exists) and are lowercased.
 
+use std::net::IpAddr;
+
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 use hickory_proto::serialize::binary::{BinDecoder, BinEncodable, BinEncoder, Restrict};
 
@@ -34,6 +36,15 @@ pub fn record(owner: &Name, rtype: RecordType, ttl: u32, rdata: &[u8]) -> Option
     )
     .ok()?;
     Some(Record::from_rdata(owner.clone(), ttl, data))
+}
+
+/// The address an A or AAAA record holds.
+pub fn address(data: &RData) -> Option<IpAddr> {
+    match data {
+        RData::A(a) => Some(IpAddr::V4(a.0)),
+        RData::AAAA(a) => Some(IpAddr::V6(a.0)),
+        _ => None,
+    }
 }
 
 /// The records of a cached RRset, decoded, with `ttl`.

@@ -31,7 +31,7 @@ use tokio::time::Instant;
 
 use crate::cache::{self, Cache, Data, Freshness, Negative, NegativeKind, Soa, Trust};
 use crate::hints::RootHints;
-use crate::records::{rdata_wire, record, records, wire_name};
+use crate::records::{address, rdata_wire, record, records, wire_name};
 use crate::upstream::{self, Question};
 use step::{NameServer, Outcome};
 
@@ -105,7 +105,8 @@ type Resolving<'a> = Pin<Box<dyn Future<Output = Result<Resolution, Failure>> + 
 /// The resolver: the shared cache, where to start, and the limits.
 pub struct Resolver {
     cache: Arc<Cache>,
-    hints: RootHints,
+    /// The root servers from the hints, ready to ask.
+    roots: Vec<NameServer>,
     limits: Limits,
     port: u16,
     epoch: std::time::Instant,
@@ -114,9 +115,17 @@ pub struct Resolver {
 impl Resolver {
     /// A resolver over `cache`, starting from `hints`, asking port 53.
     pub fn new(cache: Arc<Cache>, hints: RootHints, limits: Limits) -> Self {
+        let roots = hints
+            .servers
+            .iter()
+            .map(|s| NameServer {
+                name: Name::from_ascii(s.name.to_string()).expect("hint names are valid"),
+                addresses: s.addresses.clone(),
+            })
+            .collect();
         Self {
             cache,
-            hints,
+            roots,
             limits,
             port: 53,
             epoch: std::time::Instant::now(),
@@ -362,16 +371,7 @@ impl Resolver {
             }
             zone = zone.base_name();
         }
-        let servers = self
-            .hints
-            .servers
-            .iter()
-            .map(|s| NameServer {
-                name: Name::from_ascii(s.name.to_string()).expect("hint names are valid"),
-                addresses: s.addresses.clone(),
-            })
-            .collect();
-        (Name::root(), servers)
+        (Name::root(), self.roots.clone())
     }
 
     fn cached_addresses(&self, name: &Name) -> Vec<IpAddr> {
@@ -384,13 +384,7 @@ impl Resolver {
                 data: Data::RRset(rrset),
             }) = self.cache.get(&wire, u16::from(rtype), now)
             {
-                out.extend(
-                    records(name, rtype, &rrset, 0).filter_map(|r| match r.data {
-                        RData::A(a) => Some(IpAddr::V4(a.0)),
-                        RData::AAAA(a) => Some(IpAddr::V6(a.0)),
-                        _ => None,
-                    }),
-                );
+                out.extend(records(name, rtype, &rrset, 0).filter_map(|r| address(&r.data)));
             }
         }
         out
@@ -427,10 +421,7 @@ impl Resolver {
                 .await
             {
                 Ok(resolution) => {
-                    out.extend(resolution.answers.iter().filter_map(|r| match r.data {
-                        RData::A(a) => Some(IpAddr::V4(a.0)),
-                        _ => None,
-                    }))
+                    out.extend(resolution.answers.iter().filter_map(|r| address(&r.data)))
                 }
                 Err(Failure::TooManyQueries) => return Err(Failure::TooManyQueries),
                 Err(Failure::Deadline) => return Err(Failure::Deadline),

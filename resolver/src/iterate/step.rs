@@ -13,6 +13,7 @@ use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
 use crate::cache::Trust;
+use crate::records::address;
 
 /// Longest CNAME chain followed inside one answer.
 pub const MAX_CHAIN_IN_ANSWER: usize = 12;
@@ -194,10 +195,8 @@ fn referral(
             .iter()
             .filter(|g| g.name == target.0 && zone.zone_of(&g.name))
         {
-            let address = match &glue.data {
-                RData::A(a) => std::net::IpAddr::V4(a.0),
-                RData::AAAA(a) => std::net::IpAddr::V6(a.0),
-                _ => continue,
+            let Some(address) = address(&glue.data) else {
+                continue;
             };
             accepted.push((glue.clone(), Trust::Additional));
             addresses.push(address);
