@@ -34,13 +34,20 @@ pub fn run(config: Config) -> anyhow::Result<()> {
     let shutdown = Arc::new(AtomicBool::new(false));
 
     let mut bound: Vec<SocketAddr> = Vec::new();
-    let mut udp_threads = Vec::new();
+    let mut udp_sockets = Vec::new();
+    let mut tcp_listeners = Vec::new();
     for &addr in &config.listen {
-        let (addr, threads) = udp::spawn(addr, config.udp_workers, &service, &shutdown)
+        let (addr, sockets) = udp::bind_workers(addr, config.udp_workers)
             .with_context(|| format!("cannot listen on udp {addr}"))?;
+        let listener = std::net::TcpListener::bind(addr)
+            .and_then(|l| l.set_nonblocking(true).map(|()| l))
+            .with_context(|| format!("cannot listen on tcp {addr}"))?;
         bound.push(addr);
-        udp_threads.extend(threads);
+        udp_sockets.extend(sockets);
+        tcp_listeners.push(listener);
     }
+    let udp_threads =
+        udp::spawn(udp_sockets, &service, &shutdown).context("cannot start the udp workers")?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(config.udp_workers.clamp(1, 4))
@@ -50,10 +57,9 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
         let (stop_tx, stop_rx) = watch::channel(false);
-        for &addr in &bound {
-            let listener = TcpListener::bind(addr)
-                .await
-                .with_context(|| format!("cannot listen on tcp {addr}"))?;
+        for listener in tcp_listeners {
+            let listener =
+                TcpListener::from_std(listener).context("cannot register a tcp listener")?;
             tokio::spawn(tcp::serve(
                 listener,
                 config.tcp,

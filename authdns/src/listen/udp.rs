@@ -32,21 +32,27 @@ fn bind(addr: SocketAddr) -> io::Result<UdpSocket> {
     Ok(socket.into())
 }
 
-/// Binds `workers` sockets to `addr` and starts a thread on each. Returns
-/// the bound address (port 0 becomes the port picked) and the threads.
-pub fn spawn(
-    addr: SocketAddr,
-    workers: usize,
-    service: &Arc<Service>,
-    shutdown: &Arc<AtomicBool>,
-) -> io::Result<(SocketAddr, Vec<JoinHandle<()>>)> {
+/// Binds `workers` sockets to `addr`. Returns the bound address (port 0
+/// becomes the port picked) and the sockets, not yet served: the caller
+/// binds its other listeners first, so that a server that answers UDP
+/// also accepts TCP.
+pub fn bind_workers(addr: SocketAddr, workers: usize) -> io::Result<(SocketAddr, Vec<UdpSocket>)> {
     let first = bind(addr)?;
     let bound = first.local_addr()?;
     let mut sockets = vec![first];
     for _ in 1..workers {
         sockets.push(bind(bound)?);
     }
-    let threads = sockets
+    Ok((bound, sockets))
+}
+
+/// Starts a serving thread on each socket.
+pub fn spawn(
+    sockets: Vec<UdpSocket>,
+    service: &Arc<Service>,
+    shutdown: &Arc<AtomicBool>,
+) -> io::Result<Vec<JoinHandle<()>>> {
+    sockets
         .into_iter()
         .enumerate()
         .map(|(i, socket)| {
@@ -55,8 +61,7 @@ pub fn spawn(
                 .name(format!("udp-{i}"))
                 .spawn(move || serve(&socket, &service, &shutdown))
         })
-        .collect::<io::Result<Vec<_>>>()?;
-    Ok((bound, threads))
+        .collect()
 }
 
 fn serve(socket: &UdpSocket, service: &Service, shutdown: &AtomicBool) {
