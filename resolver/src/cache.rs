@@ -180,6 +180,8 @@ struct Entry {
     data: Data,
     /// When it expires (seconds on the caller's clock).
     expires: u64,
+    /// The TTL it was stored with.
+    ttl: u32,
     /// When it was last read, for eviction.
     last_used: AtomicU64,
 }
@@ -200,6 +202,8 @@ pub struct Hit {
     pub data: Data,
     /// Fresh with its remaining TTL, or stale.
     pub freshness: Freshness,
+    /// The TTL it was stored with (for prefetch decisions).
+    pub original_ttl: u32,
 }
 
 /// The owner's lowercased wire name followed by the type, big-endian: one
@@ -238,6 +242,11 @@ impl Cache {
             used: AtomicUsize::new(0),
             limits,
         }
+    }
+
+    /// Its limits.
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 
     /// Bytes counted against the budget.
@@ -295,6 +304,7 @@ impl Cache {
         let entry = Entry {
             data,
             expires: now + u64::from(ttl),
+            ttl,
             last_used: AtomicU64::new(now),
         };
         let mut stored = true;
@@ -312,6 +322,7 @@ impl Cache {
                 *old = Entry {
                     data: entry.data.clone(),
                     expires: entry.expires,
+                    ttl: entry.ttl,
                     last_used: AtomicU64::new(now),
                 };
             })
@@ -344,6 +355,7 @@ impl Cache {
         Some(Hit {
             data: entry.data.clone(),
             freshness,
+            original_ttl: entry.ttl,
         })
     }
 

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::cache;
 use crate::frontend::access::Network;
 use crate::hints::RootHints;
+use crate::iterate::Options;
 
 /// Where the resolver listens when nothing is configured.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:5301";
@@ -30,6 +31,18 @@ pub struct RawConfig {
     pub max_ttl: Option<u32>,
     /// tracing filter, e.g. "info".
     pub log_level: Option<String>,
+    /// Port authoritative servers are asked on (default 53; for labs).
+    pub upstream_port: Option<u16>,
+    /// QNAME minimisation, RFC 9156 (default on).
+    pub qname_minimisation: Option<bool>,
+    /// Ask name servers over IPv6 too (default on).
+    pub ipv6: Option<bool>,
+    /// Serve expired data when resolution fails, RFC 8767 (default on).
+    pub serve_stale: Option<bool>,
+    /// How long expired data is kept for serve-stale, in seconds (default one day).
+    pub stale_window: Option<u32>,
+    /// Refresh popular entries read in the last tenth of their TTL (default on).
+    pub prefetch: Option<bool>,
 }
 
 /// The validated configuration.
@@ -43,6 +56,8 @@ pub struct Config {
     pub allow: Vec<Network>,
     /// Cache limits.
     pub cache: cache::Limits,
+    /// How iteration works.
+    pub options: Options,
     /// The log filter.
     pub log_level: String,
 }
@@ -83,13 +98,26 @@ impl RawConfig {
         let cache = cache::Limits {
             budget: self.cache_size.map_or(defaults.budget, |mib| mib << 20),
             max_ttl: self.max_ttl.unwrap_or(defaults.max_ttl),
+            stale_window: self.stale_window.unwrap_or(defaults.stale_window),
             ..defaults
+        };
+        let iterate = Options::default();
+        let options = Options {
+            limits: iterate.limits,
+            upstream_port: self.upstream_port.unwrap_or(iterate.upstream_port),
+            qname_minimisation: self
+                .qname_minimisation
+                .unwrap_or(iterate.qname_minimisation),
+            ipv6: self.ipv6.unwrap_or(iterate.ipv6),
+            serve_stale: self.serve_stale.unwrap_or(iterate.serve_stale),
+            prefetch: self.prefetch.unwrap_or(iterate.prefetch),
         };
         Ok(Config {
             listen,
             hints,
             allow,
             cache,
+            options,
             log_level: self.log_level.unwrap_or_else(|| "info".to_owned()),
         })
     }
@@ -117,6 +145,13 @@ mod tests {
             toml::from_str("allow = [\"10.0.0.0/8\"]\ncache-size = 16\nmax-ttl = 600\n").unwrap();
         let config = raw.validate().unwrap();
         assert_eq!((config.cache.budget, config.cache.max_ttl), (16 << 20, 600));
+        assert!(config.options.qname_minimisation && config.options.serve_stale);
+        let raw: RawConfig =
+            toml::from_str("upstream-port = 5300\nqname-minimisation = false\nipv6 = false\n")
+                .unwrap();
+        let options = raw.validate().unwrap().options;
+        assert_eq!(options.upstream_port, 5300);
+        assert!(!options.qname_minimisation && !options.ipv6);
         assert!(
             !config
                 .allow

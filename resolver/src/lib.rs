@@ -12,9 +12,11 @@
 //! with access control and Extended DNS Errors; [`config`].
 
 pub mod cache;
+pub mod coalesce;
 pub mod config;
 pub mod frontend;
 pub mod hints;
 pub mod iterate;
 pub mod records;
+pub mod servers;
 pub mod upstream;

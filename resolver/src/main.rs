@@ -10,7 +10,7 @@ use clap::Parser;
 use resolver::cache::Cache;
 use resolver::config::RawConfig;
 use resolver::frontend::{Frontend, tcp, udp};
-use resolver::iterate::{Limits, Resolver};
+use resolver::iterate::Resolver;
 use tokio::signal::unix::{SignalKind, signal};
 
 /// Recursive resolver: resolves from the root with one shared cache.
@@ -56,7 +56,7 @@ fn main() -> anyhow::Result<()> {
         let resolver = Arc::new(Resolver::new(
             Arc::clone(&cache),
             config.hints.clone(),
-            Limits::default(),
+            config.options,
         ));
         let frontend = Arc::new(Frontend {
             resolver,

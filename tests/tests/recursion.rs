@@ -8,7 +8,7 @@ use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, RecordType};
 use resolver::cache::{Cache, Limits as CacheLimits};
 use resolver::hints::RootHints;
-use resolver::iterate::{Failure, Limits, Resolution, Resolver};
+use resolver::iterate::{Failure, Options, Resolution, Resolver};
 use tests::client::{self, lines, query};
 use tests::spawn::{Process, binary, temp_dir};
 use tests::world::World;
@@ -22,7 +22,7 @@ fn resolver(world: &World) -> Resolver {
     Resolver::new(
         Arc::new(Cache::new(CacheLimits::default())),
         hints,
-        Limits::default(),
+        Options::default(),
     )
 }
 
@@ -43,17 +43,21 @@ async fn resolves_from_the_root_down_and_answers_again_from_the_cache() {
         answer_lines(&www),
         ["www.example.internal. 3600 a 192.0.2.80"]
     );
+    // QNAME minimisation (RFC 9156): each server saw one label more than
+    // its zone, and only the last one the full question.
+    let root = world.log(101);
+    assert!(root.contains(" internal. A IN udp NOERROR 0/1/"), "{root}");
+    assert!(!root.contains("example.internal."), "{root}");
+    let tld = world.log(102);
     assert!(
-        world
-            .log(101)
-            .contains("www.example.internal. A IN udp NOERROR 0/1/2"),
-        "asked the root"
+        tld.contains(" example.internal. A IN udp NOERROR 0/1/"),
+        "{tld}"
     );
+    assert!(!tld.contains("www.example.internal."), "{tld}");
     assert!(
         world
-            .log(102)
-            .contains("www.example.internal. A IN udp NOERROR 0/1/2"),
-        "then the TLD"
+            .log(104)
+            .contains(" www.example.internal. A IN udp NOERROR aa 1/")
     );
 
     let again = resolver
@@ -184,6 +188,163 @@ async fn lame_and_silent_servers_and_loops_fail_or_fall_back() {
         .resolve(&name("loop1.example.internal."), RecordType::A)
         .await;
     assert_eq!(looping.unwrap_err(), Failure::ChainTooLong);
+}
+
+#[tokio::test]
+async fn servers_are_ranked_by_rtt_and_identical_queries_coalesced() {
+    let world = World::start(17);
+    let resolver = Arc::new(resolver(&world));
+    // Twenty clients ask for the same cold name at once: one query goes out.
+    let mut clients = Vec::new();
+    for _ in 0..20 {
+        let resolver = Arc::clone(&resolver);
+        clients.push(tokio::spawn(async move {
+            resolver
+                .resolve(&name("www.example.internal."), RecordType::AAAA)
+                .await
+        }));
+    }
+    for client in clients {
+        let resolution = client.await.unwrap().unwrap();
+        assert_eq!(
+            answer_lines(&resolution),
+            ["www.example.internal. 3600 aaaa 2001:db8::80"]
+        );
+    }
+    let asked = world
+        .log(104)
+        .matches(" www.example.internal. AAAA IN udp")
+        .count();
+    assert_eq!(asked, 1, "twenty identical queries in flight were one");
+
+    // partlame.internal. has a lame server (.107) and a good one (.108):
+    // the lame one is asked at most once, then held back.
+    for label in ["www", "a", "b", "c", "d", "e"] {
+        let _ = resolver
+            .resolve(&name(&format!("{label}.partlame.internal.")), RecordType::A)
+            .await
+            .unwrap();
+    }
+    let lame = world.log(107).matches("partlame.internal.").count();
+    assert!(lame <= 1, "the lame server was asked {lame} times");
+    assert!(
+        world
+            .log(108)
+            .matches("partlame.internal. A IN udp")
+            .count()
+            >= 6
+    );
+}
+
+/// A resolver on `world` whose cache keeps nothing longer than `max_ttl`.
+fn short_lived(world: &World, max_ttl: u32) -> Resolver {
+    let cache = Cache::new(CacheLimits {
+        max_ttl,
+        ..CacheLimits::default()
+    });
+    let hints = RootHints::load(&world.hints).unwrap();
+    Resolver::new(Arc::new(cache), hints, Options::default())
+}
+
+#[tokio::test]
+async fn popular_answers_near_expiry_are_prefetched() {
+    let world = World::start(18);
+    let resolver = short_lived(&world, 10);
+    let www = name("www.example.internal.");
+    let first = resolver.resolve(&www, RecordType::A).await.unwrap();
+    assert!(!first.prefetch && !first.stale);
+    assert_eq!(first.answers[0].ttl, 10, "TTLs are capped by max-ttl");
+
+    // In the last tenth of its TTL a hit asks for a refresh.
+    tokio::time::sleep(std::time::Duration::from_millis(9200)).await;
+    let late = resolver.resolve(&www, RecordType::A).await.unwrap();
+    assert!(late.prefetch && !late.stale);
+    resolver.refresh(&www, RecordType::A).await;
+    assert_eq!(
+        world
+            .log(104)
+            .matches(" www.example.internal. A IN")
+            .count(),
+        2,
+        "the refresh asked the authority again"
+    );
+    let refreshed = resolver.resolve(&www, RecordType::A).await.unwrap();
+    assert!(!refreshed.prefetch, "the refresh renewed the TTL");
+    assert_eq!(refreshed.answers[0].ttl, 10);
+}
+
+#[tokio::test]
+async fn expired_answers_are_served_stale_when_every_server_is_gone() {
+    let world = World::start(20);
+    let resolver = short_lived(&world, 1);
+    let www = name("www.example.internal.");
+    resolver.resolve(&www, RecordType::A).await.unwrap();
+    drop(world);
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let stale = resolver.resolve(&www, RecordType::A).await.unwrap();
+    assert!(stale.stale);
+    assert_eq!(
+        answer_lines(&stale),
+        ["www.example.internal. 30 a 192.0.2.80"],
+        "RFC 8767: stale answers carry a 30 s TTL"
+    );
+    let cold = resolver
+        .resolve(&name("nope.internal."), RecordType::A)
+        .await;
+    assert_eq!(cold.unwrap_err(), Failure::NoReachableAuthority);
+}
+
+/// A root server that answers NXDOMAIN for every name but one, as broken
+/// servers answer empty non-terminals; returns its address.
+async fn broken_root(addr: &str, full: &'static str) -> SocketAddr {
+    use hickory_proto::op::{Message, MessageType, OpCode};
+    use hickory_proto::rr::{RData, Record, rdata::A};
+    let socket = tokio::net::UdpSocket::bind(addr).await.unwrap();
+    let bound = socket.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut buf = [0u8; 1500];
+        while let Ok((len, peer)) = socket.recv_from(&mut buf).await {
+            let Ok(query) = Message::from_vec(&buf[..len]) else {
+                continue;
+            };
+            let question = query.queries[0].clone();
+            let mut response =
+                Message::new(query.metadata.id, MessageType::Response, OpCode::Query);
+            response.metadata.authoritative = true;
+            if question.name().to_string() == full {
+                response.add_answer(Record::from_rdata(
+                    question.name().clone(),
+                    60,
+                    RData::A(A::new(192, 0, 2, 7)),
+                ));
+            } else {
+                response.metadata.response_code = ResponseCode::NXDomain;
+            }
+            response.add_query(question);
+            let _ = socket.send_to(&response.to_vec().unwrap(), peer).await;
+        }
+    });
+    bound
+}
+
+#[tokio::test]
+async fn a_wrong_nxdomain_for_a_minimised_name_falls_back_to_the_full_name() {
+    let root = broken_root("127.19.0.1:0", "a.b.broken.").await;
+    let hints = RootHints::parse(
+        b". 3600000 NS a.root.\na.root. 3600000 A 127.19.0.1\n",
+        std::path::Path::new("broken.hints"),
+    )
+    .unwrap();
+    let options = Options {
+        upstream_port: root.port(),
+        ..Options::default()
+    };
+    let resolver = Resolver::new(Arc::new(Cache::new(CacheLimits::default())), hints, options);
+    let answer = resolver
+        .resolve(&name("a.b.broken."), RecordType::A)
+        .await
+        .unwrap();
+    assert_eq!(answer_lines(&answer), ["a.b.broken. 60 a 192.0.2.7"]);
 }
 
 fn recursive_query(name: &str, rtype: RecordType) -> hickory_proto::op::Message {

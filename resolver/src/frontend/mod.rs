@@ -6,7 +6,10 @@
 //!   Error 18, Prohibited (RFC 8914);
 //! - RD=0 is answered from the cache only;
 //! - a resolution that fails is SERVFAIL with the matching Extended DNS
-//!   Error (22, No Reachable Authority, or 0 with the limit that was hit).
+//!   Error (22, No Reachable Authority, or 0 with the limit that was hit);
+//! - an answer served from expired data carries EDE 3, Stale Answer;
+//! - an answer read near its expiry starts a refresh in the background
+//!   (prefetch).
 
 pub mod access;
 pub mod tcp;
@@ -83,6 +86,9 @@ impl Frontend {
         let mut writer = Writer::new(&mut buf, msg, query.question_end, limit);
         let (rcode, ede) = match &outcome {
             Outcome::Rcode(rcode, ede) => (*rcode, *ede),
+            Outcome::Resolved(resolution) if resolution.stale => {
+                (resolution.rcode, Some(Ede(3, "")))
+            }
             Outcome::Resolved(resolution) => (resolution.rcode, None),
         };
         let opt = query.edns.map(|edns| opt_record(edns.dnssec_ok, ede));
@@ -131,7 +137,13 @@ impl Frontend {
             };
         }
         match self.resolver.resolve(&name, qtype).await {
-            Ok(resolution) => Outcome::Resolved(resolution),
+            Ok(resolution) => {
+                if resolution.prefetch {
+                    let resolver = Arc::clone(&self.resolver);
+                    tokio::spawn(async move { resolver.refresh(&name, qtype).await });
+                }
+                Outcome::Resolved(resolution)
+            }
             Err(failure) => Outcome::Rcode(ResponseCode::ServFail, Some(ede_for(failure))),
         }
     }

@@ -11,9 +11,19 @@
 //! referrals, chain length, name-server lookups per delegation
 //! (NXNSAttack), and a deadline.
 //!
-//! Not yet here (issue 3): QNAME minimisation, server choice by smoothed
-//! RTT, bad-server memory, coalescing, serve-stale and prefetch use, and
-//! IPv6 transport upstream (only IPv4 addresses are asked for now).
+//! Queries are QNAME-minimised (RFC 9156): a server is asked for one
+//! label more than the zone it serves (type A), so the root learns only
+//! the TLD. A referral moves down a zone; an answer or NODATA means no cut
+//! there and one more label is shown; the full question goes out once the
+//! labels run out (or after [`MAX_MINIMISED`] steps). An NXDOMAIN or an
+//! error for a minimised name falls back to the full name, for servers
+//! that answer empty non-terminals wrongly.
+//!
+//! Servers are chosen by smoothed RTT, failing ones held back
+//! ([`crate::servers`]); identical upstream queries in flight are
+//! coalesced ([`crate::coalesce`]). When resolution fails, expired data
+//! still in the cache is served with a 30 s TTL (RFC 8767); a popular
+//! entry read near its expiry is flagged for prefetch.
 
 pub mod step;
 
@@ -24,15 +34,17 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hickory_proto::op::ResponseCode;
+use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 use hickory_proto::serialize::binary::BinDecodable;
 use tokio::time::Instant;
 
 use crate::cache::{self, Cache, Data, Freshness, Negative, NegativeKind, Soa, Trust};
+use crate::coalesce::Coalescer;
 use crate::hints::RootHints;
 use crate::records::{address, rdata_wire, record, records, wire_name};
-use crate::upstream::{self, Question};
+use crate::servers::Servers;
+use crate::upstream::{self, Question, UpstreamError};
 use step::{NameServer, Outcome};
 
 /// Bounds on the work one client query may cause.
@@ -68,6 +80,41 @@ impl Default for Limits {
     }
 }
 
+/// Most minimised queries per resolution (RFC 9156 MAX_MINIMISE_COUNT).
+pub const MAX_MINIMISED: usize = 10;
+/// TTL of an answer served stale (RFC 8767 4).
+pub const STALE_TTL: u32 = 30;
+
+/// How the resolver works, beyond its limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Bounds on the work of one client query.
+    pub limits: Limits,
+    /// The port authoritative servers are asked on (53; another for labs).
+    pub upstream_port: u16,
+    /// QNAME minimisation (RFC 9156).
+    pub qname_minimisation: bool,
+    /// Whether IPv6 server addresses are asked too.
+    pub ipv6: bool,
+    /// Serve expired data when resolution fails (RFC 8767).
+    pub serve_stale: bool,
+    /// Flag entries read in the last tenth of their TTL for refresh.
+    pub prefetch: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            limits: Limits::default(),
+            upstream_port: 53,
+            qname_minimisation: true,
+            ipv6: true,
+            serve_stale: true,
+            prefetch: true,
+        }
+    }
+}
+
 /// Why a query could not be resolved (answered SERVFAIL).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {
@@ -92,29 +139,56 @@ pub struct Resolution {
     pub answers: Vec<Record>,
     /// For NXDOMAIN and NODATA, the SOA (RFC 2308 3), its TTL the negative TTL.
     pub authority: Vec<Record>,
+    /// Served from expired data because resolution failed (RFC 8767).
+    pub stale: bool,
+    /// Answered from a cache entry near its expiry: worth a
+    /// [`Resolver::refresh`] in the background.
+    pub prefetch: bool,
+}
+
+impl Resolution {
+    fn new(rcode: ResponseCode, answers: Vec<Record>, authority: Vec<Record>) -> Self {
+        Self {
+            rcode,
+            answers,
+            authority,
+            stale: false,
+            prefetch: false,
+        }
+    }
 }
 
 /// Counts the work one client query has caused.
 struct Budget {
     queries: usize,
+    /// Minimised queries among them.
+    minimised: usize,
     deadline: Instant,
 }
 
 type Resolving<'a> = Pin<Box<dyn Future<Output = Result<Resolution, Failure>> + Send + 'a>>;
 
-/// The resolver: the shared cache, where to start, and the limits.
+/// An upstream question in flight: server, lowercase wire name, type.
+type InFlight = (SocketAddr, Box<[u8]>, u16);
+/// Its shared result.
+type Answer = Result<Arc<Message>, UpstreamError>;
+
+/// The resolver: the shared cache, where to start, what it knows about
+/// servers, and the queries in flight.
 pub struct Resolver {
     cache: Arc<Cache>,
     /// The root servers from the hints, ready to ask.
     roots: Vec<NameServer>,
-    limits: Limits,
-    port: u16,
+    options: Options,
+    servers: Servers,
+    inflight: Coalescer<InFlight, Answer>,
+    prefetching: Coalescer<(Box<[u8]>, u16), ()>,
     epoch: std::time::Instant,
 }
 
 impl Resolver {
-    /// A resolver over `cache`, starting from `hints`, asking port 53.
-    pub fn new(cache: Arc<Cache>, hints: RootHints, limits: Limits) -> Self {
+    /// A resolver over `cache`, starting from `hints`.
+    pub fn new(cache: Arc<Cache>, hints: RootHints, options: Options) -> Self {
         let roots = hints
             .servers
             .iter()
@@ -126,8 +200,10 @@ impl Resolver {
         Self {
             cache,
             roots,
-            limits,
-            port: 53,
+            options,
+            servers: Servers::new(),
+            inflight: Coalescer::new(),
+            prefetching: Coalescer::new(),
             epoch: std::time::Instant::now(),
         }
     }
@@ -137,31 +213,79 @@ impl Resolver {
         self.epoch.elapsed().as_secs()
     }
 
-    /// Resolves `qname` `qtype` (class IN).
+    /// The shared cache.
+    pub fn cache(&self) -> &Arc<Cache> {
+        &self.cache
+    }
+
+    /// Resolves `qname` `qtype` (class IN). When that fails and expired
+    /// data is still cached, that is served, marked stale.
     pub async fn resolve(&self, qname: &Name, qtype: RecordType) -> Result<Resolution, Failure> {
-        let mut budget = Budget {
-            queries: 0,
-            deadline: Instant::now() + self.limits.deadline,
-        };
-        self.resolve_within(qname.clone(), qtype, &mut budget, 0)
+        let mut budget = self.budget();
+        match self
+            .resolve_within(qname.clone(), qtype, &mut budget, 0)
             .await
+        {
+            Ok(resolution) => Ok(resolution),
+            Err(failure) => {
+                if self.options.serve_stale
+                    && let Some(mut stale) = self.answer_from_cache(qname, qtype, true)
+                {
+                    stale.stale = true;
+                    return Ok(stale);
+                }
+                Err(failure)
+            }
+        }
+    }
+
+    /// Resolves `qname` `qtype` again from the authorities, bypassing the
+    /// cached answer, to refresh it before it expires (prefetch). At most
+    /// one refresh per name and type runs at a time.
+    pub async fn refresh(&self, qname: &Name, qtype: RecordType) {
+        let key = (wire_name(qname).into_boxed_slice(), u16::from(qtype));
+        if self.prefetching.contains(&key) {
+            return;
+        }
+        self.prefetching
+            .run(key, async {
+                let mut budget = self.budget();
+                let _ = self.iterate(qname, qtype, &mut budget, 0).await;
+            })
+            .await;
+    }
+
+    fn budget(&self) -> Budget {
+        Budget {
+            queries: 0,
+            minimised: 0,
+            deadline: Instant::now() + self.options.limits.deadline,
+        }
     }
 
     /// Answers from the cache alone (for RD=0 queries), following cached
     /// CNAMEs; `None` when the cache cannot answer.
     pub fn resolve_cached(&self, qname: &Name, qtype: RecordType) -> Option<Resolution> {
+        self.answer_from_cache(qname, qtype, false)
+    }
+
+    /// Answers from the cache, following cached CNAMEs; with `stale`,
+    /// expired entries count too (with a TTL of [`STALE_TTL`]).
+    fn answer_from_cache(&self, qname: &Name, qtype: RecordType, stale: bool) -> Option<Resolution> {
         let mut answers = Vec::new();
         let mut name = qname.clone();
-        for _ in 0..=self.limits.max_chain {
-            match self.cached(&name, qtype, &mut answers)? {
-                Cached::Done(rcode, authority) => {
-                    return Some(Resolution {
-                        rcode,
-                        answers,
-                        authority,
-                    });
+        let mut prefetch = false;
+        for _ in 0..=self.options.limits.max_chain {
+            match self.cached(&name, qtype, &mut answers, stale)? {
+                Cached::Done(rcode, authority, refresh) => {
+                    let mut resolution = Resolution::new(rcode, answers, authority);
+                    resolution.prefetch = prefetch || refresh;
+                    return Some(resolution);
                 }
-                Cached::Alias(target) => name = target,
+                Cached::Alias(target, refresh) => {
+                    prefetch |= refresh;
+                    name = target;
+                }
             }
         }
         None
@@ -177,17 +301,17 @@ impl Resolver {
         Box::pin(async move {
             let mut answers = Vec::new();
             let mut name = qname;
-            for _ in 0..=self.limits.max_chain {
-                if let Some(result) = self.cached(&name, qtype, &mut answers) {
+            let mut prefetch = false;
+            for _ in 0..=self.options.limits.max_chain {
+                if let Some(result) = self.cached(&name, qtype, &mut answers, false) {
                     match result {
-                        Cached::Done(rcode, authority) => {
-                            return Ok(Resolution {
-                                rcode,
-                                answers,
-                                authority,
-                            });
+                        Cached::Done(rcode, authority, refresh) => {
+                            let mut resolution = Resolution::new(rcode, answers, authority);
+                            resolution.prefetch = prefetch || refresh;
+                            return Ok(resolution);
                         }
-                        Cached::Alias(target) => {
+                        Cached::Alias(target, refresh) => {
+                            prefetch |= refresh;
                             name = target;
                             continue;
                         }
@@ -196,11 +320,7 @@ impl Resolver {
                 match self.iterate(&name, qtype, budget, depth).await? {
                     Iterated::Done(rcode, records, authority) => {
                         answers.extend(records);
-                        return Ok(Resolution {
-                            rcode,
-                            answers,
-                            authority,
-                        });
+                        return Ok(Resolution::new(rcode, answers, authority));
                     }
                     Iterated::Alias(target, cnames) => {
                         answers.extend(cnames);
@@ -212,37 +332,47 @@ impl Resolver {
         })
     }
 
-    /// Answers from fresh cache entries, following cached CNAMEs.
-    fn cached(&self, name: &Name, qtype: RecordType, answers: &mut Vec<Record>) -> Option<Cached> {
+    /// One step of a cached answer: the RRset or negative answer for
+    /// `name`, or its CNAME. With `stale`, expired entries count (TTL
+    /// [`STALE_TTL`]). The flag: the entry is in the last tenth of its TTL.
+    fn cached(
+        &self,
+        name: &Name,
+        qtype: RecordType,
+        answers: &mut Vec<Record>,
+        stale: bool,
+    ) -> Option<Cached> {
         let now = self.now();
         let wire = wire_name(name);
+        let usable = |hit: &cache::Hit| match hit.freshness {
+            Freshness::Fresh(ttl) => Some((
+                ttl,
+                self.options.prefetch && u64::from(ttl) * 10 <= u64::from(hit.original_ttl),
+            )),
+            Freshness::Stale if stale => Some((STALE_TTL, false)),
+            Freshness::Stale => None,
+        };
         if let Some(hit) = self.cache.get(&wire, u16::from(qtype), now)
-            && let Freshness::Fresh(ttl) = hit.freshness
+            && let Some((ttl, refresh)) = usable(&hit)
         {
             return Some(match hit.data {
                 Data::RRset(rrset) => {
                     answers.extend(records(name, qtype, &rrset, ttl));
-                    Cached::Done(ResponseCode::NoError, Vec::new())
+                    Cached::Done(ResponseCode::NoError, Vec::new(), refresh)
                 }
                 Data::Negative(negative) => {
                     let rcode = match negative.kind {
                         NegativeKind::NxDomain => ResponseCode::NXDomain,
                         NegativeKind::NoData => ResponseCode::NoError,
                     };
-                    Cached::Done(
-                        rcode,
-                        negative
-                            .soa
-                            .as_ref()
-                            .and_then(|soa| soa_record(soa, ttl))
-                            .into_iter()
-                            .collect(),
-                    )
+                    let soa = negative.soa.as_ref().and_then(|soa| soa_record(soa, ttl));
+                    Cached::Done(rcode, soa.into_iter().collect(), refresh)
                 }
             });
         }
         let hit = self.cache.get(&wire, u16::from(RecordType::CNAME), now)?;
-        let (Freshness::Fresh(ttl), Data::RRset(rrset)) = (hit.freshness, hit.data) else {
+        let (ttl, refresh) = usable(&hit)?;
+        let Data::RRset(rrset) = hit.data else {
             return None;
         };
         let cname = records(name, RecordType::CNAME, &rrset, ttl).next()?;
@@ -251,10 +381,31 @@ impl Resolver {
         };
         let target = target.0.clone();
         answers.push(cname);
-        Some(Cached::Alias(target))
+        Some(Cached::Alias(target, refresh))
     }
 
-    /// Asks the authorities for `name` until one answers.
+    /// Asks `address` the question, sharing an identical query in flight,
+    /// and records how the server did.
+    async fn ask(&self, address: IpAddr, question: Question<'_>, timeout: Duration) -> Answer {
+        let server = SocketAddr::new(address, self.options.upstream_port);
+        let key = (server, Box::from(question.qname), question.qtype);
+        let (answer, _) = self
+            .inflight
+            .run(key, async {
+                let started = std::time::Instant::now();
+                let answer = upstream::exchange(server, question, timeout).await;
+                match &answer {
+                    Ok(_) => self.servers.answered(address, started.elapsed()),
+                    Err(_) => self.servers.failed(address, std::time::Instant::now()),
+                }
+                answer.map(Arc::new)
+            })
+            .await;
+        answer
+    }
+
+    /// Asks the authorities for `name` until one answers, QNAME-minimised
+    /// while that is on.
     async fn iterate(
         &self,
         name: &Name,
@@ -262,12 +413,26 @@ impl Resolver {
         budget: &mut Budget,
         depth: usize,
     ) -> Result<Iterated, Failure> {
+        let limits = &self.options.limits;
         let (mut zone, mut servers) = self.closest_delegation(name);
-        let wire = wire_name(name);
-        'referrals: for _ in 0..=self.limits.max_referrals {
-            let addresses = self.addresses(&servers, budget, depth).await?;
+        let mut minimise = self.options.qname_minimisation;
+        // Labels of the name asked next when minimising.
+        let mut shown = zone.num_labels() + 1;
+        let mut referrals = 0;
+        'servers: loop {
+            let mut addresses = self.addresses(&servers, budget, depth).await?;
+            self.servers
+                .order(&mut addresses, std::time::Instant::now());
+            let minimised =
+                minimise && shown < name.num_labels() && budget.minimised < MAX_MINIMISED;
+            let (asked, asked_type) = if minimised {
+                (name.trim_to(usize::from(shown)), RecordType::A)
+            } else {
+                (name.clone(), qtype)
+            };
+            let wire = wire_name(&asked);
             for address in addresses {
-                if budget.queries >= self.limits.max_upstream_queries {
+                if budget.queries >= limits.max_upstream_queries {
                     return Err(Failure::TooManyQueries);
                 }
                 let remaining = budget.deadline.saturating_duration_since(Instant::now());
@@ -275,68 +440,93 @@ impl Resolver {
                     return Err(Failure::Deadline);
                 }
                 budget.queries += 1;
-                let server = SocketAddr::new(address, self.port);
+                budget.minimised += usize::from(minimised);
                 let question = Question {
                     qname: &wire,
-                    qtype: u16::from(qtype),
+                    qtype: u16::from(asked_type),
                 };
-                let Ok(message) = upstream::exchange(
-                    server,
-                    question,
-                    self.limits.exchange_timeout.min(remaining),
-                )
-                .await
-                else {
+                let timeout = limits.exchange_timeout.min(remaining);
+                let Ok(message) = self.ask(address, question, timeout).await else {
                     continue;
                 };
-                let step = step::classify(&message, name, qtype, &zone);
-                self.store(&step.accepted);
-                match step.outcome {
-                    Outcome::Answer => {
-                        return Ok(Iterated::Done(
-                            ResponseCode::NoError,
-                            records_of(&step.accepted),
-                            Vec::new(),
-                        ));
+                let step = step::classify(&message, &asked, asked_type, &zone);
+                if let Outcome::Referral {
+                    zone: child,
+                    servers: next,
+                } = step.outcome
+                {
+                    self.store(&step.accepted);
+                    referrals += 1;
+                    if referrals > limits.max_referrals {
+                        return Err(Failure::TooManyReferrals);
                     }
-                    Outcome::Alias { target } => {
-                        return Ok(Iterated::Alias(target, records_of(&step.accepted)));
-                    }
-                    Outcome::NxDomain { name: missing } => {
-                        self.store_negative(
-                            &missing,
-                            qtype,
-                            NegativeKind::NxDomain,
-                            &step.accepted,
-                        );
-                        return Ok(Iterated::Done(
-                            ResponseCode::NXDomain,
-                            cnames_of(&step.accepted),
-                            negative_soa(&step.accepted),
-                        ));
-                    }
-                    Outcome::NoData { name: empty } => {
-                        self.store_negative(&empty, qtype, NegativeKind::NoData, &step.accepted);
-                        return Ok(Iterated::Done(
-                            ResponseCode::NoError,
-                            cnames_of(&step.accepted),
-                            negative_soa(&step.accepted),
-                        ));
-                    }
-                    Outcome::Referral {
-                        zone: child,
-                        servers: next,
-                    } => {
-                        zone = child;
-                        servers = next;
-                        continue 'referrals;
-                    }
-                    Outcome::Lame(_) => {}
+                    shown = child.num_labels() + 1;
+                    zone = child;
+                    servers = next;
+                    continue 'servers;
                 }
+                if minimised {
+                    match step.outcome {
+                        // No zone cut at `asked`: show one more label.
+                        Outcome::Answer | Outcome::NoData { .. } | Outcome::Alias { .. } => {
+                            self.store(&step.accepted);
+                            shown += 1;
+                        }
+                        // RFC 9156 fallback: the full name, same servers.
+                        _ => minimise = false,
+                    }
+                    continue 'servers;
+                }
+                if let Outcome::Lame(_) = step.outcome {
+                    self.servers.failed(address, std::time::Instant::now());
+                    continue;
+                }
+                return Ok(self.conclude(step, name, qtype));
             }
             return Err(Failure::NoReachableAuthority);
         }
-        Err(Failure::TooManyReferrals)
+    }
+
+    /// Caches the final answer to `name` `qtype` and says what it means.
+    fn conclude(&self, mut step: step::Step, name: &Name, qtype: RecordType) -> Iterated {
+        self.store(&step.accepted);
+        // Answer with the TTLs the cache now holds.
+        let limits = self.cache.limits();
+        for (record, _) in &mut step.accepted {
+            let cap = if record.record_type() == RecordType::SOA {
+                limits.max_negative_ttl
+            } else {
+                limits.max_ttl
+            };
+            record.ttl = record.ttl.min(cap);
+        }
+        match step.outcome {
+            Outcome::Alias { target } => Iterated::Alias(target, records_of(&step.accepted)),
+            Outcome::NxDomain { name: missing } => {
+                self.store_negative(&missing, qtype, NegativeKind::NxDomain, &step.accepted);
+                Iterated::Done(
+                    ResponseCode::NXDomain,
+                    cnames_of(&step.accepted),
+                    negative_soa(&step.accepted),
+                )
+            }
+            Outcome::NoData { name: empty } => {
+                self.store_negative(&empty, qtype, NegativeKind::NoData, &step.accepted);
+                Iterated::Done(
+                    ResponseCode::NoError,
+                    cnames_of(&step.accepted),
+                    negative_soa(&step.accepted),
+                )
+            }
+            _ => {
+                debug_assert!(matches!(step.outcome, Outcome::Answer), "{name} {qtype}");
+                Iterated::Done(
+                    ResponseCode::NoError,
+                    records_of(&step.accepted),
+                    Vec::new(),
+                )
+            }
+        }
     }
 
     /// The deepest delegation above `name` with name servers in the cache,
@@ -351,6 +541,7 @@ impl Resolver {
             if let Some(cache::Hit {
                 freshness: Freshness::Fresh(_),
                 data: Data::RRset(ns),
+                ..
             }) = hit
             {
                 let servers: Vec<NameServer> = records(&zone, RecordType::NS, &ns, 0)
@@ -382,6 +573,7 @@ impl Resolver {
             if let Some(cache::Hit {
                 freshness: Freshness::Fresh(_),
                 data: Data::RRset(rrset),
+                ..
             }) = self.cache.get(&wire, u16::from(rtype), now)
             {
                 out.extend(records(name, rtype, &rrset, 0).filter_map(|r| address(&r.data)));
@@ -407,28 +599,35 @@ impl Resolver {
                     s.addresses.clone()
                 }
             })
-            .filter(IpAddr::is_ipv4)
+            .filter(|a| self.options.ipv6 || a.is_ipv4())
             .collect();
         if !out.is_empty() {
             return Ok(out);
         }
-        if depth >= self.limits.max_depth {
+        if depth >= self.options.limits.max_depth {
             return Err(Failure::TooManyReferrals);
         }
-        for server in servers.iter().take(self.limits.max_ns_lookups) {
-            match self
-                .resolve_within(server.name.clone(), RecordType::A, budget, depth + 1)
-                .await
-            {
-                Ok(resolution) => {
-                    out.extend(resolution.answers.iter().filter_map(|r| address(&r.data)))
+        let families: &[RecordType] = if self.options.ipv6 {
+            &[RecordType::A, RecordType::AAAA]
+        } else {
+            &[RecordType::A]
+        };
+        'lookups: for server in servers.iter().take(self.options.limits.max_ns_lookups) {
+            for &family in families {
+                match self
+                    .resolve_within(server.name.clone(), family, budget, depth + 1)
+                    .await
+                {
+                    Ok(resolution) => {
+                        out.extend(resolution.answers.iter().filter_map(|r| address(&r.data)));
+                    }
+                    Err(Failure::TooManyQueries) => return Err(Failure::TooManyQueries),
+                    Err(Failure::Deadline) => return Err(Failure::Deadline),
+                    Err(_) => {}
                 }
-                Err(Failure::TooManyQueries) => return Err(Failure::TooManyQueries),
-                Err(Failure::Deadline) => return Err(Failure::Deadline),
-                Err(_) => {}
-            }
-            if !out.is_empty() {
-                break;
+                if !out.is_empty() {
+                    break 'lookups;
+                }
             }
         }
         if out.is_empty() {
@@ -511,9 +710,10 @@ struct Pending {
     trust: Trust,
 }
 
+/// A cached step; the flag asks for a prefetch.
 enum Cached {
-    Done(ResponseCode, Vec<Record>),
-    Alias(Name),
+    Done(ResponseCode, Vec<Record>, bool),
+    Alias(Name, bool),
 }
 
 enum Iterated {
