@@ -43,6 +43,10 @@ pub struct RawConfig {
     pub stale_window: Option<u32>,
     /// Refresh popular entries read in the last tenth of their TTL (default on).
     pub prefetch: Option<bool>,
+    /// A directory of zone files answered locally (one `*.zone` per zone).
+    pub local_zones: Option<PathBuf>,
+    /// Answer special-use names locally, as RFC 6761/6303 ask (default on).
+    pub special_use_zones: Option<bool>,
 }
 
 /// The validated configuration.
@@ -58,6 +62,10 @@ pub struct Config {
     pub cache: cache::Limits,
     /// How iteration works.
     pub options: Options,
+    /// The local zone directory, if any.
+    pub local_zones: Option<PathBuf>,
+    /// Whether special-use names are answered locally.
+    pub special_use_zones: bool,
     /// The log filter.
     pub log_level: String,
 }
@@ -118,6 +126,8 @@ impl RawConfig {
             allow,
             cache,
             options,
+            local_zones: self.local_zones,
+            special_use_zones: self.special_use_zones.unwrap_or(true),
             log_level: self.log_level.unwrap_or_else(|| "info".to_owned()),
         })
     }

@@ -17,6 +17,7 @@ pub mod config;
 pub mod frontend;
 pub mod hints;
 pub mod iterate;
+pub mod local;
 pub mod records;
 pub mod servers;
 pub mod upstream;

@@ -11,6 +11,7 @@ use resolver::cache::Cache;
 use resolver::config::RawConfig;
 use resolver::frontend::{Frontend, tcp, udp};
 use resolver::iterate::Resolver;
+use resolver::local::LocalZones;
 use tokio::signal::unix::{SignalKind, signal};
 
 /// Recursive resolver: resolves from the root with one shared cache.
@@ -58,9 +59,14 @@ fn main() -> anyhow::Result<()> {
             config.hints.clone(),
             config.options,
         ));
+        let local = Arc::new(
+            LocalZones::load(config.local_zones.clone(), config.special_use_zones)
+                .context("cannot read the local zone directory")?,
+        );
         let frontend = Arc::new(Frontend {
             resolver,
             allow: config.allow.clone(),
+            local: Arc::clone(&local),
         });
         for &addr in &config.listen {
             let socket = tokio::net::UdpSocket::bind(addr)
@@ -77,9 +83,20 @@ fn main() -> anyhow::Result<()> {
         tracing::info!("resolving on {} (udp, tcp)", listening.join(", "));
         let mut terminate = signal(SignalKind::terminate())?;
         let mut interrupt = signal(SignalKind::interrupt())?;
-        tokio::select! {
-            _ = terminate.recv() => {}
-            _ = interrupt.recv() => {}
+        let mut hangup = signal(SignalKind::hangup())?;
+        loop {
+            tokio::select! {
+                _ = terminate.recv() => break,
+                _ = interrupt.recv() => break,
+                _ = hangup.recv() => {
+                    tracing::info!("SIGHUP: reloading local zones");
+                    let local = Arc::clone(&local);
+                    let reloaded = tokio::task::spawn_blocking(move || local.reload()).await?;
+                    if let Err(e) = reloaded {
+                        tracing::error!("cannot read the local zone directory: {e}; keeping the zones loaded");
+                    }
+                }
+            }
         }
         tracing::info!("stopping");
         anyhow::Ok(())

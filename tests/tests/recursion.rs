@@ -363,22 +363,7 @@ fn ede_code(answer: &hickory_proto::op::Message) -> Option<u16> {
 #[test]
 fn the_resolver_binary_answers_dig_style_queries() {
     let world = World::start(16);
-    let dir = temp_dir("resolver-binary");
-    let config = dir.join("resolver.toml");
-    std::fs::write(&config, "allow = [\"127.0.0.1/32\"]\n").unwrap();
-    let addr: SocketAddr = "127.16.0.1:5301".parse().unwrap();
-    let args: Vec<String> = [
-        "--listen",
-        "127.16.0.1:5301",
-        "--root-hints",
-        &world.hints.display().to_string(),
-        "--config",
-        &config.display().to_string(),
-    ]
-    .iter()
-    .map(ToString::to_string)
-    .collect();
-    let server = Process::start(&binary("resolver"), &args, addr, ".", dir.join("log"));
+    let (server, addr, _dir) = resolver_binary(&world, 16, "allow = [\"127.0.0.1/32\"]\n");
 
     let answer = client::udp(
         addr,
@@ -433,4 +418,126 @@ fn the_resolver_binary_answers_dig_style_queries() {
     assert_eq!(refused.metadata.response_code, ResponseCode::Refused);
     assert_eq!(ede_code(&refused), Some(18));
     assert!(server.stop(), "SIGTERM stops the resolver cleanly");
+}
+
+/// Starts the resolver binary on 127.`net`.0.1:5301 over `world` with
+/// `config` (TOML) added to its configuration.
+fn resolver_binary(
+    world: &World,
+    net: u8,
+    config: &str,
+) -> (Process, SocketAddr, std::path::PathBuf) {
+    let dir = temp_dir(&format!("resolver-{net}"));
+    let file = dir.join("resolver.toml");
+    std::fs::write(&file, config).unwrap();
+    let addr: SocketAddr = format!("127.{net}.0.1:5301").parse().unwrap();
+    let args: Vec<String> = [
+        "--listen",
+        &addr.to_string(),
+        "--root-hints",
+        &world.hints.display().to_string(),
+        "--config",
+        &file.display().to_string(),
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    let process = Process::start(&binary("resolver"), &args, addr, ".", dir.join("log"));
+    (process, addr, dir)
+}
+
+#[test]
+fn special_use_names_and_local_zones_are_answered_here() {
+    let world = World::start(21);
+    let zones = temp_dir("local-zones-21");
+    let corp = zones.join("corp.internal.zone");
+    let zone = |serial: u32, address: &str| {
+        format!(
+            "$TTL 300\n@ SOA ns hostmaster {serial} 3600 600 86400 60\n@ NS ns\nns A 10.0.0.1\nwww A {address}\n"
+        )
+    };
+    std::fs::write(&corp, zone(1, "10.0.0.80")).unwrap();
+    let config = format!(
+        "allow = [\"127.0.0.0/8\"]\nlocal-zones = \"{}\"\n",
+        zones.display()
+    );
+    let (server, addr, _dir) = resolver_binary(&world, 21, &config);
+
+    let localhost = client::udp(addr, &recursive_query("localhost.", RecordType::A)).unwrap();
+    assert_eq!(lines(&localhost.answers), ["localhost. 10800 a 127.0.0.1"]);
+    assert!(localhost.metadata.authoritative && localhost.metadata.recursion_available);
+    let below = client::udp(addr, &recursive_query("app.localhost.", RecordType::AAAA)).unwrap();
+    assert_eq!(lines(&below.answers), ["app.localhost. 10800 aaaa ::1"]);
+    let loopback = client::udp(
+        addr,
+        &recursive_query("1.0.0.127.in-addr.arpa.", RecordType::PTR),
+    )
+    .unwrap();
+    assert_eq!(
+        lines(&loopback.answers),
+        ["1.0.0.127.in-addr.arpa. 10800 ptr localhost."]
+    );
+    for special in [
+        "x.test.",
+        "nothing.invalid.",
+        "a.onion.",
+        "9.1.168.192.in-addr.arpa.",
+    ] {
+        let answer = client::udp(addr, &recursive_query(special, RecordType::A)).unwrap();
+        assert_eq!(
+            answer.metadata.response_code,
+            ResponseCode::NXDomain,
+            "{special}"
+        );
+        assert!(answer.metadata.authoritative, "{special}");
+        assert_eq!(
+            lines(&answer.authorities)[0].split(' ').nth(3),
+            Some("localhost."),
+            "{special}: the SOA of the special-use zone"
+        );
+    }
+
+    let www = client::udp(addr, &recursive_query("www.corp.internal.", RecordType::A)).unwrap();
+    assert_eq!(lines(&www.answers), ["www.corp.internal. 300 a 10.0.0.80"]);
+    assert!(www.metadata.authoritative);
+    assert!(
+        !world.log(101).contains("corp") && !world.log(102).contains("corp"),
+        "local zones never go upstream"
+    );
+
+    // SIGHUP reloads the local zones; a broken file keeps the good version.
+    std::fs::write(&corp, zone(2, "10.0.0.81")).unwrap();
+    server.signal("HUP");
+    let reloaded = wait_for_answer(addr, "www.corp.internal. 300 a 10.0.0.81");
+    assert!(reloaded, "the new zone is served after SIGHUP");
+    std::fs::write(&corp, "$TTL 300\n@ SOA broken\n").unwrap();
+    server.signal("HUP");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let kept = client::udp(addr, &recursive_query("www.corp.internal.", RecordType::A)).unwrap();
+    assert_eq!(lines(&kept.answers), ["www.corp.internal. 300 a 10.0.0.81"]);
+    assert!(server.log_text().contains("corp.internal.zone:2"));
+
+    // Everything else still resolves from the root.
+    let resolved = client::udp(
+        addr,
+        &recursive_query("www.example.internal.", RecordType::A),
+    )
+    .unwrap();
+    assert_eq!(
+        lines(&resolved.answers),
+        ["www.example.internal. 3600 a 192.0.2.80"]
+    );
+    assert!(!resolved.metadata.authoritative);
+}
+
+fn wait_for_answer(addr: SocketAddr, expected: &str) -> bool {
+    for _ in 0..50 {
+        let answer =
+            client::udp(addr, &recursive_query("www.corp.internal.", RecordType::A)).unwrap();
+        if lines(&answer.answers) == [expected] {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
 }

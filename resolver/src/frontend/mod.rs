@@ -2,6 +2,8 @@
 //! through [`Frontend::respond`]:
 //!
 //! - malformed queries get FORMERR, responses and runts are dropped;
+//! - names in local zones (special-use names included) are answered from
+//!   them, AA set, as authdns answers;
 //! - clients outside the allowed networks get REFUSED with Extended DNS
 //!   Error 18, Prohibited (RFC 8914);
 //! - RD=0 is answered from the cache only;
@@ -25,6 +27,7 @@ use zone_loader::wire::query::{self, OPTION_EDE, Query, QueryError};
 use zone_loader::wire::writer::{Owner, Section, Writer};
 
 use crate::iterate::{Failure, Resolution, Resolver};
+use crate::local::LocalZones;
 use crate::records::{rdata_wire, wire_name};
 use access::Network;
 
@@ -52,6 +55,8 @@ pub struct Frontend {
     pub resolver: Arc<Resolver>,
     /// Networks allowed to ask.
     pub allow: Vec<Network>,
+    /// Zones answered here, without recursion.
+    pub local: Arc<LocalZones>,
 }
 
 impl Frontend {
@@ -74,6 +79,14 @@ impl Frontend {
                 return Some(buf);
             }
         };
+        let allowed = self.allow.iter().any(|n| n.contains(client));
+        if allowed && query.qclass == 1 && self.local.covers(query.qname()) {
+            let mut buf = Vec::with_capacity(512);
+            self.local
+                .answer(msg, client, transport == Transport::Tcp, &mut buf)?;
+            buf[3] |= 0x80; // RA
+            return Some(buf);
+        }
         let limit = match (transport, query.edns) {
             (Transport::Tcp, _) => usize::from(u16::MAX),
             (Transport::Udp, None) => CLASSIC_UDP_SIZE,
@@ -81,7 +94,7 @@ impl Frontend {
                 usize::from(e.udp_size.min(EDNS_UDP_SIZE)).max(CLASSIC_UDP_SIZE)
             }
         };
-        let outcome = self.outcome(&query, client).await;
+        let outcome = self.outcome(&query, allowed).await;
         let mut buf = Vec::with_capacity(512);
         let mut writer = Writer::new(&mut buf, msg, query.question_end, limit);
         let (rcode, ede) = match &outcome {
@@ -110,8 +123,8 @@ impl Frontend {
         Some(buf)
     }
 
-    async fn outcome(&self, query: &Query, client: IpAddr) -> Outcome {
-        if !self.allow.iter().any(|n| n.contains(client)) {
+    async fn outcome(&self, query: &Query, allowed: bool) -> Outcome {
+        if !allowed {
             return Outcome::Rcode(ResponseCode::Refused, Some(Ede(18, "")));
         }
         if query.opcode() != 0 {

@@ -271,7 +271,12 @@ impl Resolver {
 
     /// Answers from the cache, following cached CNAMEs; with `stale`,
     /// expired entries count too (with a TTL of [`STALE_TTL`]).
-    fn answer_from_cache(&self, qname: &Name, qtype: RecordType, stale: bool) -> Option<Resolution> {
+    fn answer_from_cache(
+        &self,
+        qname: &Name,
+        qtype: RecordType,
+        stale: bool,
+    ) -> Option<Resolution> {
         let mut answers = Vec::new();
         let mut name = qname.clone();
         let mut prefetch = false;
