@@ -8,9 +8,11 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 
 use crate::cache;
+use crate::forward::{ForwardZone, Protocol, parse_server};
 use crate::frontend::access::Network;
 use crate::hints::RootHints;
 use crate::iterate::Options;
+use hickory_proto::rr::Name;
 
 /// Where the resolver listens when nothing is configured.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:5301";
@@ -47,6 +49,51 @@ pub struct RawConfig {
     pub local_zones: Option<PathBuf>,
     /// Answer special-use names locally, as RFC 6761/6303 ask (default on).
     pub special_use_zones: Option<bool>,
+    /// Zones sent to upstream resolvers instead of being iterated.
+    pub forward: Option<Vec<RawForward>>,
+}
+
+/// A `[[forward]]` table as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawForward {
+    /// The zone; `.` forwards everything.
+    pub zone: String,
+    /// Upstream resolvers: `ip` or `ip:port`.
+    pub servers: Vec<String>,
+    /// `udp` (default), `tcp`, `tls` or `https`.
+    pub protocol: Option<String>,
+    /// The servers' certificate name, for `tls` and `https`.
+    pub tls_name: Option<String>,
+}
+
+impl RawForward {
+    fn validate(self) -> anyhow::Result<ForwardZone> {
+        let zone = Name::from_ascii(&self.zone)
+            .map_err(|e| anyhow::anyhow!("forward zone {:?}: {e}", self.zone))?;
+        let mut zone = zone;
+        zone.set_fqdn(true);
+        let protocol: Protocol = match &self.protocol {
+            Some(text) => text
+                .parse()
+                .map_err(|e| anyhow::anyhow!("forward {zone}: {e}"))?,
+            None => Protocol::Udp,
+        };
+        if self.servers.is_empty() {
+            bail!("forward {zone}: give at least one server");
+        }
+        let servers = self
+            .servers
+            .iter()
+            .map(|s| parse_server(s, protocol).map_err(|e| anyhow::anyhow!("forward {zone}: {e}")))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(ForwardZone {
+            zone,
+            servers,
+            protocol,
+            tls_name: self.tls_name,
+        })
+    }
 }
 
 /// The validated configuration.
@@ -66,6 +113,8 @@ pub struct Config {
     pub local_zones: Option<PathBuf>,
     /// Whether special-use names are answered locally.
     pub special_use_zones: bool,
+    /// The forward zones.
+    pub forward: Vec<ForwardZone>,
     /// The log filter.
     pub log_level: String,
 }
@@ -128,6 +177,12 @@ impl RawConfig {
             options,
             local_zones: self.local_zones,
             special_use_zones: self.special_use_zones.unwrap_or(true),
+            forward: self
+                .forward
+                .unwrap_or_default()
+                .into_iter()
+                .map(RawForward::validate)
+                .collect::<anyhow::Result<_>>()?,
             log_level: self.log_level.unwrap_or_else(|| "info".to_owned()),
         })
     }
@@ -169,6 +224,25 @@ mod tests {
                 .any(|n| n.contains("127.0.0.1".parse().unwrap()))
         );
         assert!(toml::from_str::<RawConfig>("bogus = 1").is_err());
+        let forward: RawConfig = toml::from_str(
+            "[[forward]]\nzone = \"corp\"\nservers = [\"10.0.0.1\", \"[::1]:5353\"]\n\
+             [[forward]]\nzone = \".\"\nservers = [\"9.9.9.9\"]\nprotocol = \"tls\"\ntls-name = \"dns.quad9.net\"\n",
+        )
+        .unwrap();
+        let forward = forward.validate().unwrap().forward;
+        assert_eq!(forward[0].zone.to_string(), "corp.");
+        assert_eq!(forward[0].servers[0].port(), 53);
+        assert_eq!(forward[0].servers[1].to_string(), "[::1]:5353");
+        assert_eq!(forward[1].servers[0].port(), 853);
+        assert_eq!(forward[1].protocol, Protocol::Tls);
+        for bad in [
+            "[[forward]]\nzone = \"x\"\nservers = []\n",
+            "[[forward]]\nzone = \"x\"\nservers = [\"nope\"]\n",
+            "[[forward]]\nzone = \"x\"\nservers = [\"1.1.1.1\"]\nprotocol = \"quic\"\n",
+        ] {
+            let raw: RawConfig = toml::from_str(bad).unwrap();
+            assert!(raw.validate().is_err(), "{bad}");
+        }
         let bad: RawConfig = toml::from_str("allow = [\"10.0.0.0/40\"]").unwrap();
         assert!(bad.validate().is_err());
     }

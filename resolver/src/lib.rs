@@ -14,6 +14,7 @@
 pub mod cache;
 pub mod coalesce;
 pub mod config;
+pub mod forward;
 pub mod frontend;
 pub mod hints;
 pub mod iterate;

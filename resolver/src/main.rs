@@ -9,10 +9,14 @@ use anyhow::Context;
 use clap::Parser;
 use resolver::cache::Cache;
 use resolver::config::RawConfig;
+use resolver::forward::Forwarders;
 use resolver::frontend::{Frontend, tcp, udp};
 use resolver::iterate::Resolver;
 use resolver::local::LocalZones;
 use tokio::signal::unix::{SignalKind, signal};
+
+/// How long an upstream resolver has to answer a forwarded query.
+const FORWARD_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Recursive resolver: resolves from the root with one shared cache.
 #[derive(Parser)]
@@ -54,11 +58,12 @@ fn main() -> anyhow::Result<()> {
         .build()?;
     runtime.block_on(async {
         let cache = Arc::new(Cache::new(config.cache));
-        let resolver = Arc::new(Resolver::new(
-            Arc::clone(&cache),
-            config.hints.clone(),
-            config.options,
-        ));
+        let forwarders = Forwarders::new(&config.forward, FORWARD_TIMEOUT)
+            .map_err(|e| anyhow::anyhow!(e))?;
+        let resolver = Arc::new(
+            Resolver::new(Arc::clone(&cache), config.hints.clone(), config.options)
+                .with_forwarders(forwarders),
+        );
         let local = Arc::new(
             LocalZones::load(config.local_zones.clone(), config.special_use_zones)
                 .context("cannot read the local zone directory")?,

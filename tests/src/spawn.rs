@@ -25,6 +25,14 @@ pub fn binary(name: &str) -> PathBuf {
     BUILD.call_once(|| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut build = Command::new(cargo);
+        // The variables cargo sets for this test process would differ
+        // from a shell's and make build scripts (ring's) rerun each time.
+        for (key, _) in std::env::vars_os() {
+            let key = key.to_string_lossy();
+            if key.starts_with("CARGO_") && !matches!(&*key, "CARGO_HOME" | "CARGO_TARGET_DIR") {
+                build.env_remove(&*key);
+            }
+        }
         build.current_dir(workspace()).args([
             "build",
             "--quiet",

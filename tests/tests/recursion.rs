@@ -541,3 +541,60 @@ fn wait_for_answer(addr: SocketAddr, expected: &str) -> bool {
     }
     false
 }
+
+#[test]
+fn forward_zones_go_to_upstream_resolvers_over_udp_and_tcp() {
+    let world = World::start(22);
+    // Upstreams with their own versions of lab. and of hoster.lab.
+    let zones = temp_dir("forward-upstream-22");
+    std::fs::write(
+        zones.join("lab.zone"),
+        "$TTL 300\n@ SOA ns hostmaster 1 3600 600 86400 60\n@ NS ns\nns A 10.9.9.1\nwww A 10.9.9.9\n",
+    )
+    .unwrap();
+    std::fs::write(
+        zones.join("hoster.lab.zone"),
+        "$TTL 300\n@ SOA ns hostmaster 1 3600 600 86400 60\n@ NS ns\nns A 10.9.8.1\nwww A 10.9.8.8\n",
+    )
+    .unwrap();
+    let upstream = tests::spawn::authdns(
+        "127.22.0.60:5300".parse().unwrap(),
+        &zones,
+        "query-log = true\n",
+        "lab.",
+    );
+    let config = "[[forward]]\nzone = \"lab\"\nservers = [\"127.22.0.60:5300\"]\n\
+                  [[forward]]\nzone = \"hoster.lab.\"\nservers = [\"127.22.0.60:5300\"]\nprotocol = \"tcp\"\n";
+    let (_server, addr, _dir) = resolver_binary(&world, 22, config);
+
+    let www = client::udp(addr, &recursive_query("www.lab.", RecordType::A)).unwrap();
+    assert_eq!(lines(&www.answers), ["www.lab. 300 a 10.9.9.9"]);
+    assert!(!www.metadata.authoritative);
+    let deeper = client::udp(addr, &recursive_query("www.hoster.lab.", RecordType::A)).unwrap();
+    assert_eq!(lines(&deeper.answers), ["www.hoster.lab. 300 a 10.9.8.8"]);
+    let log = upstream.log_text();
+    assert!(log.contains("www.lab. A IN udp NOERROR"), "{log}");
+    assert!(log.contains("www.hoster.lab. A IN tcp NOERROR"), "{log}");
+
+    let nx = client::udp(addr, &recursive_query("nope.lab.", RecordType::A)).unwrap();
+    assert_eq!(nx.metadata.response_code, ResponseCode::NXDomain);
+    assert_eq!(nx.authorities.len(), 1, "the SOA of the negative answer");
+
+    // Forwarded answers are in the one cache: RD=0 finds them.
+    let cached = client::udp(addr, &query("www.lab.", RecordType::A, true)).unwrap();
+    assert_eq!(lines(&cached.answers), ["www.lab. 300 a 10.9.9.9"]);
+    // Names outside the forward zones are iterated from the root.
+    let iterated = client::udp(
+        addr,
+        &recursive_query("www.example.internal.", RecordType::A),
+    )
+    .unwrap();
+    assert_eq!(
+        lines(&iterated.answers),
+        ["www.example.internal. 3600 a 192.0.2.80"]
+    );
+    assert!(
+        !world.log(101).contains("lab."),
+        "forwarded names never reach the root"
+    );
+}

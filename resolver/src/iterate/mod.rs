@@ -41,6 +41,7 @@ use tokio::time::Instant;
 
 use crate::cache::{self, Cache, Data, Freshness, Negative, NegativeKind, Soa, Trust};
 use crate::coalesce::Coalescer;
+use crate::forward::{Forwarded, Forwarders};
 use crate::hints::RootHints;
 use crate::records::{address, rdata_wire, record, records, wire_name};
 use crate::servers::Servers;
@@ -183,6 +184,7 @@ pub struct Resolver {
     servers: Servers,
     inflight: Coalescer<InFlight, Answer>,
     prefetching: Coalescer<(Box<[u8]>, u16), ()>,
+    forwarders: Forwarders,
     epoch: std::time::Instant,
 }
 
@@ -204,8 +206,17 @@ impl Resolver {
             servers: Servers::new(),
             inflight: Coalescer::new(),
             prefetching: Coalescer::new(),
+            forwarders: Forwarders::default(),
             epoch: std::time::Instant::now(),
         }
+    }
+
+    /// Sends names in the forward zones to upstream resolvers instead of
+    /// iterating.
+    #[must_use]
+    pub fn with_forwarders(mut self, forwarders: Forwarders) -> Self {
+        self.forwarders = forwarders;
+        self
     }
 
     /// Seconds on the cache's clock (the `now` every cache call takes).
@@ -250,7 +261,7 @@ impl Resolver {
         self.prefetching
             .run(key, async {
                 let mut budget = self.budget();
-                let _ = self.iterate(qname, qtype, &mut budget, 0).await;
+                let _ = self.fetch(qname, qtype, &mut budget, 0).await;
             })
             .await;
     }
@@ -322,7 +333,7 @@ impl Resolver {
                         }
                     }
                 }
-                match self.iterate(&name, qtype, budget, depth).await? {
+                match self.fetch(&name, qtype, budget, depth).await? {
                     Iterated::Done(rcode, records, authority) => {
                         answers.extend(records);
                         return Ok(Resolution::new(rcode, answers, authority));
@@ -387,6 +398,35 @@ impl Resolver {
         let target = target.0.clone();
         answers.push(cname);
         Some(Cached::Alias(target, refresh))
+    }
+
+    /// Gets `name` `qtype` from its forwarders, or else by iteration.
+    async fn fetch(
+        &self,
+        name: &Name,
+        qtype: RecordType,
+        budget: &mut Budget,
+        depth: usize,
+    ) -> Result<Iterated, Failure> {
+        let Some(forwarded) = self.forwarders.forward(name, qtype).await else {
+            return self.iterate(name, qtype, budget, depth).await;
+        };
+        let Forwarded::Answer(rcode, answers, authority) = forwarded else {
+            return Err(Failure::NoReachableAuthority);
+        };
+        let trust = Trust::NonAuthoritativeAnswer;
+        let accepted: Vec<(Record, Trust)> = answers.iter().map(|r| (r.clone(), trust)).collect();
+        self.store(&accepted);
+        if answers.is_empty() {
+            let kind = if rcode == ResponseCode::NXDomain {
+                NegativeKind::NxDomain
+            } else {
+                NegativeKind::NoData
+            };
+            let soa: Vec<(Record, Trust)> = authority.iter().map(|r| (r.clone(), trust)).collect();
+            self.store_negative(name, qtype, kind, &soa);
+        }
+        Ok(Iterated::Done(rcode, answers, authority))
     }
 
     /// Asks `address` the question, sharing an identical query in flight,

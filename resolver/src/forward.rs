@@ -1,0 +1,184 @@
+//! Forwarding: names at or below a configured zone (the root for
+//! everything) are sent to upstream resolvers instead of being iterated,
+//! over UDP (TCP on truncation), TCP, DNS-over-TLS or DNS-over-HTTPS.
+//! The exchange is hickory-resolver's; what comes back goes to the
+//! shared cache like any other answer, so RD=0 queries and every
+//! frontend see it.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hickory_proto::op::ResponseCode;
+use hickory_proto::rr::{Name, Record, RecordType};
+use hickory_resolver::TokioResolver;
+use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig};
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::net::{DnsError, NetError};
+
+/// How to reach the upstream resolvers of a forward zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// UDP, TCP when truncated.
+    Udp,
+    /// TCP only.
+    Tcp,
+    /// DNS-over-TLS (RFC 7858), port 853 by default.
+    Tls,
+    /// DNS-over-HTTPS (RFC 8484), port 443 by default.
+    Https,
+}
+
+impl std::str::FromStr for Protocol {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "udp" => Ok(Self::Udp),
+            "tcp" => Ok(Self::Tcp),
+            "tls" => Ok(Self::Tls),
+            "https" => Ok(Self::Https),
+            other => Err(format!(
+                "unknown protocol {other:?} (udp, tcp, tls or https)"
+            )),
+        }
+    }
+}
+
+/// One forward zone as configured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForwardZone {
+    /// The zone (`.` for everything).
+    pub zone: Name,
+    /// The upstream resolvers, with their ports.
+    pub servers: Vec<SocketAddr>,
+    /// The transport.
+    pub protocol: Protocol,
+    /// The name in the servers' TLS certificates (DoT and DoH).
+    pub tls_name: Option<String>,
+}
+
+/// The forward zones, deepest match first.
+#[derive(Default)]
+pub struct Forwarders {
+    zones: Vec<(Name, TokioResolver)>,
+}
+
+/// What forwarding gave.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Forwarded {
+    /// NOERROR or NXDOMAIN with the answer records (CNAMEs first) and,
+    /// for negative answers, the SOA with the negative TTL.
+    Answer(ResponseCode, Vec<Record>, Vec<Record>),
+    /// The upstream resolvers failed or could not be reached.
+    Failed,
+}
+
+impl Forwarders {
+    /// Builds a client per zone. Errors name the zone.
+    pub fn new(zones: &[ForwardZone], timeout: Duration) -> Result<Self, String> {
+        let mut built = Vec::new();
+        for zone in zones {
+            let tls_name: Arc<str> = zone.tls_name.as_deref().unwrap_or_default().into();
+            if matches!(zone.protocol, Protocol::Tls | Protocol::Https) && tls_name.is_empty() {
+                return Err(format!("forward {}: tls-name is required", zone.zone));
+            }
+            let servers = zone
+                .servers
+                .iter()
+                .map(|server| {
+                    let mut connection = match zone.protocol {
+                        Protocol::Udp => ConnectionConfig::udp(),
+                        Protocol::Tcp => ConnectionConfig::tcp(),
+                        Protocol::Tls => ConnectionConfig::tls(Arc::clone(&tls_name)),
+                        Protocol::Https => ConnectionConfig::https(Arc::clone(&tls_name), None),
+                    };
+                    connection.port = server.port();
+                    let mut connections = vec![connection];
+                    if zone.protocol == Protocol::Udp {
+                        let mut tcp = ConnectionConfig::tcp();
+                        tcp.port = server.port();
+                        connections.push(tcp);
+                    }
+                    NameServerConfig::new(server.ip(), true, connections)
+                })
+                .collect();
+            let mut builder = TokioResolver::builder_with_config(
+                ResolverConfig::from_name_servers(servers),
+                TokioRuntimeProvider::default(),
+            );
+            let options = builder.options_mut();
+            // Our cache is the one cache; theirs would hide TTLs from it.
+            options.cache_size = 0;
+            options.timeout = timeout;
+            options.attempts = 1;
+            options.preserve_intermediates = true;
+            let resolver = builder
+                .build()
+                .map_err(|e| format!("forward {}: {e}", zone.zone))?;
+            built.push((zone.zone.to_lowercase(), resolver));
+        }
+        built.sort_by_key(|(zone, _)| std::cmp::Reverse(zone.num_labels()));
+        Ok(Self { zones: built })
+    }
+
+    /// Whether nothing is forwarded.
+    pub fn is_empty(&self) -> bool {
+        self.zones.is_empty()
+    }
+
+    /// The forward zone `name` falls in, if any.
+    pub fn zone_of(&self, name: &Name) -> Option<&Name> {
+        self.client(name).map(|(zone, _)| zone)
+    }
+
+    fn client(&self, name: &Name) -> Option<&(Name, TokioResolver)> {
+        self.zones.iter().find(|(zone, _)| zone.zone_of(name))
+    }
+
+    /// Asks the upstream resolvers of `name`'s forward zone; `None` when
+    /// `name` is not forwarded.
+    pub async fn forward(&self, name: &Name, qtype: RecordType) -> Option<Forwarded> {
+        let (_, client) = self.client(name)?;
+        Some(match client.lookup(name.clone(), qtype).await {
+            Ok(lookup) => {
+                Forwarded::Answer(ResponseCode::NoError, lookup.answers().to_vec(), Vec::new())
+            }
+            Err(NetError::Dns(DnsError::NoRecordsFound(none))) => {
+                let rcode = none.response_code;
+                if !matches!(rcode, ResponseCode::NoError | ResponseCode::NXDomain) {
+                    return Some(Forwarded::Failed);
+                }
+                let soa = none.soa.map(|soa| {
+                    let mut soa = soa.into_record_of_rdata();
+                    if let Some(ttl) = none.negative_ttl {
+                        soa.ttl = ttl;
+                    }
+                    soa
+                });
+                Forwarded::Answer(rcode, Vec::new(), soa.into_iter().collect())
+            }
+            Err(e) => {
+                tracing::debug!("forwarding failed: {e}");
+                Forwarded::Failed
+            }
+        })
+    }
+}
+
+/// Parses a forward server: an address with an optional port (`ip`,
+/// `ip:port`, `[ipv6]:port`), the protocol's port by default.
+pub fn parse_server(text: &str, protocol: Protocol) -> Result<SocketAddr, String> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let ip: IpAddr = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not an address or address:port"))?;
+    let port = match protocol {
+        Protocol::Udp | Protocol::Tcp => 53,
+        Protocol::Tls => 853,
+        Protocol::Https => 443,
+    };
+    Ok(SocketAddr::new(ip, port))
+}
