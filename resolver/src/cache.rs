@@ -157,7 +157,8 @@ pub enum Data {
 }
 
 impl Data {
-    fn trust(&self) -> Trust {
+    /// Where the data came from.
+    pub fn trust(&self) -> Trust {
         match self {
             Self::RRset(r) => r.trust,
             Self::Negative(n) => n.trust,

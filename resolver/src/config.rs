@@ -51,6 +51,8 @@ pub struct RawConfig {
     pub special_use_zones: Option<bool>,
     /// Zones sent to upstream resolvers instead of being iterated.
     pub forward: Option<Vec<RawForward>>,
+    /// UDP worker threads per address (default: one per CPU).
+    pub udp_workers: Option<usize>,
 }
 
 /// A `[[forward]]` table as written.
@@ -115,6 +117,8 @@ pub struct Config {
     pub special_use_zones: bool,
     /// The forward zones.
     pub forward: Vec<ForwardZone>,
+    /// UDP worker threads per address.
+    pub udp_workers: usize,
     /// The log filter.
     pub log_level: String,
 }
@@ -177,6 +181,9 @@ impl RawConfig {
             options,
             local_zones: self.local_zones,
             special_use_zones: self.special_use_zones.unwrap_or(true),
+            udp_workers: self.udp_workers.unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+            }),
             forward: self
                 .forward
                 .unwrap_or_default()

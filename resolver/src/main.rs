@@ -74,14 +74,15 @@ fn main() -> anyhow::Result<()> {
             local: Arc::clone(&local),
         });
         for &addr in &config.listen {
-            let socket = tokio::net::UdpSocket::bind(addr)
-                .await
+            let sockets = udp::bind_workers(addr, config.udp_workers)
                 .with_context(|| format!("cannot listen on udp {addr}"))?;
-            let listener = tokio::net::TcpListener::bind(addr)
+            let bound = sockets[0].local_addr()?;
+            let listener = tokio::net::TcpListener::bind(bound)
                 .await
-                .with_context(|| format!("cannot listen on tcp {addr}"))?;
-            tokio::spawn(udp::serve(socket, Arc::clone(&frontend)));
+                .with_context(|| format!("cannot listen on tcp {bound}"))?;
             tokio::spawn(tcp::serve(listener, Arc::clone(&frontend)));
+            udp::spawn(sockets, &frontend, &tokio::runtime::Handle::current())
+                .context("cannot start the udp workers")?;
         }
         tokio::spawn(evict(cache, Arc::clone(&frontend.resolver)));
         let listening: Vec<String> = config.listen.iter().map(ToString::to_string).collect();

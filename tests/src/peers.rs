@@ -1,4 +1,4 @@
-//! Knot DNS and NSD, from Debian packages, started by hand in the
+//! Knot DNS, NSD and Unbound, from Debian packages, started by hand in the
 //! foreground with their own configuration on a loopback address (see
 //! shared/PEERS.md for the traps).
 
@@ -11,7 +11,7 @@ fn require(program: &str) -> std::path::PathBuf {
     let path = Path::new("/usr/sbin").join(program);
     assert!(
         path.exists(),
-        "{program} is not installed: run .ci/run, or apt-get install knot nsd"
+        "{program} is not installed: run .ci/run, or apt-get install knot nsd unbound"
     );
     path
 }
@@ -63,4 +63,30 @@ pub fn nsd(addr: SocketAddr, zones: &[(&str, &Path)], probe: &str) -> Process {
         dir.join("nsd.conf").display().to_string(),
     ];
     Process::start(&require("nsd"), &args, addr, probe, dir.join("log"))
+}
+
+/// Starts Unbound on `addr` as a plain iterating resolver (no DNSSEC
+/// validation module) from the root in `hints`, allowed to ask servers on
+/// loopback, with caches large enough that nothing is evicted.
+pub fn unbound(addr: SocketAddr, hints: &Path) -> Process {
+    let dir = temp_dir(&format!("unbound-{}", addr.ip()));
+    let d = dir.display();
+    let conf = format!(
+        "server:\n  interface: {ip}@{port}\n  port: {port}\n  do-not-query-localhost: no\n  \
+         root-hints: \"{hints}\"\n  username: \"\"\n  chroot: \"\"\n  directory: \"{d}\"\n  \
+         pidfile: \"{d}/unbound.pid\"\n  use-syslog: no\n  logfile: \"\"\n  verbosity: 0\n  \
+         num-threads: 1\n  access-control: 127.0.0.0/8 allow\n  module-config: \"iterator\"\n  \
+         msg-cache-size: 64m\n  rrset-cache-size: 64m\n  qname-minimisation: yes\n  do-ip6: no\n\
+         remote-control:\n  control-enable: no\n",
+        ip = addr.ip(),
+        port = addr.port(),
+        hints = hints.display(),
+    );
+    std::fs::write(dir.join("unbound.conf"), conf).expect("unbound config");
+    let args = vec![
+        "-d".into(),
+        "-c".into(),
+        dir.join("unbound.conf").display().to_string(),
+    ];
+    Process::start(&require("unbound"), &args, addr, ".", dir.join("log"))
 }

@@ -7,4 +7,5 @@ mod authoritative;
 mod differential;
 mod recursion;
 mod reload;
+mod unbound;
 mod world;

@@ -402,6 +402,29 @@ fn the_resolver_binary_answers_dig_style_queries() {
         1,
         "the SOA goes in the authority section"
     );
+    // Cache hits are written straight from the cache's wire form.
+    for _ in 0..2 {
+        let again = client::udp(
+            addr,
+            &recursive_query("nope.example.internal.", RecordType::A),
+        )
+        .unwrap();
+        assert_eq!(again.metadata.response_code, ResponseCode::NXDomain);
+        assert_eq!(lines(&again.authorities), lines(&nx.authorities));
+        let hit = client::udp(
+            addr,
+            &recursive_query("www.glueless.internal.", RecordType::A),
+        )
+        .unwrap();
+        assert_eq!(hit.answers[0].data, over_tcp.answers[0].data);
+        assert!(hit.answers[0].ttl <= 3600 && hit.edns.is_some());
+        assert!(hit.metadata.recursion_available && hit.metadata.recursion_desired);
+    }
+    assert_eq!(
+        world.log(104).matches("nope.example.internal.").count(),
+        1,
+        "asked once, then answered from the cache"
+    );
 
     let lame = client::udp(addr, &recursive_query("www.lame.internal.", RecordType::A)).unwrap();
     assert_eq!(lame.metadata.response_code, ResponseCode::ServFail);
@@ -596,5 +619,25 @@ fn forward_zones_go_to_upstream_resolvers_over_udp_and_tcp() {
     assert!(
         !world.log(101).contains("lab."),
         "forwarded names never reach the root"
+    );
+}
+
+#[tokio::test]
+async fn a_cached_root_ns_without_addresses_does_not_strand_iteration() {
+    let world = World::start(31);
+    let resolver = resolver(&world);
+    // `. NS` caches the root's NS RRset, whose name (a.root.internal.)
+    // has no address in the cache: iteration must start from the hints.
+    let ns = resolver.resolve(&name("."), RecordType::NS).await.unwrap();
+    assert_eq!(answer_lines(&ns), [". 86400 ns a.root.internal."]);
+    let mx = resolver.resolve(&name("."), RecordType::MX).await.unwrap();
+    assert_eq!((mx.rcode, mx.answers.len()), (ResponseCode::NoError, 0));
+    let www = resolver
+        .resolve(&name("www.example.internal."), RecordType::A)
+        .await
+        .unwrap();
+    assert_eq!(
+        answer_lines(&www),
+        ["www.example.internal. 3600 a 192.0.2.80"]
     );
 }

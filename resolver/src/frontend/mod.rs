@@ -26,6 +26,7 @@ use hickory_proto::serialize::binary::BinDecodable;
 use zone_loader::wire::query::{self, OPTION_EDE, Query, QueryError};
 use zone_loader::wire::writer::{Owner, Section, Writer};
 
+use crate::cache::{Data, Freshness, NegativeKind, Trust};
 use crate::iterate::{Failure, Resolution, Resolver};
 use crate::local::LocalZones;
 use crate::records::{rdata_wire, wire_name};
@@ -67,36 +68,14 @@ impl Frontend {
         client: IpAddr,
         transport: Transport,
     ) -> Option<Vec<u8>> {
-        let query = match query::parse(msg) {
-            Ok(query) => query,
-            Err(QueryError::Drop) => return None,
-            Err(QueryError::FormErr) => {
-                let (id, flags) = query::header_id(msg)?;
-                let mut buf = Vec::new();
-                let mut writer = Writer::header_only(&mut buf, id, flags);
-                writer.set_rcode(ResponseCode::FormErr.low());
-                writer.finish();
-                return Some(buf);
-            }
-        };
-        let allowed = self.allow.iter().any(|n| n.contains(client));
-        if allowed && query.qclass == 1 && self.local.covers(query.qname()) {
-            let mut buf = Vec::with_capacity(512);
-            self.local
-                .answer(msg, client, transport == Transport::Tcp, &mut buf)?;
-            buf[3] |= 0x80; // RA
-            return Some(buf);
+        match self.respond_now(msg, client, transport) {
+            Reply::Send(buf) => return Some(buf),
+            Reply::Drop => return None,
+            Reply::Resolve => {}
         }
-        let limit = match (transport, query.edns) {
-            (Transport::Tcp, _) => usize::from(u16::MAX),
-            (Transport::Udp, None) => CLASSIC_UDP_SIZE,
-            (Transport::Udp, Some(e)) => {
-                usize::from(e.udp_size.min(EDNS_UDP_SIZE)).max(CLASSIC_UDP_SIZE)
-            }
-        };
+        let query = query::parse(msg).ok()?;
+        let allowed = self.allow.iter().any(|n| n.contains(client));
         let outcome = self.outcome(&query, allowed).await;
-        let mut buf = Vec::with_capacity(512);
-        let mut writer = Writer::new(&mut buf, msg, query.question_end, limit);
         let (rcode, ede) = match &outcome {
             Outcome::Rcode(rcode, ede) => (*rcode, *ede),
             Outcome::Resolved(resolution) if resolution.stale => {
@@ -104,23 +83,97 @@ impl Frontend {
             }
             Outcome::Resolved(resolution) => (resolution.rcode, None),
         };
-        let opt = query.edns.map(|edns| opt_record(edns.dnssec_ok, ede));
-        if let Some(opt) = &opt {
-            writer.reserve(opt.len());
+        response(msg, &query, transport, rcode.low(), ede, |writer| {
+            if let Outcome::Resolved(resolution) = &outcome {
+                write_answers(writer, &query, resolution);
+            }
+            true
+        })
+    }
+
+    /// What can be answered without waiting: malformed queries, clients
+    /// refused, local zones, and fresh cache hits (an RRset or a negative
+    /// answer for the name itself), written straight from the cached wire
+    /// form with nothing decoded. Everything else: [`Reply::Resolve`].
+    pub fn respond_now(&self, msg: &[u8], client: IpAddr, transport: Transport) -> Reply {
+        let query = match query::parse(msg) {
+            Ok(query) => query,
+            Err(QueryError::Drop) => return Reply::Drop,
+            Err(QueryError::FormErr) => {
+                let Some((id, flags)) = query::header_id(msg) else {
+                    return Reply::Drop;
+                };
+                let mut buf = Vec::new();
+                let mut writer = Writer::header_only(&mut buf, id, flags);
+                writer.set_rcode(ResponseCode::FormErr.low());
+                writer.finish();
+                return Reply::Send(buf);
+            }
+        };
+        if !self.allow.iter().any(|n| n.contains(client))
+            || query.qclass != 1
+            || query.opcode() != 0
+        {
+            return Reply::Resolve;
         }
-        writer.set_rcode(rcode.low());
-        if let Outcome::Resolved(resolution) = &outcome {
-            write_answers(&mut writer, &query, resolution);
+        if self.local.covers(query.qname()) {
+            let mut buf = Vec::with_capacity(512);
+            if self
+                .local
+                .answer(msg, client, transport == Transport::Tcp, &mut buf)
+                .is_none()
+            {
+                return Reply::Drop;
+            }
+            buf[3] |= 0x80; // RA
+            return Reply::Send(buf);
         }
-        if let Some(opt) = &opt {
-            writer.release(opt.len());
-            writer
-                .raw_record(Section::Additional, opt)
-                .expect("room for the OPT record was reserved");
+        self.cache_hit(msg, &query, transport)
+            .map_or(Reply::Resolve, Reply::Send)
+    }
+
+    /// A fresh cache hit for the question itself, written from wire form.
+    fn cache_hit(&self, msg: &[u8], query: &Query, transport: Transport) -> Option<Vec<u8>> {
+        let cache = self.resolver.cache();
+        let hit = cache.get(query.qname(), query.qtype, self.resolver.now())?;
+        let Freshness::Fresh(ttl) = hit.freshness else {
+            return None;
+        };
+        if hit.data.trust() < Trust::NonAuthoritativeAnswer {
+            return None; // glue never answers (RFC 2181 5.4.1)
         }
-        writer.finish();
-        buf[3] |= 0x80; // RA: recursion is available here.
-        Some(buf)
+        if u64::from(ttl) * 10 <= u64::from(hit.original_ttl) {
+            return None; // near expiry: the full path starts a prefetch
+        }
+        match hit.data {
+            Data::RRset(rrset) => response(msg, query, transport, 0, None, |writer| {
+                rrset.records().all(|rdata| {
+                    writer
+                        .record(Section::Answer, Owner::Question, query.qtype, 1, ttl, rdata)
+                        .is_ok()
+                })
+            }),
+            Data::Negative(negative) => {
+                let rcode = match negative.kind {
+                    NegativeKind::NxDomain => ResponseCode::NXDomain,
+                    NegativeKind::NoData => ResponseCode::NoError,
+                };
+                response(msg, query, transport, rcode.low(), None, |writer| {
+                    negative.soa.as_ref().is_none_or(|soa| {
+                        writer
+                            .record(
+                                Section::Authority,
+                                Owner::Name(&soa.owner),
+                                u16::from(RecordType::SOA),
+                                1,
+                                ttl,
+                                &soa.rdata,
+                            )
+                            .is_ok()
+                    })
+                })
+            }
+        }
     }
 
     async fn outcome(&self, query: &Query, allowed: bool) -> Outcome {
@@ -160,6 +213,56 @@ impl Frontend {
             Err(failure) => Outcome::Rcode(ResponseCode::ServFail, Some(ede_for(failure))),
         }
     }
+}
+
+/// What [`Frontend::respond_now`] decided.
+pub enum Reply {
+    /// Send this.
+    Send(Vec<u8>),
+    /// Send nothing.
+    Drop,
+    /// Needs resolution: call [`Frontend::respond`].
+    Resolve,
+}
+
+/// Writes a response to `query` with `rcode`, the records `body` writes,
+/// and our OPT (with `ede`) if the query had EDNS; RA set. TC is set when
+/// the body does not fit; `None` when `body` gives up (returns false)
+/// and the caller should take the full path.
+fn response(
+    msg: &[u8],
+    query: &Query,
+    transport: Transport,
+    rcode: u8,
+    ede: Option<Ede>,
+    body: impl FnOnce(&mut Writer<'_>) -> bool,
+) -> Option<Vec<u8>> {
+    let limit = match (transport, query.edns) {
+        (Transport::Tcp, _) => usize::from(u16::MAX),
+        (Transport::Udp, None) => CLASSIC_UDP_SIZE,
+        (Transport::Udp, Some(e)) => {
+            usize::from(e.udp_size.min(EDNS_UDP_SIZE)).max(CLASSIC_UDP_SIZE)
+        }
+    };
+    let mut buf = Vec::with_capacity(512);
+    let mut writer = Writer::new(&mut buf, msg, query.question_end, limit);
+    let opt = query.edns.map(|edns| opt_record(edns.dnssec_ok, ede));
+    if let Some(opt) = &opt {
+        writer.reserve(opt.len());
+    }
+    writer.set_rcode(rcode);
+    if !body(&mut writer) {
+        return None;
+    }
+    if let Some(opt) = &opt {
+        writer.release(opt.len());
+        writer
+            .raw_record(Section::Additional, opt)
+            .expect("room for the OPT record was reserved");
+    }
+    writer.finish();
+    buf[3] |= 0x80; // RA: recursion is available here.
+    Some(buf)
 }
 
 enum Outcome {

@@ -360,7 +360,9 @@ impl Resolver {
     ) -> Option<Cached> {
         let now = self.now();
         let wire = wire_name(name);
+        // Glue and referral data steer iteration but never answer (RFC 2181 5.4.1).
         let usable = |hit: &cache::Hit| match hit.freshness {
+            _ if hit.data.trust() < Trust::NonAuthoritativeAnswer => None,
             Freshness::Fresh(ttl) => Some((
                 ttl,
                 self.options.prefetch && u64::from(ttl) * 10 <= u64::from(hit.original_ttl),
@@ -386,7 +388,9 @@ impl Resolver {
                 }
             });
         }
-        let hit = self.cache.get(&wire, u16::from(RecordType::CNAME), now)?;
+        let Some(hit) = self.cache.get(&wire, u16::from(RecordType::CNAME), now) else {
+            return self.cached_dname(name, answers, stale);
+        };
         let (ttl, refresh) = usable(&hit)?;
         let Data::RRset(rrset) = hit.data else {
             return None;
@@ -427,6 +431,46 @@ impl Resolver {
             self.store_negative(name, qtype, kind, &soa);
         }
         Ok(Iterated::Done(rcode, answers, authority))
+    }
+
+    /// A CNAME synthesised from a DNAME cached above `name` (RFC 6672
+    /// 3.2): the DNAME and the CNAME join the answer.
+    fn cached_dname(&self, name: &Name, answers: &mut Vec<Record>, stale: bool) -> Option<Cached> {
+        let now = self.now();
+        let mut owner = name.base_name();
+        while owner.num_labels() > 0 {
+            if let Some(hit) = self
+                .cache
+                .get(&wire_name(&owner), u16::from(RecordType::DNAME), now)
+            {
+                let ttl = match hit.freshness {
+                    Freshness::Fresh(ttl) => ttl,
+                    Freshness::Stale if stale => STALE_TTL,
+                    Freshness::Stale => return None,
+                };
+                let Data::RRset(rrset) = hit.data else {
+                    return None;
+                };
+                let dname = records(&owner, RecordType::DNAME, &rrset, ttl).next()?;
+                let labels = name
+                    .iter()
+                    .take(usize::from(name.num_labels() - owner.num_labels()));
+                let target = Name::from_labels(labels)
+                    .ok()?
+                    .append_domain(&step::dname_target(&dname)?)
+                    .ok()?;
+                let cname = Record::from_rdata(
+                    name.clone(),
+                    ttl,
+                    RData::CNAME(hickory_proto::rr::rdata::CNAME(target.clone())),
+                );
+                answers.push(dname);
+                answers.push(cname);
+                return Some(Cached::Alias(target, false));
+            }
+            owner = owner.base_name();
+        }
+        None
     }
 
     /// Asks `address` the question, sharing an identical query in flight,
@@ -574,8 +618,8 @@ impl Resolver {
         }
     }
 
-    /// The deepest delegation above `name` with name servers in the cache,
-    /// else the root from the hints.
+    /// The deepest delegation above `name` with name servers in the cache
+    /// that can be reached, else the root from the hints.
     fn closest_delegation(&self, name: &Name) -> (Name, Vec<NameServer>) {
         let now = self.now();
         let mut zone = name.clone();
@@ -598,7 +642,13 @@ impl Resolver {
                         _ => None,
                     })
                     .collect();
-                if !servers.is_empty() {
+                // Servers named inside the zone with no address cached
+                // could only be found by asking the zone itself: start
+                // higher up instead (the root: from the hints).
+                let reachable = servers
+                    .iter()
+                    .any(|s| !s.addresses.is_empty() || !zone.zone_of(&s.name));
+                if reachable {
                     return (zone, servers);
                 }
             }
@@ -682,9 +732,23 @@ impl Resolver {
     }
 
     /// Caches accepted records, one RRset per owner and type.
+    /// CNAMEs synthesised from a DNAME in the same answer are not cached
+    /// (RFC 6672 3.4): the DNAME is, and synthesises them again.
     fn store(&self, accepted: &[(Record, Trust)]) {
         let mut rrsets: BTreeMap<(Vec<u8>, u16), Pending> = BTreeMap::new();
+        let dnames: Vec<&Name> = accepted
+            .iter()
+            .filter(|(r, _)| r.record_type() == RecordType::DNAME)
+            .map(|(r, _)| &r.name)
+            .collect();
         for (record, trust) in accepted {
+            if record.record_type() == RecordType::CNAME
+                && dnames
+                    .iter()
+                    .any(|d| **d != record.name && d.zone_of(&record.name))
+            {
+                continue;
+            }
             let Some(rdata) = rdata_wire(&record.data) else {
                 continue;
             };

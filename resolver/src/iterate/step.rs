@@ -11,6 +11,7 @@
 
 use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
+use hickory_proto::serialize::binary::BinDecodable;
 
 use crate::cache::Trust;
 use crate::records::address;
@@ -110,11 +111,20 @@ pub fn classify(message: &Message, qname: &Name, qtype: RecordType, zone: &Name)
             .filter(|r| r.record_type() == qtype)
             .collect();
         if !wanted.is_empty() {
-            accepted.extend(wanted.into_iter().map(|r| (r.clone(), answer_trust)));
+            for record in wanted {
+                accept(&mut accepted, record, answer_trust);
+            }
             return Step {
                 outcome: Outcome::Answer,
                 accepted,
             };
+        }
+        // A DNAME above the name (RFC 6672) comes with the CNAME it
+        // synthesised; both are part of the answer.
+        if let Some(dname) = message.answers.iter().filter(in_bailiwick).find(|r| {
+            r.record_type() == RecordType::DNAME && r.name != current && r.name.zone_of(&current)
+        }) {
+            accept(&mut accepted, dname, answer_trust);
         }
         let Some(cname) = owned.iter().find(|r| r.record_type() == RecordType::CNAME) else {
             break;
@@ -122,7 +132,7 @@ pub fn classify(message: &Message, qname: &Name, qtype: RecordType, zone: &Name)
         let RData::CNAME(target) = &cname.data else {
             break;
         };
-        accepted.push(((*cname).clone(), answer_trust));
+        accept(&mut accepted, cname, answer_trust);
         current = target.0.clone();
     }
     let chained = current != *qname;
@@ -213,6 +223,24 @@ fn referral(
         },
         accepted: std::mem::take(accepted),
     })
+}
+
+/// Adds `record` unless it is already there (servers repeat records
+/// when they follow a CNAME loop).
+fn accept(accepted: &mut Vec<(Record, Trust)>, record: &Record, trust: Trust) {
+    if !accepted.iter().any(|(r, _)| r == record) {
+        accepted.push((record.clone(), trust));
+    }
+}
+
+/// The target of a DNAME record (its rdata is an uncompressed name).
+pub fn dname_target(record: &Record) -> Option<Name> {
+    match &record.data {
+        RData::Unknown { code, rdata } if *code == RecordType::DNAME => {
+            Name::from_bytes(&rdata.anything).ok()
+        }
+        _ => None,
+    }
 }
 
 fn lame(reason: Lame) -> Step {
