@@ -19,101 +19,23 @@ so start-up and zone loading cancel out.
 Everything runs on loopback addresses 127.0.0.5x; every loop is bounded.
 """
 import argparse
-import os
-import random
 import re
 import shutil
-import signal
-import socket
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import cpu_seconds, parse_dnsperf, peak_rss_kib, pin_all_threads, stop, wait_answering  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 AUTHDNS = ROOT / "target/release/authdns"
 ORIGIN = "bench.test."
 PORT = 5300
 ADDRS = {"authdns": "127.0.0.51", "knot": "127.0.0.52", "nsd": "127.0.0.53"}
-
-
-def dns_query(name, qtype=1):
-    qid = random.randrange(65536)
-    wire = b"".join(bytes([len(l)]) + l.encode() for l in name.rstrip(".").split(".")) + b"\0"
-    return qid, struct.pack(">HHHHHH", qid, 0, 1, 0, 0, 0) + wire + struct.pack(">HH", qtype, 1)
-
-
-def answers(addr, name, timeout=0.3):
-    """True if the server answers NOERROR with at least one record."""
-    qid, q = dns_query(name)
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.settimeout(timeout)
-    try:
-        s.sendto(q, (addr, PORT))
-        data, _ = s.recvfrom(4096)
-    except OSError:
-        return False
-    finally:
-        s.close()
-    _, flags, _, ancount = struct.unpack(">HHHH", data[:8])
-    return flags & 0xF == 0 and ancount > 0
-
-
-def wait_answering(addr, name, proc, limit=180):
-    start = time.monotonic()
-    while time.monotonic() - start < limit:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}")
-        if answers(addr, name):
-            return time.monotonic() - start
-        time.sleep(0.02)
-    raise RuntimeError("server did not answer in time")
-
-
-def pin_all_threads(pid, cpu):
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        subprocess.run(["taskset", "-p", "-c", str(cpu), tid], stdout=subprocess.DEVNULL, check=False)
-
-
-def process_tree(pid):
-    pids = [pid]
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2:].split()
-            if int(fields[1]) == pid:
-                pids.extend(process_tree(int(entry)))
-    return pids
-
-
-def cpu_seconds(pid):
-    total = 0
-    for p in process_tree(pid):
-        try:
-            stat = Path(f"/proc/{p}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def peak_rss_kib(pid):
-    """The largest peak RSS in the process tree (NSD loads zones in a child)."""
-    peaks = []
-    for p in process_tree(pid):
-        try:
-            status = Path(f"/proc/{p}/status").read_text()
-        except OSError:
-            continue
-        peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)))
-    return max(peaks)
 
 
 def start_server(kind, zone_file, workdir, prefix=()):
@@ -155,26 +77,13 @@ def start_server(kind, zone_file, workdir, prefix=()):
     return subprocess.Popen(list(prefix) + cmd, stdout=log, stderr=subprocess.STDOUT)
 
 
-def stop(proc):
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def dnsperf(addr, queries, seconds):
     out = subprocess.run(
         ["taskset", "-c", "0", "dnsperf", "-s", addr, "-p", str(PORT), "-d", str(queries),
          "-c", "4", "-q", "200", "-l", str(seconds)],
         capture_output=True, text=True, check=True,
     ).stdout
-    qps = float(re.search(r"Queries per second:\s+([\d.]+)", out).group(1))
-    completed = int(re.search(r"Queries completed:\s+(\d+)", out).group(1))
-    lost = int(re.search(r"Queries lost:\s+(\d+)", out).group(1))
-    return qps, completed, lost
+    return parse_dnsperf(out)
 
 
 def cmd_qps(args):
@@ -186,7 +95,7 @@ def cmd_qps(args):
         for kind in ADDRS:
             proc = start_server(kind, zone, data / f"{kind}-{round_no}", prefix=("taskset", "-c", "1"))
             try:
-                wait_answering(ADDRS[kind], f"h1.{ORIGIN}", proc)
+                wait_answering(ADDRS[kind], f"h1.{ORIGIN}", proc, PORT)
                 pin_all_threads(proc.pid, 1)
                 dnsperf(ADDRS[kind], queries, 1)  # warm-up, not measured
                 before = cpu_seconds(proc.pid)
@@ -215,7 +124,7 @@ def cmd_load(args):
         for kind in ADDRS:
             proc = start_server(kind, zone, data / f"{kind}-{round_no}")
             try:
-                seconds = wait_answering(ADDRS[kind], last, proc)
+                seconds = wait_answering(ADDRS[kind], last, proc, PORT)
                 rss = peak_rss_kib(proc.pid) / 1024
                 results[kind].append((seconds, rss))
                 print(f"round {round_no + 1} {kind:8} {seconds:6.2f} s  {rss:7.1f} MiB peak", flush=True)
@@ -233,7 +142,7 @@ def callgrind_total(kind, zone, queries, workdir, count):
     prefix = ["valgrind", "--tool=callgrind", "--trace-children=yes", f"--callgrind-out-file={out_dir}/cg.%p"]
     proc = start_server(kind, zone, workdir / f"{kind}-{count}", prefix=prefix)
     try:
-        wait_answering(ADDRS[kind], f"h1.{ORIGIN}", proc, limit=900)
+        wait_answering(ADDRS[kind], f"h1.{ORIGIN}", proc, PORT, limit=900)
         if count:
             subprocess.run(["dnsperf", "-s", ADDRS[kind], "-p", str(PORT), "-d", str(queries), "-n", "1",
                             "-c", "1", "-q", "20", "-t", "30"], capture_output=True, check=True)

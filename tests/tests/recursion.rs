@@ -82,6 +82,26 @@ async fn resolves_from_the_root_down_and_answers_again_from_the_cache() {
         ["example.internal. 3600 mx 10 mail.hoster.lab."]
     );
     assert_eq!(world.log(101).lines().count(), before);
+
+    // A name the cache knows to exist without a cut is not asked again
+    // while minimising: the second wildcard name costs one query.
+    for label in ["a", "b"] {
+        let wild = resolver
+            .resolve(
+                &name(&format!("{label}.wild.example.internal.")),
+                RecordType::A,
+            )
+            .await
+            .unwrap();
+        assert_eq!(wild.answers.len(), 1);
+    }
+    assert_eq!(
+        world
+            .log(104)
+            .matches(" wild.example.internal. A IN")
+            .count(),
+        1
+    );
 }
 
 #[tokio::test]

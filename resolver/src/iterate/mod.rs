@@ -512,8 +512,16 @@ impl Resolver {
             let mut addresses = self.addresses(&servers, budget, depth).await?;
             self.servers
                 .order(&mut addresses, std::time::Instant::now());
-            let minimised =
-                minimise && shown < name.num_labels() && budget.minimised < MAX_MINIMISED;
+            let can_minimise = |shown: u8, budget: &Budget| {
+                minimise && shown < name.num_labels() && budget.minimised < MAX_MINIMISED
+            };
+            // Names the cache knows to exist without a cut need no query.
+            while can_minimise(shown, budget)
+                && self.known_without_cut(&name.trim_to(usize::from(shown)))
+            {
+                shown += 1;
+            }
+            let minimised = can_minimise(shown, budget);
             let (asked, asked_type) = if minimised {
                 (name.trim_to(usize::from(shown)), RecordType::A)
             } else {
@@ -557,8 +565,14 @@ impl Resolver {
                 if minimised {
                     match step.outcome {
                         // No zone cut at `asked`: show one more label.
-                        Outcome::Answer | Outcome::NoData { .. } | Outcome::Alias { .. } => {
+                        Outcome::Answer | Outcome::Alias { .. } => {
                             self.store(&step.accepted);
+                            shown += 1;
+                        }
+                        Outcome::NoData { .. } => {
+                            self.store(&step.accepted);
+                            let kind = NegativeKind::NoData;
+                            self.store_negative(&asked, asked_type, kind, &step.accepted);
                             shown += 1;
                         }
                         // RFC 9156 fallback: the full name, same servers.
@@ -573,6 +587,28 @@ impl Resolver {
                 return Ok(self.conclude(step, name, qtype));
             }
             return Err(Failure::NoReachableAuthority);
+        }
+    }
+
+    /// Whether the cache holds an answer or a NODATA for `name` type A
+    /// (what minimised queries ask): the name exists and is not a zone cut
+    /// (a cut would have given a referral).
+    fn known_without_cut(&self, name: &Name) -> bool {
+        let hit = self
+            .cache
+            .get(&wire_name(name), u16::from(RecordType::A), self.now());
+        match hit {
+            Some(cache::Hit {
+                freshness: Freshness::Fresh(_),
+                data: Data::RRset(rrset),
+                ..
+            }) => rrset.trust >= Trust::NonAuthoritativeAnswer,
+            Some(cache::Hit {
+                freshness: Freshness::Fresh(_),
+                data: Data::Negative(negative),
+                ..
+            }) => negative.kind == NegativeKind::NoData,
+            _ => false,
         }
     }
 

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Benchmarks the resolver against Unbound on the same machine, same run.
+
+  bench/resolver.py [--rounds 3] [--names 100000] [--seconds 8] [--cold 300]
+
+The mini Internet of tests/data/world is served by authdns instances on
+127.40.0.101-108 port 53 (pinned to CPU 0). Each round starts each
+resolver fresh (one worker thread, pinned to CPU 1; Unbound with
+num-threads 1 and caches large enough for every name), interleaved:
+
+1. cold latency: --cold names never asked before, one at a time, timed
+   from send to answer (names in every zone of the world, most of them
+   distinct wildcard names, so the delegations get cached on the way as
+   they would in real use); median and p95;
+2. fill: --names distinct names (n<i>.wild.example.internal) sent once
+   by dnsperf, then the resident memory (VmRSS) of the resolver;
+3. cached QPS: dnsperf (pinned to CPU 0) replays the same names for
+   --seconds after a 1 s warm-up: all cache hits. The resolver's CPU time
+   per answered query comes from /proc and stays sharp when the client
+   is the limit.
+
+Medians over rounds are reported. Runs as root (port 53 on loopback);
+every loop is bounded.
+"""
+import argparse
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import cpu_seconds, dns_query, parse_dnsperf, pin_all_threads, stop, wait_answering  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+AUTHDNS = ROOT / "target/release/authdns"
+RESOLVER = ROOT / "target/release/resolver"
+NET = "127.40.0."
+PORT = 5301
+ADDRS = {"resolver": NET + "1", "unbound": NET + "2"}
+# Last octet: (directory in tests/data/world, a name answered there: A, or NS for the root).
+WORLD = {101: ("root", "."), 102: ("internal", "ns1.nic.internal."),
+         103: ("lab", "ns1.nic.lab."), 104: ("example", "www.example.internal."),
+         105: ("hoster", "www.hoster.lab."), 106: ("glueless", "www.glueless.internal."),
+         107: ("lame", "ns.unrelated.lab."), 108: ("partlame", "www.partlame.internal.")}
+
+
+def start_world(data):
+    source = ROOT / "tests/data/world"
+    procs = []
+    for last, (name, _) in WORLD.items():
+        zones = data / "world" / name
+        zones.mkdir(parents=True)
+        for zone in (source / name).iterdir():
+            (zones / zone.name).write_text(zone.read_text().replace("127.0.0.", NET))
+        conf = data / "world" / f"{name}.toml"
+        conf.write_text("udp-workers = 1\nlog-level = \"warn\"\n")
+        log = open(data / "world" / f"{name}.log", "w")
+        procs.append(subprocess.Popen(
+            ["taskset", "-c", "0", str(AUTHDNS), "--listen", f"{NET}{last}:53", "--zones", str(zones),
+             "--config", str(conf)], stdout=log, stderr=subprocess.STDOUT))
+    hints = data / "root.hints"
+    hints.write_text((source / "root.hints").read_text().replace("127.0.0.", NET))
+    try:
+        for proc, (last, (_, probe)) in zip(procs, WORLD.items()):
+            wait_answering(f"{NET}{last}", probe, proc, 53, qtype=2 if probe == "." else 1)
+    except RuntimeError:
+        for proc in procs:
+            stop(proc)
+        raise
+    return procs, hints
+
+
+def start_resolver(kind, hints, workdir):
+    workdir.mkdir(parents=True)
+    log = open(workdir / f"{kind}.log", "w")
+    addr = ADDRS[kind]
+    if kind == "resolver":
+        conf = workdir / "resolver.toml"
+        conf.write_text(f"udp-workers = 1\ncache-size = 1024\nlog-level = \"warn\"\nroot-hints = \"{hints}\"\n")
+        cmd = [str(RESOLVER), "--listen", f"{addr}:{PORT}", "--config", str(conf)]
+    else:
+        conf = workdir / "unbound.conf"
+        conf.write_text(
+            f"server:\n  interface: {addr}@{PORT}\n  port: {PORT}\n  do-not-query-localhost: no\n"
+            f"  root-hints: \"{hints}\"\n  username: \"\"\n  chroot: \"\"\n  directory: \"{workdir}\"\n"
+            f"  pidfile: \"{workdir}/unbound.pid\"\n  use-syslog: no\n  logfile: \"\"\n  verbosity: 0\n"
+            "  num-threads: 1\n  access-control: 127.0.0.0/8 allow\n  module-config: \"iterator\"\n"
+            "  msg-cache-size: 512m\n  rrset-cache-size: 512m\n  qname-minimisation: yes\n  do-ip6: no\n"
+            "  num-queries-per-thread: 4096\nremote-control:\n  control-enable: no\n")
+        cmd = ["unbound", "-d", "-c", str(conf)]
+    proc = subprocess.Popen(["taskset", "-c", "1"] + cmd, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_answering(addr, "www.example.internal.", proc, PORT, limit=30)
+    except RuntimeError:
+        stop(proc)
+        raise
+    pin_all_threads(proc.pid, 1)
+    return proc
+
+
+def timed_query(addr, name, timeout=5.0):
+    """Seconds from send to answer, RD set."""
+    qid, q = dns_query(name)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(timeout)
+    try:
+        start = time.perf_counter()
+        s.sendto(q, (addr, PORT))
+        while True:
+            data, _ = s.recvfrom(4096)
+            if data[:2] == q[:2]:
+                return time.perf_counter() - start
+    finally:
+        s.close()
+
+
+def cold_names(round_no, count):
+    fixed = ["www.hoster.lab.", "www.glueless.internal.", "www.partlame.internal.", "chain.example.internal.",
+             "x.old.example.internal.", "mail.hoster.lab.", "nope.example.internal.", "example.internal."]
+    return fixed + [f"c{round_no}-{i}.wild.example.internal." for i in range(count - len(fixed))]
+
+
+def vm_rss_mib(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def dnsperf(addr, queries, args):
+    out = subprocess.run(["taskset", "-c", "0", "dnsperf", "-s", addr, "-p", str(PORT), "-d", str(queries)] + args,
+                         capture_output=True, text=True, check=True).stdout
+    return parse_dnsperf(out)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--names", type=int, default=100_000)
+    p.add_argument("--seconds", type=int, default=8)
+    p.add_argument("--cold", type=int, default=300)
+    args = p.parse_args()
+    for binary in (AUTHDNS, RESOLVER):
+        if not binary.exists():
+            sys.exit("build first: cargo build --release -p authdns -p resolver")
+    data = Path(tempfile.mkdtemp(prefix="bench-resolver-"))
+    queries = data / "names.txt"
+    queries.write_text("".join(f"n{i}.wild.example.internal. A\n" for i in range(args.names)))
+    world, hints = start_world(data)
+    results = {k: [] for k in ADDRS}
+    try:
+        for round_no in range(args.rounds):
+            for kind in ADDRS:
+                proc = start_resolver(kind, hints, data / f"{kind}-{round_no}")
+                try:
+                    latencies = sorted(timed_query(ADDRS[kind], n) for n in cold_names(round_no, args.cold))
+                    median = statistics.median(latencies) * 1e3
+                    p95 = latencies[int(len(latencies) * 0.95) - 1] * 1e3
+                    _, filled, fill_lost = dnsperf(ADDRS[kind], queries, ["-n", "1", "-c", "4", "-q", "100", "-t", "10"])
+                    time.sleep(0.5)
+                    rss = vm_rss_mib(proc.pid)
+                    dnsperf(ADDRS[kind], queries, ["-c", "4", "-q", "200", "-l", "1"])
+                    before = cpu_seconds(proc.pid)
+                    qps, completed, lost = dnsperf(ADDRS[kind], queries, ["-c", "4", "-q", "200", "-l", str(args.seconds)])
+                    cpu_us = (cpu_seconds(proc.pid) - before) / max(completed, 1) * 1e6
+                    results[kind].append((median, p95, rss, qps, cpu_us))
+                    print(f"round {round_no + 1} {kind:8} cold median {median:6.3f} ms p95 {p95:6.3f} ms | "
+                          f"{filled} names cached ({fill_lost} lost) RSS {rss:6.1f} MiB | "
+                          f"{qps:9.0f} qps {cpu_us:5.2f} us CPU/query lost {lost}", flush=True)
+                finally:
+                    stop(proc)
+    finally:
+        for proc in world:
+            stop(proc)
+    print(f"\n| resolver | cold latency median | cold latency p95 | RSS after {args.names:,} names "
+          f"| cached QPS | CPU µs/query |\n|---|---|---|---|---|---|")
+    for kind, rows in results.items():
+        med = [statistics.median(r[i] for r in rows) for i in range(5)]
+        print(f"| {kind} | {med[0]:.3f} ms | {med[1]:.3f} ms | {med[2]:.0f} MiB | {med[3]:,.0f} | {med[4]:.2f} |")
+
+
+main()
