@@ -230,7 +230,9 @@ fn key(name: &[u8], rtype: u16) -> Key {
 /// The shared cache.
 #[derive(Debug)]
 pub struct Cache {
-    map: DashMap<Key, Entry>,
+    /// foldhash with a random seed per process: fast, and keys chosen by
+    /// clients cannot be aimed at one bucket without knowing the seed.
+    map: DashMap<Key, Entry, hashbrown::DefaultHashBuilder>,
     used: AtomicUsize,
     limits: Limits,
 }
@@ -239,7 +241,7 @@ impl Cache {
     /// An empty cache.
     pub fn new(limits: Limits) -> Self {
         Self {
-            map: DashMap::new(),
+            map: DashMap::with_hasher(hashbrown::DefaultHashBuilder::default()),
             used: AtomicUsize::new(0),
             limits,
         }

@@ -68,8 +68,9 @@ impl Frontend {
         client: IpAddr,
         transport: Transport,
     ) -> Option<Vec<u8>> {
-        match self.respond_now(msg, client, transport) {
-            Reply::Send(buf) => return Some(buf),
+        let mut out = Vec::with_capacity(512);
+        match self.respond_now(msg, client, transport, &mut out) {
+            Reply::Send => return Some(out),
             Reply::Drop => return None,
             Reply::Resolve => {}
         }
@@ -83,19 +84,35 @@ impl Frontend {
             }
             Outcome::Resolved(resolution) => (resolution.rcode, None),
         };
-        response(msg, &query, transport, rcode.low(), ede, |writer| {
-            if let Outcome::Resolved(resolution) = &outcome {
-                write_answers(writer, &query, resolution);
-            }
-            true
-        })
+        let written = response(
+            &mut out,
+            msg,
+            &query,
+            transport,
+            rcode.low(),
+            ede,
+            |writer| {
+                if let Outcome::Resolved(resolution) = &outcome {
+                    write_answers(writer, &query, resolution);
+                }
+                true
+            },
+        );
+        written.then_some(out)
     }
 
     /// What can be answered without waiting: malformed queries, clients
     /// refused, local zones, and fresh cache hits (an RRset or a negative
     /// answer for the name itself), written straight from the cached wire
     /// form with nothing decoded. Everything else: [`Reply::Resolve`].
-    pub fn respond_now(&self, msg: &[u8], client: IpAddr, transport: Transport) -> Reply {
+    /// [`Reply::Send`]: the response is in `out`.
+    pub fn respond_now(
+        &self,
+        msg: &[u8],
+        client: IpAddr,
+        transport: Transport,
+        out: &mut Vec<u8>,
+    ) -> Reply {
         let query = match query::parse(msg) {
             Ok(query) => query,
             Err(QueryError::Drop) => return Reply::Drop,
@@ -103,11 +120,10 @@ impl Frontend {
                 let Some((id, flags)) = query::header_id(msg) else {
                     return Reply::Drop;
                 };
-                let mut buf = Vec::new();
-                let mut writer = Writer::header_only(&mut buf, id, flags);
+                let mut writer = Writer::header_only(out, id, flags);
                 writer.set_rcode(ResponseCode::FormErr.low());
                 writer.finish();
-                return Reply::Send(buf);
+                return Reply::Send;
             }
         };
         if !self.allow.iter().any(|n| n.contains(client))
@@ -117,36 +133,48 @@ impl Frontend {
             return Reply::Resolve;
         }
         if self.local.covers(query.qname()) {
-            let mut buf = Vec::with_capacity(512);
+            out.clear();
             if self
                 .local
-                .answer(msg, client, transport == Transport::Tcp, &mut buf)
+                .answer(msg, client, transport == Transport::Tcp, out)
                 .is_none()
             {
                 return Reply::Drop;
             }
-            buf[3] |= 0x80; // RA
-            return Reply::Send(buf);
+            out[3] |= 0x80; // RA
+            return Reply::Send;
         }
-        self.cache_hit(msg, &query, transport)
-            .map_or(Reply::Resolve, Reply::Send)
+        if self.cache_hit(msg, &query, transport, out) {
+            Reply::Send
+        } else {
+            Reply::Resolve
+        }
     }
 
     /// A fresh cache hit for the question itself, written from wire form.
-    fn cache_hit(&self, msg: &[u8], query: &Query, transport: Transport) -> Option<Vec<u8>> {
+    /// Whether `out` now holds the answer.
+    fn cache_hit(
+        &self,
+        msg: &[u8],
+        query: &Query,
+        transport: Transport,
+        out: &mut Vec<u8>,
+    ) -> bool {
         let cache = self.resolver.cache();
-        let hit = cache.get(query.qname(), query.qtype, self.resolver.now())?;
+        let Some(hit) = cache.get(query.qname(), query.qtype, self.resolver.now()) else {
+            return false;
+        };
         let Freshness::Fresh(ttl) = hit.freshness else {
-            return None;
+            return false;
         };
         if hit.data.trust() < Trust::NonAuthoritativeAnswer {
-            return None; // glue never answers (RFC 2181 5.4.1)
+            return false; // glue never answers (RFC 2181 5.4.1)
         }
         if u64::from(ttl) * 10 <= u64::from(hit.original_ttl) {
-            return None; // near expiry: the full path starts a prefetch
+            return false; // near expiry: the full path starts a prefetch
         }
         match hit.data {
-            Data::RRset(rrset) => response(msg, query, transport, 0, None, |writer| {
+            Data::RRset(rrset) => response(out, msg, query, transport, 0, None, |writer| {
                 rrset.records().all(|rdata| {
                     writer
                         .record(Section::Answer, Owner::Question, query.qtype, 1, ttl, rdata)
@@ -158,7 +186,7 @@ impl Frontend {
                     NegativeKind::NxDomain => ResponseCode::NXDomain,
                     NegativeKind::NoData => ResponseCode::NoError,
                 };
-                response(msg, query, transport, rcode.low(), None, |writer| {
+                response(out, msg, query, transport, rcode.low(), None, |writer| {
                     negative.soa.as_ref().is_none_or(|soa| {
                         writer
                             .record(
@@ -217,8 +245,8 @@ impl Frontend {
 
 /// What [`Frontend::respond_now`] decided.
 pub enum Reply {
-    /// Send this.
-    Send(Vec<u8>),
+    /// Send the response written.
+    Send,
     /// Send nothing.
     Drop,
     /// Needs resolution: call [`Frontend::respond`].
@@ -226,17 +254,18 @@ pub enum Reply {
 }
 
 /// Writes a response to `query` with `rcode`, the records `body` writes,
-/// and our OPT (with `ede`) if the query had EDNS; RA set. TC is set when
-/// the body does not fit; `None` when `body` gives up (returns false)
-/// and the caller should take the full path.
+/// and our OPT (with `ede`) if the query had EDNS, into `buf`; RA set.
+/// False when `body` gives up (returns false) and the caller should take
+/// the full path.
 fn response(
+    buf: &mut Vec<u8>,
     msg: &[u8],
     query: &Query,
     transport: Transport,
     rcode: u8,
     ede: Option<Ede>,
     body: impl FnOnce(&mut Writer<'_>) -> bool,
-) -> Option<Vec<u8>> {
+) -> bool {
     let limit = match (transport, query.edns) {
         (Transport::Tcp, _) => usize::from(u16::MAX),
         (Transport::Udp, None) => CLASSIC_UDP_SIZE,
@@ -244,15 +273,14 @@ fn response(
             usize::from(e.udp_size.min(EDNS_UDP_SIZE)).max(CLASSIC_UDP_SIZE)
         }
     };
-    let mut buf = Vec::with_capacity(512);
-    let mut writer = Writer::new(&mut buf, msg, query.question_end, limit);
+    let mut writer = Writer::new(buf, msg, query.question_end, limit);
     let opt = query.edns.map(|edns| opt_record(edns.dnssec_ok, ede));
     if let Some(opt) = &opt {
         writer.reserve(opt.len());
     }
     writer.set_rcode(rcode);
     if !body(&mut writer) {
-        return None;
+        return false;
     }
     if let Some(opt) = &opt {
         writer.release(opt.len());
@@ -262,7 +290,7 @@ fn response(
     }
     writer.finish();
     buf[3] |= 0x80; // RA: recursion is available here.
-    Some(buf)
+    true
 }
 
 enum Outcome {

@@ -56,7 +56,9 @@ fn serve(socket: &Arc<UdpSocket>, frontend: &Arc<Frontend>, runtime: &Handle) {
     let mut receiving = MultiHeaders::<SockaddrStorage>::preallocate(BATCH, None);
     let mut sending = MultiHeaders::<SockaddrStorage>::preallocate(BATCH, None);
     let mut received: Vec<(usize, usize, SocketAddr)> = Vec::with_capacity(BATCH);
-    let mut responses: Vec<Vec<u8>> = Vec::with_capacity(BATCH);
+    // Response buffers, reused: the first `ready` hold this batch's answers.
+    let mut responses: Vec<Vec<u8>> = (0..BATCH).map(|_| Vec::with_capacity(512)).collect();
+    let mut ready = 0;
     let mut peers: Vec<Option<SockaddrStorage>> = Vec::with_capacity(BATCH);
     loop {
         received.clear();
@@ -68,9 +70,9 @@ fn serve(socket: &Arc<UdpSocket>, frontend: &Arc<Frontend>, runtime: &Handle) {
         }
         for &(i, len, peer) in &received {
             let msg = &buffers[i][..len];
-            match frontend.respond_now(msg, peer.ip(), Transport::Udp) {
-                Reply::Send(response) => {
-                    responses.push(response);
+            match frontend.respond_now(msg, peer.ip(), Transport::Udp, &mut responses[ready]) {
+                Reply::Send => {
+                    ready += 1;
                     peers.push(Some(SockaddrStorage::from(peer)));
                 }
                 Reply::Drop => {}
@@ -86,14 +88,16 @@ fn serve(socket: &Arc<UdpSocket>, frontend: &Arc<Frontend>, runtime: &Handle) {
                 }
             }
         }
-        if !responses.is_empty() {
-            let slices: Vec<[IoSlice<'_>; 1]> =
-                responses.iter().map(|r| [IoSlice::new(r)]).collect();
+        if ready > 0 {
+            let slices: Vec<[IoSlice<'_>; 1]> = responses[..ready]
+                .iter()
+                .map(|r| [IoSlice::new(r)])
+                .collect();
             if let Err(e) = sendmmsg(fd, &mut sending, &slices, &peers, [], MsgFlags::empty()) {
                 tracing::debug!("udp send failed: {e}");
             }
             drop(slices);
-            responses.clear();
+            ready = 0;
             peers.clear();
         }
     }
