@@ -200,10 +200,11 @@ async fn lame_and_silent_servers_and_loops_fail_or_fall_back() {
         .resolve(&name("www.lame.internal."), RecordType::A)
         .await;
     assert_eq!(lame.unwrap_err(), Failure::NoReachableAuthority);
+    // Nothing listens on the dead server's address: ICMP port unreachable.
     let dead = resolver
         .resolve(&name("www.dead.internal."), RecordType::A)
         .await;
-    assert_eq!(dead.unwrap_err(), Failure::NoReachableAuthority);
+    assert_eq!(dead.unwrap_err(), Failure::NetworkError);
     let looping = resolver
         .resolve(&name("loop1.example.internal."), RecordType::A)
         .await;
@@ -311,7 +312,7 @@ async fn expired_answers_are_served_stale_when_every_server_is_gone() {
     let cold = resolver
         .resolve(&name("nope.internal."), RecordType::A)
         .await;
-    assert_eq!(cold.unwrap_err(), Failure::NoReachableAuthority);
+    assert_eq!(cold.unwrap_err(), Failure::NetworkError);
 }
 
 /// A root server that answers NXDOMAIN for every name but one, as broken
@@ -410,7 +411,8 @@ fn the_resolver_binary_answers_dig_style_queries() {
         client::udp(addr, &query("www.partlame.internal.", RecordType::A, true)).unwrap();
     assert_eq!(uncached.metadata.response_code, ResponseCode::ServFail);
 
-    // Failures are SERVFAIL with Extended DNS Error 22, No Reachable Authority.
+    // Failures are SERVFAIL with Extended DNS Error 22, No Reachable
+    // Authority, or 23, Network Error.
     let nx = client::udp(
         addr,
         &recursive_query("nope.example.internal.", RecordType::A),
@@ -449,6 +451,9 @@ fn the_resolver_binary_answers_dig_style_queries() {
     let lame = client::udp(addr, &recursive_query("www.lame.internal.", RecordType::A)).unwrap();
     assert_eq!(lame.metadata.response_code, ResponseCode::ServFail);
     assert_eq!(ede_code(&lame), Some(22));
+    let dead = client::udp(addr, &recursive_query("www.dead.internal.", RecordType::A)).unwrap();
+    assert_eq!(dead.metadata.response_code, ResponseCode::ServFail);
+    assert_eq!(ede_code(&dead), Some(23), "Network Error");
 
     // Outside the allowed networks: REFUSED with EDE 18, Prohibited.
     let outsider: SocketAddr = "127.0.0.99:0".parse().unwrap();

@@ -8,7 +8,8 @@
 //!   Error 18, Prohibited (RFC 8914);
 //! - RD=0 is answered from the cache only;
 //! - a resolution that fails is SERVFAIL with the matching Extended DNS
-//!   Error (22, No Reachable Authority, or 0 with the limit that was hit);
+//!   Error (22, No Reachable Authority; 23, Network Error; or 0 with the
+//!   limit that was hit);
 //! - an answer served from expired data carries EDE 3, Stale Answer;
 //! - an answer read near its expiry starts a refresh in the background
 //!   (prefetch).
@@ -301,6 +302,7 @@ enum Outcome {
 fn ede_for(failure: Failure) -> Ede {
     match failure {
         Failure::NoReachableAuthority | Failure::Deadline => Ede(22, ""),
+        Failure::NetworkError => Ede(23, ""),
         Failure::TooManyQueries => Ede(0, "too many upstream queries"),
         Failure::TooManyReferrals => Ede(0, "too many referrals"),
         Failure::ChainTooLong => Ede(0, "CNAME chain too long"),

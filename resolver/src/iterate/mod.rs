@@ -119,8 +119,11 @@ impl Default for Options {
 /// Why a query could not be resolved (answered SERVFAIL).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {
-    /// Every server of a zone was lame, silent or unreachable.
+    /// Every server of a zone was lame or silent.
     NoReachableAuthority,
+    /// Every server of a zone was unreachable (network errors, such as
+    /// ICMP port or host unreachable).
+    NetworkError,
     /// The upstream-query budget ran out.
     TooManyQueries,
     /// Too many referrals, or name-server lookups nested too deep.
@@ -528,6 +531,9 @@ impl Resolver {
                 (name.clone(), qtype)
             };
             let wire = wire_name(&asked);
+            // Whether every server failed at the network level (no answer,
+            // an ICMP error): EDE 23 rather than 22.
+            let mut only_network_errors = true;
             for address in addresses {
                 if budget.queries >= limits.max_upstream_queries {
                     return Err(Failure::TooManyQueries);
@@ -543,9 +549,15 @@ impl Resolver {
                     qtype: u16::from(asked_type),
                 };
                 let timeout = limits.exchange_timeout.min(remaining);
-                let Ok(message) = self.ask(address, question, timeout).await else {
-                    continue;
+                let message = match self.ask(address, question, timeout).await {
+                    Ok(message) => message,
+                    Err(UpstreamError::Network(_)) => continue,
+                    Err(_) => {
+                        only_network_errors = false;
+                        continue;
+                    }
                 };
+                only_network_errors = false;
                 let step = step::classify(&message, &asked, asked_type, &zone);
                 if let Outcome::Referral {
                     zone: child,
@@ -586,7 +598,11 @@ impl Resolver {
                 }
                 return Ok(self.conclude(step, name, qtype));
             }
-            return Err(Failure::NoReachableAuthority);
+            return Err(if only_network_errors {
+                Failure::NetworkError
+            } else {
+                Failure::NoReachableAuthority
+            });
         }
     }
 
