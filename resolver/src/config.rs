@@ -67,6 +67,8 @@ pub struct RawForward {
     pub protocol: Option<String>,
     /// The servers' certificate name, for `tls` and `https`.
     pub tls_name: Option<String>,
+    /// CA certificates (PEM) to trust instead of the public roots.
+    pub tls_ca: Option<PathBuf>,
 }
 
 impl RawForward {
@@ -94,6 +96,7 @@ impl RawForward {
             servers,
             protocol,
             tls_name: self.tls_name,
+            tls_ca: self.tls_ca,
         })
     }
 }

@@ -1,11 +1,14 @@
 //! Forwarding: names at or below a configured zone (the root for
 //! everything) are sent to upstream resolvers instead of being iterated,
 //! over UDP (TCP on truncation), TCP, DNS-over-TLS or DNS-over-HTTPS.
+//! Certificates are checked against the public (Mozilla) roots, or
+//! against the CAs of a `tls-ca` file for a private resolver.
 //! The exchange is hickory-resolver's; what comes back goes to the
 //! shared cache like any other answer, so RD=0 queries and every
 //! frontend see it.
 
 use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,6 +18,8 @@ use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError, NetError};
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
 
 /// How to reach the upstream resolvers of a forward zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +61,9 @@ pub struct ForwardZone {
     pub protocol: Protocol,
     /// The name in the servers' TLS certificates (DoT and DoH).
     pub tls_name: Option<String>,
+    /// A PEM file of CA certificates to trust instead of the public roots
+    /// (DoT and DoH to a private resolver).
+    pub tls_ca: Option<PathBuf>,
 }
 
 /// The forward zones, deepest match first.
@@ -107,6 +115,10 @@ impl Forwarders {
                 ResolverConfig::from_name_servers(servers),
                 TokioRuntimeProvider::default(),
             );
+            if let Some(ca) = &zone.tls_ca {
+                let config = tls_config(ca).map_err(|e| format!("forward {}: {e}", zone.zone))?;
+                builder = builder.with_tls_config(config);
+            }
             let options = builder.options_mut();
             // Our cache is the one cache; theirs would hide TTLs from it.
             options.cache_size = 0;
@@ -164,6 +176,28 @@ impl Forwarders {
             }
         })
     }
+}
+
+/// A TLS client configuration trusting only the CA certificates in `ca`.
+fn tls_config(ca: &Path) -> Result<rustls::ClientConfig, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    let certificates =
+        CertificateDer::pem_file_iter(ca).map_err(|e| format!("tls-ca {}: {e}", ca.display()))?;
+    for certificate in certificates {
+        let certificate = certificate.map_err(|e| format!("tls-ca {}: {e}", ca.display()))?;
+        roots
+            .add(certificate)
+            .map_err(|e| format!("tls-ca {}: {e}", ca.display()))?;
+    }
+    if roots.is_empty() {
+        return Err(format!("tls-ca {}: no certificate", ca.display()));
+    }
+    let provider = Arc::new(hickory_resolver::net::tls::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
 }
 
 /// Parses a forward server: an address with an optional port (`ip`,

@@ -69,6 +69,11 @@ pub fn nsd(addr: SocketAddr, zones: &[(&str, &Path)], probe: &str) -> Process {
 /// validation module) from the root in `hints`, allowed to ask servers on
 /// loopback, with caches large enough that nothing is evicted.
 pub fn unbound(addr: SocketAddr, hints: &Path) -> Process {
+    unbound_with(addr, hints, "")
+}
+
+/// [`unbound`] with more `server:` lines (each indented two spaces).
+pub fn unbound_with(addr: SocketAddr, hints: &Path, extra: &str) -> Process {
     let dir = temp_dir(&format!("unbound-{}", addr.ip()));
     let d = dir.display();
     let conf = format!(
@@ -77,7 +82,7 @@ pub fn unbound(addr: SocketAddr, hints: &Path) -> Process {
          pidfile: \"{d}/unbound.pid\"\n  use-syslog: no\n  logfile: \"\"\n  verbosity: 0\n  \
          num-threads: 1\n  access-control: 127.0.0.0/8 allow\n  module-config: \"iterator\"\n  \
          msg-cache-size: 64m\n  rrset-cache-size: 64m\n  qname-minimisation: yes\n  do-ip6: no\n\
-         remote-control:\n  control-enable: no\n",
+         {extra}remote-control:\n  control-enable: no\n",
         ip = addr.ip(),
         port = addr.port(),
         hints = hints.display(),

@@ -225,3 +225,125 @@ fn same_answers_as_unbound() {
     );
     drop((unbound, ours));
 }
+
+/// A CA and a certificate for `name` signed by it, made with openssl:
+/// returns (CA PEM, certificate PEM, key PEM) paths.
+fn certificate(dir: &std::path::Path, name: &str) -> [std::path::PathBuf; 3] {
+    let run = |args: &[&str]| {
+        let status = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("openssl runs");
+        assert!(status.success(), "openssl {args:?}");
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    run(&[
+        &["req", "-x509"][..],
+        &ec,
+        &[
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=test CA",
+        ],
+    ]
+    .concat());
+    run(&[
+        &["req"][..],
+        &ec,
+        &[
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            &format!("/CN={name}"),
+        ],
+    ]
+    .concat());
+    std::fs::write(dir.join("san.cnf"), format!("subjectAltName=DNS:{name}\n")).unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "san.cnf",
+    ]);
+    ["ca.pem", "server.pem", "server.key"].map(|f| dir.join(f))
+}
+
+#[test]
+#[ignore = "needs Unbound and openssl (run by .ci/run)"]
+fn forwarding_over_tls_and_https_to_unbound() {
+    let world = World::start(32);
+    let dir = temp_dir("forward-tls");
+    let [ca, cert, key] = certificate(&dir, "unbound.test");
+    let extra = format!(
+        "  interface: 127.32.0.3@8853\n  interface: 127.32.0.3@8443\n  tls-port: 8853\n  https-port: 8443\n  \
+         tls-service-key: \"{}\"\n  tls-service-pem: \"{}\"\n",
+        key.display(),
+        cert.display()
+    );
+    let _unbound = peers::unbound_with("127.32.0.3:5301".parse().unwrap(), &world.hints, &extra);
+    let config = format!(
+        "[[forward]]\nzone = \"example.internal.\"\nservers = [\"127.32.0.3:8853\"]\nprotocol = \"tls\"\n\
+         tls-name = \"unbound.test\"\ntls-ca = \"{ca}\"\n\
+         [[forward]]\nzone = \"hoster.lab.\"\nservers = [\"127.32.0.3:8443\"]\nprotocol = \"https\"\n\
+         tls-name = \"unbound.test\"\ntls-ca = \"{ca}\"\n\
+         [[forward]]\nzone = \"glueless.internal.\"\nservers = [\"127.32.0.3:8853\"]\nprotocol = \"tls\"\n\
+         tls-name = \"someone-else.test\"\ntls-ca = \"{ca}\"\n",
+        ca = ca.display()
+    );
+    std::fs::write(dir.join("resolver.toml"), config).unwrap();
+    let mine: SocketAddr = "127.32.0.1:5301".parse().unwrap();
+    let args: Vec<String> = [
+        "--listen",
+        &mine.to_string(),
+        "--root-hints",
+        &world.hints.display().to_string(),
+        "--config",
+        &dir.join("resolver.toml").display().to_string(),
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    let _ours = Process::start(&binary("resolver"), &args, mine, ".", dir.join("log"));
+
+    let over_tls = ask(mine, "www.example.internal.", RecordType::A);
+    assert_eq!(
+        over_tls.answers.iter().map(rr).collect::<Vec<_>>(),
+        ["www.example.internal. A 192.0.2.80"]
+    );
+    let over_https = ask(mine, "www.hoster.lab.", RecordType::A);
+    assert_eq!(
+        over_https.answers.iter().map(rr).collect::<Vec<_>>(),
+        ["www.hoster.lab. A 198.51.100.80"]
+    );
+    // A certificate for another name is refused: SERVFAIL, no fallback to
+    // iteration (which would have answered): forward zones are forwarded.
+    let wrong_name = ask(mine, "www.glueless.internal.", RecordType::A);
+    assert_eq!(wrong_name.metadata.response_code, ResponseCode::ServFail);
+    assert!(wrong_name.answers.is_empty());
+}
