@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmarks the resolver against Unbound on the same machine, same run.
 
-  bench/resolver.py [--rounds 3] [--names 100000] [--seconds 8] [--cold 300]
+  bench/resolver.py [--rounds 5] [--names 100000] [--seconds 8] [--cold 1000]
 
 The mini Internet of tests/data/world is served by authdns instances on
 127.40.0.101-108 port 53 (pinned to CPU 0). Each round starts each
@@ -139,10 +139,10 @@ def dnsperf(addr, queries, args):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--names", type=int, default=100_000)
     p.add_argument("--seconds", type=int, default=8)
-    p.add_argument("--cold", type=int, default=300)
+    p.add_argument("--cold", type=int, default=1000)
     args = p.parse_args()
     for binary in (AUTHDNS, RESOLVER):
         if not binary.exists():
