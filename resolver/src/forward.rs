@@ -216,3 +216,62 @@ pub fn parse_server(text: &str, protocol: Protocol) -> Result<SocketAddr, String
     };
     Ok(SocketAddr::new(ip, port))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zone(name: &str, protocol: Protocol, tls_name: Option<&str>) -> ForwardZone {
+        ForwardZone {
+            zone: Name::from_ascii(name).unwrap(),
+            servers: vec![parse_server("127.0.0.1", protocol).unwrap()],
+            protocol,
+            tls_name: tls_name.map(str::to_owned),
+            tls_ca: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_deepest_forward_zone_wins_and_the_root_takes_the_rest() {
+        let zones = [
+            zone(".", Protocol::Udp, None),
+            zone("corp.example.", Protocol::Tls, Some("dns.corp.example")),
+        ];
+        let forwarders = Forwarders::new(&zones, Duration::from_secs(1)).unwrap();
+        let of = |n: &str| {
+            forwarders
+                .zone_of(&Name::from_ascii(n).unwrap())
+                .map(ToString::to_string)
+        };
+        assert_eq!(of("www.corp.example.").as_deref(), Some("corp.example."));
+        assert_eq!(of("CORP.example.").as_deref(), Some("corp.example."));
+        assert_eq!(of("example.").as_deref(), Some("."));
+        assert!(Forwarders::default().zone_of(&Name::root()).is_none());
+    }
+
+    #[test]
+    fn tls_needs_a_name_and_servers_get_the_protocol_port() {
+        let missing = Forwarders::new(&[zone("x.", Protocol::Https, None)], Duration::from_secs(1));
+        assert!(missing.is_err_and(|e| e.contains("tls-name")));
+        assert_eq!(
+            parse_server("192.0.2.1", Protocol::Tls).unwrap().port(),
+            853
+        );
+        assert_eq!(
+            parse_server("192.0.2.1", Protocol::Https).unwrap().port(),
+            443
+        );
+        assert_eq!(
+            parse_server("[2001:db8::1]:5353", Protocol::Udp)
+                .unwrap()
+                .port(),
+            5353
+        );
+        assert!(parse_server("dns.example", Protocol::Udp).is_err());
+        let bad_ca = ForwardZone {
+            tls_ca: Some("/nonexistent/ca.pem".into()),
+            ..zone("y.", Protocol::Tls, Some("dns.example"))
+        };
+        assert!(Forwarders::new(&[bad_ca], Duration::from_secs(1)).is_err());
+    }
+}
