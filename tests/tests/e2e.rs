@@ -1,6 +1,6 @@
 //! End-to-end tests: the real binaries on 127.0.0.x, queried over UDP and
 //! TCP. One binary, one module per capability. Tests marked `#[ignore]`
-//! need the Debian peers (Knot DNS, NSD) and run in `.ci/run` with
+//! need the Debian peers (Knot DNS, NSD, Unbound) and run in `.ci/run` with
 //! `-- --ignored`.
 
 mod authoritative;
