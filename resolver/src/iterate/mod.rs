@@ -291,19 +291,30 @@ impl Resolver {
         qtype: RecordType,
         stale: bool,
     ) -> Option<Resolution> {
-        let mut answers = Vec::new();
-        let mut name = qname.clone();
-        let mut prefetch = false;
-        for _ in 0..=self.options.limits.max_chain {
-            match self.cached(&name, qtype, &mut answers, stale)? {
+        self.follow_cache(&mut Chain::new(qname.clone()), qtype, stale)
+    }
+
+    /// Follows the cache from `chain.name` through cached CNAMEs (and
+    /// DNAMEs) while it can. `Some`: the cache answered; `None`: it does
+    /// not know `chain.name`, or the chain got too long.
+    fn follow_cache(
+        &self,
+        chain: &mut Chain,
+        qtype: RecordType,
+        stale: bool,
+    ) -> Option<Resolution> {
+        while chain.links <= self.options.limits.max_chain {
+            match self.cached(&chain.name, qtype, &mut chain.answers, stale)? {
                 Cached::Done(rcode, authority, refresh) => {
+                    let answers = std::mem::take(&mut chain.answers);
                     let mut resolution = Resolution::new(rcode, answers, authority);
-                    resolution.prefetch = prefetch || refresh;
+                    resolution.prefetch = chain.prefetch || refresh;
                     return Some(resolution);
                 }
                 Cached::Alias(target, refresh) => {
-                    prefetch |= refresh;
-                    name = target;
+                    chain.prefetch |= refresh;
+                    chain.name = target;
+                    chain.links += 1;
                 }
             }
         }
@@ -318,32 +329,23 @@ impl Resolver {
         depth: usize,
     ) -> Resolving<'a> {
         Box::pin(async move {
-            let mut answers = Vec::new();
-            let mut name = qname;
-            let mut prefetch = false;
-            for _ in 0..=self.options.limits.max_chain {
-                if let Some(result) = self.cached(&name, qtype, &mut answers, false) {
-                    match result {
-                        Cached::Done(rcode, authority, refresh) => {
-                            let mut resolution = Resolution::new(rcode, answers, authority);
-                            resolution.prefetch = prefetch || refresh;
-                            return Ok(resolution);
-                        }
-                        Cached::Alias(target, refresh) => {
-                            prefetch |= refresh;
-                            name = target;
-                            continue;
-                        }
-                    }
+            let mut chain = Chain::new(qname);
+            while chain.links <= self.options.limits.max_chain {
+                if let Some(resolution) = self.follow_cache(&mut chain, qtype, false) {
+                    return Ok(resolution);
                 }
-                match self.fetch(&name, qtype, budget, depth).await? {
+                if chain.links > self.options.limits.max_chain {
+                    break;
+                }
+                match self.fetch(&chain.name, qtype, budget, depth).await? {
                     Iterated::Done(rcode, records, authority) => {
-                        answers.extend(records);
-                        return Ok(Resolution::new(rcode, answers, authority));
+                        chain.answers.extend(records);
+                        return Ok(Resolution::new(rcode, chain.answers, authority));
                     }
                     Iterated::Alias(target, cnames) => {
-                        answers.extend(cnames);
-                        name = target;
+                        chain.answers.extend(cnames);
+                        chain.name = target;
+                        chain.links += 1;
                     }
                 }
             }
@@ -869,6 +871,29 @@ struct Pending {
     rdatas: Vec<Vec<u8>>,
     ttl: u32,
     trust: Trust,
+}
+
+/// A CNAME chain being followed.
+struct Chain {
+    /// The name to answer next.
+    name: Name,
+    /// The records gathered so far.
+    answers: Vec<Record>,
+    /// Links followed.
+    links: usize,
+    /// Whether a cached link was near its expiry.
+    prefetch: bool,
+}
+
+impl Chain {
+    fn new(name: Name) -> Self {
+        Self {
+            name,
+            answers: Vec::new(),
+            links: 0,
+            prefetch: false,
+        }
+    }
 }
 
 /// A cached step; the flag asks for a prefetch.
