@@ -23,6 +23,12 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:5301";
 pub struct RawConfig {
     /// Addresses to listen on (UDP and TCP).
     pub listen: Option<Vec<SocketAddr>>,
+    /// Addresses to serve DNS-over-TLS on (RFC 7858).
+    pub dot: Option<Vec<SocketAddr>>,
+    /// The TLS certificate chain (PEM) for DoT.
+    pub tls_cert: Option<PathBuf>,
+    /// Its private key (PEM).
+    pub tls_key: Option<PathBuf>,
     /// A root hints file (named.root format); the IANA roots otherwise.
     pub root_hints: Option<PathBuf>,
     /// Networks allowed to query (default: loopback).
@@ -106,6 +112,10 @@ impl RawForward {
 pub struct Config {
     /// Addresses served, UDP and TCP.
     pub listen: Vec<SocketAddr>,
+    /// Addresses served over DNS-over-TLS.
+    pub dot: Vec<SocketAddr>,
+    /// The certificate and key files; `None`: a self-signed one is made.
+    pub tls: Option<(PathBuf, PathBuf)>,
     /// Where iteration starts.
     pub hints: RootHints,
     /// Who may ask.
@@ -176,8 +186,15 @@ impl RawConfig {
             serve_stale: self.serve_stale.unwrap_or(iterate.serve_stale),
             prefetch: self.prefetch.unwrap_or(iterate.prefetch),
         };
+        let tls = match (self.tls_cert, self.tls_key) {
+            (Some(cert), Some(key)) => Some((cert, key)),
+            (None, None) => None,
+            _ => bail!("tls-cert and tls-key go together"),
+        };
         Ok(Config {
             listen,
+            dot: self.dot.unwrap_or_default(),
+            tls,
             hints,
             allow,
             cache,
@@ -253,6 +270,8 @@ mod tests {
             let raw: RawConfig = toml::from_str(bad).unwrap();
             assert!(raw.validate().is_err(), "{bad}");
         }
+        let half: RawConfig = toml::from_str("tls-cert = \"cert.pem\"").unwrap();
+        assert!(half.validate().is_err(), "a certificate needs its key");
         let bad: RawConfig = toml::from_str("allow = [\"10.0.0.0/40\"]").unwrap();
         assert!(bad.validate().is_err());
     }

@@ -21,4 +21,5 @@ pub mod iterate;
 pub mod local;
 pub mod records;
 pub mod servers;
+pub mod tls;
 pub mod upstream;

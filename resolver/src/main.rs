@@ -10,9 +10,10 @@ use clap::Parser;
 use resolver::cache::Cache;
 use resolver::config::RawConfig;
 use resolver::forward::Forwarders;
-use resolver::frontend::{Frontend, tcp, udp};
+use resolver::frontend::{Frontend, dot, tcp, udp};
 use resolver::iterate::Resolver;
 use resolver::local::LocalZones;
+use resolver::tls::ServerCertificate;
 use tokio::signal::unix::{SignalKind, signal};
 
 /// How long an upstream resolver has to answer a forwarded query.
@@ -31,6 +32,15 @@ struct Cli {
     /// TOML configuration file; flags override it.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Address to serve DNS-over-TLS on (repeat for several).
+    #[arg(long)]
+    dot: Vec<SocketAddr>,
+    /// TLS certificate chain (PEM); without it a self-signed one is made.
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM).
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -44,6 +54,13 @@ fn main() -> anyhow::Result<()> {
     }
     if cli.root_hints.is_some() {
         raw.root_hints = cli.root_hints;
+    }
+    if !cli.dot.is_empty() {
+        raw.dot = Some(cli.dot);
+    }
+    if cli.tls_cert.is_some() {
+        raw.tls_cert = cli.tls_cert;
+        raw.tls_key = cli.tls_key;
     }
     let config = raw.validate().context("invalid configuration")?;
     tracing_subscriber::fmt()
@@ -84,6 +101,17 @@ fn main() -> anyhow::Result<()> {
             udp::spawn(sockets, &frontend, &tokio::runtime::Handle::current())
                 .context("cannot start the udp workers")?;
         }
+        if !config.dot.is_empty() {
+            let acceptor = tls_acceptor(&config)?;
+            for &addr in &config.dot {
+                let listener = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("cannot listen on dot {addr}"))?;
+                tokio::spawn(dot::serve(listener, acceptor.clone(), Arc::clone(&frontend)));
+            }
+            let dot: Vec<String> = config.dot.iter().map(ToString::to_string).collect();
+            tracing::info!("DNS-over-TLS on {}", dot.join(", "));
+        }
         tokio::spawn(evict(cache, Arc::clone(&frontend.resolver)));
         let listening: Vec<String> = config.listen.iter().map(ToString::to_string).collect();
         tracing::info!("resolving on {} (udp, tcp)", listening.join(", "));
@@ -109,6 +137,28 @@ fn main() -> anyhow::Result<()> {
     })?;
     runtime.shutdown_timeout(Duration::from_secs(1));
     Ok(())
+}
+
+/// The TLS acceptor for DoT: the configured certificate, or a generated
+/// self-signed one whose PEM file and pin are logged.
+fn tls_acceptor(config: &resolver::config::Config) -> anyhow::Result<tokio_rustls::TlsAcceptor> {
+    let certificate = match &config.tls {
+        Some((cert, key)) => ServerCertificate::load(cert, key)?,
+        None => {
+            let dir = std::env::temp_dir().join(format!("resolver-{}", std::process::id()));
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            ServerCertificate::generate(&dir)?
+        }
+    };
+    if let Some((pin, file)) = &certificate.generated {
+        tracing::warn!(
+            "no tls-cert/tls-key: using a self-signed certificate for localhost, 127.0.0.1 and ::1; \
+             trust it with `curl --cacert {}` or pin it with `kdig +tls-pin={pin}`",
+            file.display()
+        );
+    }
+    certificate.acceptor(&[b"dot"])
 }
 
 /// Keeps the cache within its budget, off the query path, on the

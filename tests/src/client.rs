@@ -82,10 +82,21 @@ pub fn udp(addr: SocketAddr, msg: &Message) -> io::Result<Message> {
     Message::from_vec(&answer).map_err(io::Error::other)
 }
 
-/// Sends queries over one TCP connection and decodes the answers, in order.
+/// Sends queries over one TCP connection and decodes the answers, in the
+/// order they arrive.
 pub fn tcp_many(addr: SocketAddr, msgs: &[Message]) -> io::Result<Vec<Message>> {
+    tcp_many_within(addr, msgs, TIMEOUT)
+}
+
+/// [`tcp_many`], waiting at most `timeout` for each answer; the answers
+/// come back in the order they arrived.
+pub fn tcp_many_within(
+    addr: SocketAddr,
+    msgs: &[Message],
+    timeout: Duration,
+) -> io::Result<Vec<Message>> {
     let mut stream = TcpStream::connect_timeout(&addr, TIMEOUT)?;
-    stream.set_read_timeout(Some(TIMEOUT))?;
+    stream.set_read_timeout(Some(timeout))?;
     let mut out = Vec::new();
     for msg in msgs {
         let bytes = msg.to_vec().map_err(io::Error::other)?;

@@ -5,6 +5,7 @@
 
 mod authoritative;
 mod differential;
+mod dot;
 mod pair;
 mod recursion;
 mod reload;

@@ -226,80 +226,12 @@ fn same_answers_as_unbound() {
     drop((unbound, ours));
 }
 
-/// A CA and a certificate for `name` signed by it, made with openssl:
-/// returns (CA PEM, certificate PEM, key PEM) paths.
-fn certificate(dir: &std::path::Path, name: &str) -> [std::path::PathBuf; 3] {
-    let run = |args: &[&str]| {
-        let status = std::process::Command::new("openssl")
-            .args(args)
-            .current_dir(dir)
-            .stderr(std::process::Stdio::null())
-            .status()
-            .expect("openssl runs");
-        assert!(status.success(), "openssl {args:?}");
-    };
-    let ec = [
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-    ];
-    run(&[
-        &["req", "-x509"][..],
-        &ec,
-        &[
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=test CA",
-        ],
-    ]
-    .concat());
-    run(&[
-        &["req"][..],
-        &ec,
-        &[
-            "-keyout",
-            "server.key",
-            "-out",
-            "server.csr",
-            "-subj",
-            &format!("/CN={name}"),
-        ],
-    ]
-    .concat());
-    std::fs::write(dir.join("san.cnf"), format!("subjectAltName=DNS:{name}\n")).unwrap();
-    run(&[
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        "server.pem",
-        "-days",
-        "2",
-        "-extfile",
-        "san.cnf",
-    ]);
-    ["ca.pem", "server.pem", "server.key"].map(|f| dir.join(f))
-}
-
 #[test]
 #[ignore = "needs Unbound and openssl (run by .ci/run)"]
 fn forwarding_over_tls_and_https_to_unbound() {
     let world = World::start(32);
     let dir = temp_dir("forward-tls");
-    let [ca, cert, key] = certificate(&dir, "unbound.test");
+    let [ca, cert, key] = tests::certs::signed(&dir, "unbound.test");
     let extra = format!(
         "  interface: 127.32.0.3@8853\n  interface: 127.32.0.3@8443\n  tls-port: 8853\n  https-port: 8443\n  \
          tls-service-key: \"{}\"\n  tls-service-pem: \"{}\"\n",

@@ -15,6 +15,8 @@
 //!   (prefetch).
 
 pub mod access;
+pub mod dot;
+pub mod stream;
 pub mod tcp;
 pub mod udp;
 

@@ -1,22 +1,31 @@
-//! TCP frontend (RFC 7766): several queries per connection, an idle
-//! timeout, a bound on connections.
+//! TCP frontend (RFC 7766): a bound on connections; each connection is
+//! served by [`super::stream`]. The accept loop is shared with DoT.
 
+use std::future::Future;
+use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 
-use super::{Frontend, Transport};
+use super::{Frontend, stream};
 
-/// How long a connection may wait for its next query.
-pub const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
-/// Most connections at once.
+/// Most connections at once (per listener).
 pub const MAX_CONNECTIONS: usize = 1024;
 
-/// Accepts connections until the task is dropped.
+/// Accepts plain DNS-over-TCP connections until the task is dropped.
 pub async fn serve(listener: TcpListener, frontend: Arc<Frontend>) {
+    accept(listener, frontend, stream::connection).await;
+}
+
+/// Accepts connections until the task is dropped, each handled by
+/// `handle` in its own task; a connection over [`MAX_CONNECTIONS`] is
+/// closed at once.
+pub async fn accept<H, F>(listener: TcpListener, frontend: Arc<Frontend>, handle: H)
+where
+    H: Fn(TcpStream, IpAddr, Arc<Frontend>) -> F,
+    F: Future<Output = ()> + Send + 'static,
+{
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     loop {
         let Ok((stream, peer)) = listener.accept().await else {
@@ -25,41 +34,11 @@ pub async fn serve(listener: TcpListener, frontend: Arc<Frontend>) {
         let Ok(permit) = Arc::clone(&slots).try_acquire_owned() else {
             continue;
         };
-        let frontend = Arc::clone(&frontend);
+        let _ = stream.set_nodelay(true);
+        let connection = handle(stream, peer.ip(), Arc::clone(&frontend));
         tokio::spawn(async move {
-            connection(stream, peer.ip(), &frontend).await;
+            connection.await;
             drop(permit);
         });
-    }
-}
-
-async fn connection(mut stream: TcpStream, client: std::net::IpAddr, frontend: &Frontend) {
-    let _ = stream.set_nodelay(true);
-    loop {
-        let mut len = [0u8; 2];
-        if !matches!(
-            tokio::time::timeout(IDLE_TIMEOUT, stream.read_exact(&mut len)).await,
-            Ok(Ok(_))
-        ) {
-            return;
-        }
-        let mut msg = vec![0u8; usize::from(u16::from_be_bytes(len))];
-        if !matches!(
-            tokio::time::timeout(IDLE_TIMEOUT, stream.read_exact(&mut msg)).await,
-            Ok(Ok(_))
-        ) {
-            return;
-        }
-        let Some(response) = frontend.respond(&msg, client, Transport::Tcp).await else {
-            continue;
-        };
-        let mut framed = (response.len() as u16).to_be_bytes().to_vec();
-        framed.extend_from_slice(&response);
-        if !matches!(
-            tokio::time::timeout(IDLE_TIMEOUT, stream.write_all(&framed)).await,
-            Ok(Ok(()))
-        ) {
-            return;
-        }
     }
 }
