@@ -71,6 +71,34 @@ fn kdig_resolves_over_dot_with_the_generated_certificate_and_its_pin() {
     let cached = client::udp(addr, &query("www.example.internal.", RecordType::A, true)).unwrap();
     assert_eq!(lines(&cached.answers).len(), 1);
 
+    // RFC 8467: a padded query gets a response padded to 468-octet blocks.
+    let padded = kdig(&[
+        "@127.24.0.1",
+        "-p",
+        "8853",
+        &format!("+tls-pin={pin}"),
+        "+padding",
+        "www.example.internal",
+        "A",
+    ]);
+    let text = String::from_utf8_lossy(&padded.stdout);
+    assert!(text.contains(";; Received 468 B"), "{text}");
+    assert!(text.contains("PADDING"), "{text}");
+    let plain = kdig(&[
+        "@127.24.0.1",
+        "-p",
+        "8853",
+        &format!("+tls-pin={pin}"),
+        "+nopadding",
+        "www.example.internal",
+        "A",
+    ]);
+    let text = String::from_utf8_lossy(&plain.stdout);
+    assert!(
+        !text.contains(";; Received 468 B"),
+        "unpadded query, unpadded answer: {text}"
+    );
+
     let wrong = kdig(&[
         "@127.24.0.1",
         "-p",

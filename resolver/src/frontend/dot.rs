@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
-use super::{Frontend, stream, tcp};
+use super::{Frontend, Transport, stream, tcp};
 
 /// How long a client has to complete the TLS handshake.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -19,7 +19,7 @@ pub async fn serve(listener: TcpListener, acceptor: TlsAcceptor, frontend: Arc<F
         let acceptor = acceptor.clone();
         async move {
             match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
-                Ok(Ok(tls)) => stream::connection(tls, client, frontend).await,
+                Ok(Ok(tls)) => stream::connection(tls, client, frontend, Transport::Tls).await,
                 Ok(Err(e)) => tracing::debug!("tls handshake failed: {e}"),
                 Err(_) => tracing::debug!("tls handshake timed out"),
             }

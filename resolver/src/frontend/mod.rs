@@ -11,6 +11,9 @@
 //!   Error (22, No Reachable Authority; 23, Network Error; or 0 with the
 //!   limit that was hit);
 //! - an answer served from expired data carries EDE 3, Stale Answer;
+//! - over TLS, the response to a padded query is padded to a multiple of
+//!   468 octets (RFC 8467 block-length padding); answers from local zones
+//!   are not padded yet;
 //! - an answer read near its expiry starts a refresh in the background
 //!   (prefetch).
 
@@ -47,7 +50,15 @@ pub enum Transport {
     Udp,
     /// TCP.
     Tcp,
+    /// An encrypted stream (DNS-over-TLS): like TCP, and responses to
+    /// padded queries are padded (RFC 7830, RFC 8467).
+    Tls,
 }
+
+/// Padded responses are a multiple of this many octets (RFC 8467 4.1).
+pub const PADDING_BLOCK: usize = 468;
+/// EDNS option code of Padding (RFC 7830).
+const OPTION_PADDING: u16 = 12;
 
 /// An Extended DNS Error (RFC 8914 4): code and extra text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,7 +150,7 @@ impl Frontend {
             out.clear();
             if self
                 .local
-                .answer(msg, client, transport == Transport::Tcp, out)
+                .answer(msg, client, transport != Transport::Udp, out)
                 .is_none()
             {
                 return Reply::Drop;
@@ -270,7 +281,7 @@ fn response(
     body: impl FnOnce(&mut Writer<'_>) -> bool,
 ) -> bool {
     let limit = match (transport, query.edns) {
-        (Transport::Tcp, _) => usize::from(u16::MAX),
+        (Transport::Tcp | Transport::Tls, _) => usize::from(u16::MAX),
         (Transport::Udp, None) => CLASSIC_UDP_SIZE,
         (Transport::Udp, Some(e)) => {
             usize::from(e.udp_size.min(EDNS_UDP_SIZE)).max(CLASSIC_UDP_SIZE)
@@ -293,7 +304,35 @@ fn response(
     }
     writer.finish();
     buf[3] |= 0x80; // RA: recursion is available here.
+    if let Some(opt) = &opt
+        && transport == Transport::Tls
+        && query.edns.is_some_and(|e| e.padding)
+    {
+        let opt_start = buf.len() - opt.len();
+        pad(buf, opt_start);
+    }
     true
+}
+
+/// Adds a Padding option to the OPT record that ends `buf` (at
+/// `opt_start`) so the message is a multiple of [`PADDING_BLOCK`] octets
+/// (RFC 8467 4.1, block-length padding), within the 65,535-octet limit.
+fn pad(buf: &mut Vec<u8>, opt_start: usize) {
+    let unpadded = buf.len() + 4;
+    let padded = unpadded.div_ceil(PADDING_BLOCK) * PADDING_BLOCK;
+    let Ok(padding) = u16::try_from(padded - unpadded) else {
+        return;
+    };
+    if padded > usize::from(u16::MAX) {
+        return;
+    }
+    let rdlength = opt_start + 9;
+    let old = u16::from_be_bytes([buf[rdlength], buf[rdlength + 1]]);
+    let new = old + 4 + padding;
+    buf[rdlength..rdlength + 2].copy_from_slice(&new.to_be_bytes());
+    buf.extend_from_slice(&OPTION_PADDING.to_be_bytes());
+    buf.extend_from_slice(&padding.to_be_bytes());
+    buf.resize(padded, 0);
 }
 
 enum Outcome {
@@ -355,4 +394,42 @@ fn opt_record(dnssec_ok: bool, ede: Option<Ede>) -> Vec<u8> {
     opt.extend_from_slice(&(options.len() as u16).to_be_bytes());
     opt.extend_from_slice(&options);
     opt
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn padding_fills_the_opt_record_to_a_468_octet_block() {
+        let mut msg = vec![0u8; 12];
+        msg.extend_from_slice(&[0; 30]);
+        let opt_start = msg.len();
+        msg.extend_from_slice(&opt_record(false, Some(Ede(3, ""))));
+        let before = msg.len();
+        pad(&mut msg, opt_start);
+        assert_eq!(msg.len(), PADDING_BLOCK);
+        let rdlength = usize::from(u16::from_be_bytes([
+            msg[opt_start + 9],
+            msg[opt_start + 10],
+        ]));
+        assert_eq!(
+            opt_start + 11 + rdlength,
+            msg.len(),
+            "the OPT record spans the padding"
+        );
+        let option = &msg[before..before + 4];
+        assert_eq!(u16::from_be_bytes([option[0], option[1]]), OPTION_PADDING);
+        assert_eq!(
+            usize::from(u16::from_be_bytes([option[2], option[3]])),
+            PADDING_BLOCK - before - 4
+        );
+
+        // A message already past one block goes to the next.
+        let mut long = vec![0u8; 600];
+        let opt_start = long.len();
+        long.extend_from_slice(&opt_record(false, None));
+        pad(&mut long, opt_start);
+        assert_eq!(long.len(), 2 * PADDING_BLOCK);
+    }
 }

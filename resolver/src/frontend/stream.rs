@@ -25,7 +25,7 @@ pub const MAX_IN_FLIGHT: usize = 64;
 
 /// Serves one connection until the client closes it, goes idle, or
 /// stops reading; then finishes the answers under way.
-pub async fn connection<S>(stream: S, client: IpAddr, frontend: Arc<Frontend>)
+pub async fn connection<S>(stream: S, client: IpAddr, frontend: Arc<Frontend>, transport: Transport)
 where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
@@ -49,7 +49,7 @@ where
         };
         let (answers, frontend) = (answers.clone(), Arc::clone(&frontend));
         tokio::spawn(async move {
-            if let Some(response) = frontend.respond(&msg, client, Transport::Tcp).await {
+            if let Some(response) = frontend.respond(&msg, client, transport).await {
                 let mut framed = Vec::with_capacity(response.len() + 2);
                 framed.extend_from_slice(&(response.len() as u16).to_be_bytes());
                 framed.extend_from_slice(&response);

@@ -8,14 +8,17 @@ use std::sync::Arc;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 
-use super::{Frontend, stream};
+use super::{Frontend, Transport, stream};
 
 /// Most connections at once (per listener).
 pub const MAX_CONNECTIONS: usize = 1024;
 
 /// Accepts plain DNS-over-TCP connections until the task is dropped.
 pub async fn serve(listener: TcpListener, frontend: Arc<Frontend>) {
-    accept(listener, frontend, stream::connection).await;
+    accept(listener, frontend, |tcp, client, frontend| {
+        stream::connection(tcp, client, frontend, Transport::Tcp)
+    })
+    .await;
 }
 
 /// Accepts connections until the task is dropped, each handled by
