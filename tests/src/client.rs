@@ -62,7 +62,8 @@ pub fn udp_within(addr: SocketAddr, msg: &Message, timeout: Duration) -> io::Res
         .and_then(|answer| Message::from_vec(&answer).map_err(io::Error::other))
 }
 
-fn udp_raw_from(local: SocketAddr, addr: SocketAddr, bytes: &[u8]) -> io::Result<Vec<u8>> {
+/// Sends raw bytes over UDP from the address `local` and returns the raw answer.
+pub fn udp_raw_from(local: SocketAddr, addr: SocketAddr, bytes: &[u8]) -> io::Result<Vec<u8>> {
     let socket = UdpSocket::bind(local)?;
     socket.set_read_timeout(Some(TIMEOUT))?;
     exchange(&socket, addr, bytes)

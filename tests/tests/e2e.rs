@@ -7,6 +7,7 @@ mod authoritative;
 mod differential;
 mod dot;
 mod pair;
+mod privacy;
 mod recursion;
 mod reload;
 mod unbound;

@@ -220,6 +220,8 @@ impl Frontend {
 
     async fn outcome(&self, query: &Query, allowed: bool) -> Outcome {
         if !allowed {
+            // Never the address: the privacy promise holds at every level.
+            tracing::debug!("refused a client outside the allowed networks");
             return Outcome::Rcode(ResponseCode::Refused, Some(Ede(18, "")));
         }
         if query.opcode() != 0 {
@@ -244,7 +246,12 @@ impl Frontend {
                 ),
             };
         }
-        match self.resolver.resolve(&name, qtype).await {
+        let resolved = self.resolver.resolve(&name, qtype).await;
+        match &resolved {
+            Ok(resolution) => tracing::debug!("{name} {qtype}: {:?}", resolution.rcode),
+            Err(failure) => tracing::debug!("{name} {qtype}: failed ({failure:?})"),
+        }
+        match resolved {
             Ok(resolution) => {
                 if resolution.prefetch {
                     let resolver = Arc::clone(&self.resolver);

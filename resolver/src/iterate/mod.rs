@@ -482,6 +482,7 @@ impl Resolver {
     /// and records how the server did.
     async fn ask(&self, address: IpAddr, question: Question<'_>, timeout: Duration) -> Answer {
         let server = SocketAddr::new(address, self.options.upstream_port);
+        tracing::debug!("asking {server} type {}", question.qtype);
         let key = (server, Box::from(question.qname), question.qtype);
         let (answer, _) = self
             .inflight

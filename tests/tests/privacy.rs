@@ -1,0 +1,144 @@
+//! The privacy promise, checked: with logging at debug, no client address
+//! appears in the resolver's log; EDNS Client Subnet from a client is
+//! neither echoed nor sent upstream, and no upstream query carries it.
+
+use std::net::{SocketAddr, UdpSocket};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use hickory_proto::op::{Message, MessageType, OpCode, ResponseCode};
+use hickory_proto::rr::rdata::A;
+use hickory_proto::rr::{RData, Record, RecordType};
+use tests::client::{self, query};
+use tests::spawn::{Process, binary, temp_dir};
+
+/// EDNS option code of Client Subnet (RFC 7871).
+const OPTION_ECS: u16 = 8;
+
+/// An authoritative root that answers every A question with 192.0.2.7
+/// (NODATA for other types) and keeps every query it receives.
+fn recording_root(addr: &str) -> (SocketAddr, Arc<Mutex<Vec<Vec<u8>>>>) {
+    let socket = UdpSocket::bind(addr).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let bound = socket.local_addr().unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        let started = Instant::now();
+        let mut buf = [0u8; 1500];
+        while started.elapsed() < Duration::from_secs(60) {
+            let Ok((len, peer)) = socket.recv_from(&mut buf) else {
+                continue;
+            };
+            record.lock().unwrap().push(buf[..len].to_vec());
+            let Ok(query) = Message::from_vec(&buf[..len]) else {
+                continue;
+            };
+            let question = query.queries[0].clone();
+            let mut response =
+                Message::new(query.metadata.id, MessageType::Response, OpCode::Query);
+            response.metadata.authoritative = true;
+            if question.query_type() == RecordType::A {
+                response.add_answer(Record::from_rdata(
+                    question.name().clone(),
+                    60,
+                    RData::A(A::new(192, 0, 2, 7)),
+                ));
+            }
+            response.add_query(question);
+            let _ = socket.send_to(&response.to_vec().unwrap(), peer);
+        }
+    });
+    (bound, seen)
+}
+
+/// A recursive query for `name` A with EDNS and a Client Subnet option
+/// (198.51.100.0/24), as raw bytes.
+fn query_with_ecs(name: &str) -> Vec<u8> {
+    let mut q = query(name, RecordType::A, false);
+    q.metadata.recursion_desired = true;
+    let mut bytes = q.to_vec().unwrap();
+    bytes[11] = 1; // ARCOUNT: the OPT record below
+    bytes.extend_from_slice(&[0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 11]);
+    bytes.extend_from_slice(&OPTION_ECS.to_be_bytes());
+    bytes.extend_from_slice(&[0, 7, 0, 1, 24, 0, 198, 51, 100]);
+    bytes
+}
+
+/// Whether a message's OPT record carries option `code`.
+fn has_option(msg: &[u8], code: u16) -> bool {
+    Message::from_vec(msg)
+        .ok()
+        .and_then(|m| m.edns)
+        .is_some_and(|edns| {
+            edns.options()
+                .as_ref()
+                .iter()
+                .any(|(c, _)| u16::from(*c) == code)
+        })
+}
+
+#[test]
+fn no_client_address_in_debug_logs_and_no_client_subnet_anywhere() {
+    let (root, seen) = recording_root("127.28.0.10:0");
+    let dir = temp_dir("privacy-28");
+    std::fs::write(
+        dir.join("root.hints"),
+        ". 3600 NS a.root.\na.root. 3600 A 127.28.0.10\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("resolver.toml"),
+        format!(
+            "log-level = \"debug\"\nallow = [\"127.28.0.77/32\", \"127.0.0.1/32\"]\nupstream-port = {}\n\
+             root-hints = \"{}\"\n",
+            root.port(),
+            dir.join("root.hints").display()
+        ),
+    )
+    .unwrap();
+    let addr: SocketAddr = "127.28.0.1:5301".parse().unwrap();
+    let args = vec![
+        "--listen".to_owned(),
+        addr.to_string(),
+        "--config".to_owned(),
+        dir.join("resolver.toml").display().to_string(),
+    ];
+    let server = Process::start(&binary("resolver"), &args, addr, ".", dir.join("log"));
+
+    let client: SocketAddr = "127.28.0.77:0".parse().unwrap();
+    for name in ["www.private.", "mail.private.", "www.private."] {
+        let answer = client::udp_raw_from(client, addr, &query_with_ecs(name)).unwrap();
+        let decoded = Message::from_vec(&answer).unwrap();
+        assert_eq!(
+            decoded.metadata.response_code,
+            ResponseCode::NoError,
+            "{name}"
+        );
+        assert_eq!(decoded.answers.len(), 1, "{name}");
+        assert!(!has_option(&answer, OPTION_ECS), "ECS is not echoed");
+    }
+    let outsider: SocketAddr = "127.28.0.99:0".parse().unwrap();
+    let refused = client::udp_raw_from(outsider, addr, &query_with_ecs("www.private.")).unwrap();
+    assert_eq!(
+        Message::from_vec(&refused).unwrap().metadata.response_code,
+        ResponseCode::Refused
+    );
+
+    let upstream = seen.lock().unwrap().clone();
+    assert!(upstream.len() >= 2, "the resolver asked the root");
+    assert!(
+        upstream.iter().all(|q| !has_option(q, OPTION_ECS)),
+        "no upstream query carries Client Subnet"
+    );
+    let log = server.log_text();
+    assert!(log.contains("DEBUG"), "the log really is at debug level");
+    for address in ["127.28.0.77", "127.28.0.99", "198.51.100"] {
+        assert!(
+            !log.contains(address),
+            "{address} appears in the log:\n{log}"
+        );
+    }
+}
