@@ -4,6 +4,7 @@
 
 pub mod certs;
 pub mod client;
+pub mod fake;
 pub mod peers;
 pub mod spawn;
 pub mod world;

@@ -2,57 +2,16 @@
 //! appears in the resolver's log; EDNS Client Subnet from a client is
 //! neither echoed nor sent upstream, and no upstream query carries it.
 
-use std::net::{SocketAddr, UdpSocket};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::net::SocketAddr;
 
-use hickory_proto::op::{Message, MessageType, OpCode, ResponseCode};
-use hickory_proto::rr::rdata::A;
-use hickory_proto::rr::{RData, Record, RecordType};
+use hickory_proto::op::{Message, ResponseCode};
+use hickory_proto::rr::RecordType;
 use tests::client::{self, query};
+use tests::fake::{FakeServer, a_record};
 use tests::spawn::{Process, binary, temp_dir};
 
 /// EDNS option code of Client Subnet (RFC 7871).
 const OPTION_ECS: u16 = 8;
-
-/// An authoritative root that answers every A question with 192.0.2.7
-/// (NODATA for other types) and keeps every query it receives.
-fn recording_root(addr: &str) -> (SocketAddr, Arc<Mutex<Vec<Vec<u8>>>>) {
-    let socket = UdpSocket::bind(addr).unwrap();
-    socket
-        .set_read_timeout(Some(Duration::from_millis(200)))
-        .unwrap();
-    let bound = socket.local_addr().unwrap();
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let record = Arc::clone(&seen);
-    std::thread::spawn(move || {
-        let started = Instant::now();
-        let mut buf = [0u8; 1500];
-        while started.elapsed() < Duration::from_secs(60) {
-            let Ok((len, peer)) = socket.recv_from(&mut buf) else {
-                continue;
-            };
-            record.lock().unwrap().push(buf[..len].to_vec());
-            let Ok(query) = Message::from_vec(&buf[..len]) else {
-                continue;
-            };
-            let question = query.queries[0].clone();
-            let mut response =
-                Message::new(query.metadata.id, MessageType::Response, OpCode::Query);
-            response.metadata.authoritative = true;
-            if question.query_type() == RecordType::A {
-                response.add_answer(Record::from_rdata(
-                    question.name().clone(),
-                    60,
-                    RData::A(A::new(192, 0, 2, 7)),
-                ));
-            }
-            response.add_query(question);
-            let _ = socket.send_to(&response.to_vec().unwrap(), peer);
-        }
-    });
-    (bound, seen)
-}
 
 /// A recursive query for `name` A with EDNS and a Client Subnet option
 /// (198.51.100.0/24), as raw bytes.
@@ -82,7 +41,14 @@ fn has_option(msg: &[u8], code: u16) -> bool {
 
 #[test]
 fn no_client_address_in_debug_logs_and_no_client_subnet_anywhere() {
-    let (root, seen) = recording_root("127.28.0.10:0");
+    // A root that answers every A question itself, and keeps the queries.
+    let root = FakeServer::start("127.28.0.10:0", |question| {
+        if question.query_type() == RecordType::A {
+            (ResponseCode::NoError, vec![a_record(question)])
+        } else {
+            (ResponseCode::NoError, Vec::new())
+        }
+    });
     let dir = temp_dir("privacy-28");
     std::fs::write(
         dir.join("root.hints"),
@@ -94,7 +60,7 @@ fn no_client_address_in_debug_logs_and_no_client_subnet_anywhere() {
         format!(
             "log-level = \"debug\"\nallow = [\"127.28.0.77/32\", \"127.0.0.1/32\"]\nupstream-port = {}\n\
              root-hints = \"{}\"\n",
-            root.port(),
+            root.addr.port(),
             dir.join("root.hints").display()
         ),
     )
@@ -127,7 +93,7 @@ fn no_client_address_in_debug_logs_and_no_client_subnet_anywhere() {
         ResponseCode::Refused
     );
 
-    let upstream = seen.lock().unwrap().clone();
+    let upstream = root.queries();
     assert!(upstream.len() >= 2, "the resolver asked the root");
     assert!(
         upstream.iter().all(|q| !has_option(q, OPTION_ECS)),

@@ -315,49 +315,24 @@ async fn expired_answers_are_served_stale_when_every_server_is_gone() {
     assert_eq!(cold.unwrap_err(), Failure::NetworkError);
 }
 
-/// A root server that answers NXDOMAIN for every name but one, as broken
-/// servers answer empty non-terminals; returns its address.
-async fn broken_root(addr: &str, full: &'static str) -> SocketAddr {
-    use hickory_proto::op::{Message, MessageType, OpCode};
-    use hickory_proto::rr::{RData, Record, rdata::A};
-    let socket = tokio::net::UdpSocket::bind(addr).await.unwrap();
-    let bound = socket.local_addr().unwrap();
-    tokio::spawn(async move {
-        let mut buf = [0u8; 1500];
-        while let Ok((len, peer)) = socket.recv_from(&mut buf).await {
-            let Ok(query) = Message::from_vec(&buf[..len]) else {
-                continue;
-            };
-            let question = query.queries[0].clone();
-            let mut response =
-                Message::new(query.metadata.id, MessageType::Response, OpCode::Query);
-            response.metadata.authoritative = true;
-            if question.name().to_string() == full {
-                response.add_answer(Record::from_rdata(
-                    question.name().clone(),
-                    60,
-                    RData::A(A::new(192, 0, 2, 7)),
-                ));
-            } else {
-                response.metadata.response_code = ResponseCode::NXDomain;
-            }
-            response.add_query(question);
-            let _ = socket.send_to(&response.to_vec().unwrap(), peer).await;
-        }
-    });
-    bound
-}
-
 #[tokio::test]
 async fn a_wrong_nxdomain_for_a_minimised_name_falls_back_to_the_full_name() {
-    let root = broken_root("127.19.0.1:0", "a.b.broken.").await;
+    // A root that answers NXDOMAIN for every name but the full one, as
+    // broken servers answer empty non-terminals.
+    let root = tests::fake::FakeServer::start("127.19.0.1:0", |question| {
+        if question.name().to_string() == "a.b.broken." {
+            (ResponseCode::NoError, vec![tests::fake::a_record(question)])
+        } else {
+            (ResponseCode::NXDomain, Vec::new())
+        }
+    });
     let hints = RootHints::parse(
         b". 3600000 NS a.root.\na.root. 3600000 A 127.19.0.1\n",
         std::path::Path::new("broken.hints"),
     )
     .unwrap();
     let options = Options {
-        upstream_port: root.port(),
+        upstream_port: root.addr.port(),
         ..Options::default()
     };
     let resolver = Resolver::new(Arc::new(Cache::new(CacheLimits::default())), hints, options);

@@ -1,0 +1,80 @@
+//! A scripted authoritative server for cases the real ones cannot play
+//! (a server that answers NXDOMAIN wrongly, one that records what it is
+//! asked): every query is kept, and `script` says what to answer.
+
+use std::net::{SocketAddr, UdpSocket};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use hickory_proto::op::{Message, MessageType, OpCode, Query, ResponseCode};
+use hickory_proto::rr::rdata::A;
+use hickory_proto::rr::{RData, Record};
+
+/// How long a fake server runs at most.
+const LIFETIME: Duration = Duration::from_secs(60);
+
+/// A running fake server (a thread; it stops after a minute).
+pub struct FakeServer {
+    /// Where it listens (UDP).
+    pub addr: SocketAddr,
+    seen: Arc<Mutex<Vec<Vec<u8>>>>,
+}
+
+impl FakeServer {
+    /// Starts on `addr` (port 0: any); `script` gives the RCODE and the
+    /// answer records for each question. Answers are authoritative.
+    pub fn start<F>(addr: &str, script: F) -> Self
+    where
+        F: Fn(&Query) -> (ResponseCode, Vec<Record>) + Send + 'static,
+    {
+        let socket = UdpSocket::bind(addr).expect("fake server address");
+        socket
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .expect("read timeout");
+        let bound = socket.local_addr().expect("bound address");
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let record = Arc::clone(&seen);
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            let mut buf = [0u8; 1500];
+            while started.elapsed() < LIFETIME {
+                let Ok((len, peer)) = socket.recv_from(&mut buf) else {
+                    continue;
+                };
+                record
+                    .lock()
+                    .expect("not poisoned")
+                    .push(buf[..len].to_vec());
+                let Ok(query) = Message::from_vec(&buf[..len]) else {
+                    continue;
+                };
+                let Some(question) = query.queries.first().cloned() else {
+                    continue;
+                };
+                let (rcode, answers) = script(&question);
+                let mut response =
+                    Message::new(query.metadata.id, MessageType::Response, OpCode::Query);
+                response.metadata.authoritative = true;
+                response.metadata.response_code = rcode;
+                for answer in answers {
+                    response.add_answer(answer);
+                }
+                response.add_query(question);
+                if let Ok(bytes) = response.to_vec() {
+                    let _ = socket.send_to(&bytes, peer);
+                }
+            }
+        });
+        Self { addr: bound, seen }
+    }
+
+    /// Every query received so far, raw.
+    pub fn queries(&self) -> Vec<Vec<u8>> {
+        self.seen.lock().expect("not poisoned").clone()
+    }
+}
+
+/// An A record of `question`'s name with 192.0.2.7, TTL 60.
+pub fn a_record(question: &Query) -> Record {
+    Record::from_rdata(question.name().clone(), 60, RData::A(A::new(192, 0, 2, 7)))
+}
