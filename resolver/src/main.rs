@@ -13,7 +13,7 @@ use resolver::forward::Forwarders;
 use resolver::frontend::{Frontend, dot, tcp, udp};
 use resolver::iterate::Resolver;
 use resolver::local::LocalZones;
-use resolver::tls::ServerCertificate;
+use resolver::tls::{CertificateStore, ServerCertificate};
 use tokio::signal::unix::{SignalKind, signal};
 
 /// How long an upstream resolver has to answer a forwarded query.
@@ -101,8 +101,13 @@ fn main() -> anyhow::Result<()> {
             udp::spawn(sockets, &frontend, &tokio::runtime::Handle::current())
                 .context("cannot start the udp workers")?;
         }
-        if !config.dot.is_empty() {
-            let acceptor = tls_acceptor(&config)?;
+        let certificates = if config.dot.is_empty() {
+            None
+        } else {
+            Some(certificate_store(&config)?)
+        };
+        if let Some(certificates) = &certificates {
+            let acceptor = certificates.acceptor(&[b"dot"])?;
             for &addr in &config.dot {
                 let listener = tokio::net::TcpListener::bind(addr)
                     .await
@@ -123,6 +128,12 @@ fn main() -> anyhow::Result<()> {
                 _ = terminate.recv() => break,
                 _ = interrupt.recv() => break,
                 _ = hangup.recv() => {
+                    if let Some(certificates) = &certificates {
+                        match certificates.reload() {
+                            Ok(()) => tracing::info!("SIGHUP: TLS certificate reloaded"),
+                            Err(e) => tracing::error!("SIGHUP: keeping the TLS certificate: {e:#}"),
+                        }
+                    }
                     tracing::info!("SIGHUP: reloading local zones");
                     let local = Arc::clone(&local);
                     let reloaded = tokio::task::spawn_blocking(move || local.reload()).await?;
@@ -139,9 +150,9 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The TLS acceptor for DoT: the configured certificate, or a generated
-/// self-signed one whose PEM file and pin are logged.
-fn tls_acceptor(config: &resolver::config::Config) -> anyhow::Result<tokio_rustls::TlsAcceptor> {
+/// The certificate store for DoT: the configured certificate, or a
+/// generated self-signed one whose PEM file and pin are logged.
+fn certificate_store(config: &resolver::config::Config) -> anyhow::Result<Arc<CertificateStore>> {
     let certificate = match &config.tls {
         Some((cert, key)) => ServerCertificate::load(cert, key)?,
         None => {
@@ -158,7 +169,10 @@ fn tls_acceptor(config: &resolver::config::Config) -> anyhow::Result<tokio_rustl
             file.display()
         );
     }
-    certificate.acceptor(&[b"dot"])
+    Ok(Arc::new(CertificateStore::new(
+        &certificate,
+        config.tls.clone(),
+    )?))
 }
 
 /// Keeps the cache within its budget, off the query path, on the

@@ -175,3 +175,69 @@ fn a_slow_answer_does_not_hold_up_a_cached_one_on_the_same_connection() {
     assert_eq!(answers[1].metadata.response_code, ResponseCode::ServFail);
     drop(silent);
 }
+
+#[test]
+fn sighup_reloads_the_certificate_and_a_bad_one_keeps_the_old() {
+    let world = World::start(27);
+    let base = temp_dir("dot-reload-27");
+    let (first, second, live) = (base.join("first"), base.join("second"), base.join("live"));
+    for dir in [&first, &second, &live] {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    let [ca1, cert1, key1] = tests::certs::signed(&first, "dot.test");
+    let [ca2, cert2, key2] = tests::certs::signed(&second, "dot.test");
+    let (cert, key) = (live.join("cert.pem"), live.join("key.pem"));
+    std::fs::copy(&cert1, &cert).unwrap();
+    std::fs::copy(&key1, &key).unwrap();
+    let addr: SocketAddr = "127.27.0.1:5301".parse().unwrap();
+    let (cert_arg, key_arg) = (cert.display().to_string(), key.display().to_string());
+    let server = start(
+        &world,
+        "dot-reload-27-server",
+        addr,
+        &[
+            "--dot",
+            "127.27.0.1:8853",
+            "--tls-cert",
+            &cert_arg,
+            "--tls-key",
+            &key_arg,
+        ],
+        "",
+    );
+    let trusted_by = |ca: &std::path::Path| {
+        let out = kdig(&[
+            "@127.27.0.1",
+            "-p",
+            "8853",
+            &format!("+tls-ca={}", ca.display()),
+            "+tls-hostname=dot.test",
+            "+short",
+            "www.example.internal",
+        ]);
+        String::from_utf8_lossy(&out.stdout).trim() == "192.0.2.80"
+    };
+    assert!(trusted_by(&ca1) && !trusted_by(&ca2));
+
+    std::fs::copy(&cert2, &cert).unwrap();
+    std::fs::copy(&key2, &key).unwrap();
+    server.signal("HUP");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !trusted_by(&ca2) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new certificate is served after SIGHUP"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(!trusted_by(&ca1));
+
+    std::fs::write(&cert, "not a certificate\n").unwrap();
+    server.signal("HUP");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(
+        trusted_by(&ca2),
+        "a broken file keeps the certificate in use"
+    );
+    assert!(server.log_text().contains("keeping the TLS certificate"));
+}
