@@ -207,6 +207,20 @@ pub struct Hit {
     pub original_ttl: u32,
 }
 
+impl Hit {
+    /// Whether the data may answer a query: glue and referral data steer
+    /// iteration but never answer (RFC 2181 5.4.1).
+    pub fn may_answer(&self) -> bool {
+        self.data.trust() >= Trust::NonAuthoritativeAnswer
+    }
+
+    /// Whether `remaining` seconds are the last tenth of the TTL the data
+    /// was stored with: time to prefetch it.
+    pub fn near_expiry(&self, remaining: u32) -> bool {
+        u64::from(remaining) * 10 <= u64::from(self.original_ttl)
+    }
+}
+
 /// The owner's lowercased wire name followed by the type, big-endian: one
 /// byte string, so a lookup borrows a stack buffer and allocates nothing.
 type Key = Box<[u8]>;

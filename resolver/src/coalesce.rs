@@ -46,11 +46,6 @@ impl<K: Eq + Hash + Clone, V: Clone> Coalescer<K, V> {
         Self::default()
     }
 
-    /// Keys in flight now.
-    pub fn len(&self) -> usize {
-        self.inflight.len()
-    }
-
     /// Whether work for `key` is in flight.
     pub fn contains(&self, key: &K) -> bool {
         self.inflight.contains_key(key)

@@ -134,11 +134,6 @@ impl Forwarders {
         Ok(Self { zones: built })
     }
 
-    /// Whether nothing is forwarded.
-    pub fn is_empty(&self) -> bool {
-        self.zones.is_empty()
-    }
-
     /// The forward zone `name` falls in, if any.
     pub fn zone_of(&self, name: &Name) -> Option<&Name> {
         self.client(name).map(|(zone, _)| zone)

@@ -1,4 +1,4 @@
-//! `resolver`: a recursive resolver on UDP and TCP (under construction).
+//! `resolver`: a recursive resolver on UDP, TCP and DNS-over-TLS.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -85,6 +85,7 @@ fn main() -> anyhow::Result<()> {
             LocalZones::load(config.local_zones.clone(), config.special_use_zones)
                 .context("cannot read the local zone directory")?,
         );
+        tracing::info!("answering {} zones locally", local.len());
         let frontend = Arc::new(Frontend {
             resolver,
             allow: config.allow.clone(),

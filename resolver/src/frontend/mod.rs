@@ -32,7 +32,7 @@ use hickory_proto::serialize::binary::BinDecodable;
 use zone_loader::wire::query::{self, OPTION_EDE, Query, QueryError};
 use zone_loader::wire::writer::{Owner, Section, Writer};
 
-use crate::cache::{Data, Freshness, NegativeKind, Trust};
+use crate::cache::{Data, Freshness, NegativeKind};
 use crate::iterate::{Failure, Resolution, Resolver};
 use crate::local::LocalZones;
 use crate::records::{rdata_wire, wire_name};
@@ -181,11 +181,8 @@ impl Frontend {
         let Freshness::Fresh(ttl) = hit.freshness else {
             return false;
         };
-        if hit.data.trust() < Trust::NonAuthoritativeAnswer {
-            return false; // glue never answers (RFC 2181 5.4.1)
-        }
-        if u64::from(ttl) * 10 <= u64::from(hit.original_ttl) {
-            return false; // near expiry: the full path starts a prefetch
+        if !hit.may_answer() || hit.near_expiry(ttl) {
+            return false; // glue never answers; near expiry, the full path prefetches
         }
         match hit.data {
             Data::RRset(rrset) => response(out, msg, query, transport, 0, None, |writer| {

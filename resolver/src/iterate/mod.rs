@@ -365,13 +365,9 @@ impl Resolver {
     ) -> Option<Cached> {
         let now = self.now();
         let wire = wire_name(name);
-        // Glue and referral data steer iteration but never answer (RFC 2181 5.4.1).
         let usable = |hit: &cache::Hit| match hit.freshness {
-            _ if hit.data.trust() < Trust::NonAuthoritativeAnswer => None,
-            Freshness::Fresh(ttl) => Some((
-                ttl,
-                self.options.prefetch && u64::from(ttl) * 10 <= u64::from(hit.original_ttl),
-            )),
+            _ if !hit.may_answer() => None,
+            Freshness::Fresh(ttl) => Some((ttl, self.options.prefetch && hit.near_expiry(ttl))),
             Freshness::Stale if stale => Some((STALE_TTL, false)),
             Freshness::Stale => None,
         };
@@ -616,19 +612,13 @@ impl Resolver {
         let hit = self
             .cache
             .get(&wire_name(name), u16::from(RecordType::A), self.now());
-        match hit {
-            Some(cache::Hit {
-                freshness: Freshness::Fresh(_),
-                data: Data::RRset(rrset),
-                ..
-            }) => rrset.trust >= Trust::NonAuthoritativeAnswer,
-            Some(cache::Hit {
-                freshness: Freshness::Fresh(_),
-                data: Data::Negative(negative),
-                ..
-            }) => negative.kind == NegativeKind::NoData,
-            _ => false,
-        }
+        hit.is_some_and(|hit| {
+            matches!(hit.freshness, Freshness::Fresh(_))
+                && match &hit.data {
+                    Data::RRset(_) => hit.may_answer(),
+                    Data::Negative(negative) => negative.kind == NegativeKind::NoData,
+                }
+        })
     }
 
     /// Caches the final answer to `name` `qtype` and says what it means.
