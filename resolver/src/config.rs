@@ -1,5 +1,6 @@
 //! Configuration: a TOML file and the flags `--listen`, `--root-hints`,
-//! `--config`, read once into a validated [`Config`] (flags override).
+//! `--config`, `--dot`, `--doh`, `--tls-cert`, `--tls-key`, read once
+//! into a validated [`Config`] (flags override).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -25,7 +26,14 @@ pub struct RawConfig {
     pub listen: Option<Vec<SocketAddr>>,
     /// Addresses to serve DNS-over-TLS on (RFC 7858).
     pub dot: Option<Vec<SocketAddr>>,
-    /// The TLS certificate chain (PEM) for DoT.
+    /// Addresses to serve DNS-over-HTTPS on (RFC 8484).
+    pub doh: Option<Vec<SocketAddr>>,
+    /// Addresses to serve the DoH endpoint on over plain HTTP/1.1 and
+    /// HTTP/2 (h2c), for a TLS-terminating proxy in front.
+    pub doh_plain: Option<Vec<SocketAddr>>,
+    /// The URL path of the DoH endpoint (default `/dns-query`).
+    pub doh_path: Option<String>,
+    /// The TLS certificate chain (PEM) for DoT and DoH.
     pub tls_cert: Option<PathBuf>,
     /// Its private key (PEM).
     pub tls_key: Option<PathBuf>,
@@ -114,6 +122,12 @@ pub struct Config {
     pub listen: Vec<SocketAddr>,
     /// Addresses served over DNS-over-TLS.
     pub dot: Vec<SocketAddr>,
+    /// Addresses served over DNS-over-HTTPS.
+    pub doh: Vec<SocketAddr>,
+    /// Addresses served over plain HTTP (the DoH endpoint behind a proxy).
+    pub doh_plain: Vec<SocketAddr>,
+    /// The URL path of the DoH endpoint.
+    pub doh_path: String,
     /// The certificate and key files; `None`: a self-signed one is made.
     pub tls: Option<(PathBuf, PathBuf)>,
     /// Where iteration starts.
@@ -191,9 +205,18 @@ impl RawConfig {
             (None, None) => None,
             _ => bail!("tls-cert and tls-key go together"),
         };
+        let doh_path = self
+            .doh_path
+            .unwrap_or_else(|| crate::frontend::doh::DEFAULT_PATH.to_owned());
+        if !doh_path.starts_with('/') || doh_path.contains(['?', '#']) {
+            bail!("doh-path: {doh_path:?} is not a URL path such as /dns-query");
+        }
         Ok(Config {
             listen,
             dot: self.dot.unwrap_or_default(),
+            doh: self.doh.unwrap_or_default(),
+            doh_plain: self.doh_plain.unwrap_or_default(),
+            doh_path,
             tls,
             hints,
             allow,
@@ -274,5 +297,12 @@ mod tests {
         assert!(half.validate().is_err(), "a certificate needs its key");
         let bad: RawConfig = toml::from_str("allow = [\"10.0.0.0/40\"]").unwrap();
         assert!(bad.validate().is_err());
+        let doh: RawConfig =
+            toml::from_str("doh = [\"127.0.0.1:8443\"]\ndoh-path = \"/resolve\"\n").unwrap();
+        let doh = doh.validate().unwrap();
+        assert_eq!((doh.doh.len(), doh.doh_path.as_str()), (1, "/resolve"));
+        assert_eq!(config.doh_path, "/dns-query");
+        let bad: RawConfig = toml::from_str("doh-path = \"dns-query\"").unwrap();
+        assert!(bad.validate().is_err(), "a path starts with /");
     }
 }

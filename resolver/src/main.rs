@@ -1,4 +1,5 @@
-//! `resolver`: a recursive resolver on UDP, TCP and DNS-over-TLS.
+//! `resolver`: a recursive resolver on UDP, TCP, DNS-over-TLS and
+//! DNS-over-HTTPS.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -10,7 +11,7 @@ use clap::Parser;
 use resolver::cache::Cache;
 use resolver::config::RawConfig;
 use resolver::forward::Forwarders;
-use resolver::frontend::{Frontend, dot, tcp, udp};
+use resolver::frontend::{Frontend, doh, dot, tcp, udp};
 use resolver::iterate::Resolver;
 use resolver::local::LocalZones;
 use resolver::tls::{CertificateStore, ServerCertificate};
@@ -35,6 +36,9 @@ struct Cli {
     /// Address to serve DNS-over-TLS on (repeat for several).
     #[arg(long)]
     dot: Vec<SocketAddr>,
+    /// Address to serve DNS-over-HTTPS on (repeat for several).
+    #[arg(long)]
+    doh: Vec<SocketAddr>,
     /// TLS certificate chain (PEM); without it a self-signed one is made.
     #[arg(long, requires = "tls_key")]
     tls_cert: Option<PathBuf>,
@@ -57,6 +61,9 @@ fn main() -> anyhow::Result<()> {
     }
     if !cli.dot.is_empty() {
         raw.dot = Some(cli.dot);
+    }
+    if !cli.doh.is_empty() {
+        raw.doh = Some(cli.doh);
     }
     if cli.tls_cert.is_some() {
         raw.tls_cert = cli.tls_cert;
@@ -91,6 +98,30 @@ fn main() -> anyhow::Result<()> {
             allow: config.allow.clone(),
             local: Arc::clone(&local),
         });
+        // Encrypted listeners first: once UDP answers, everything is up.
+        let certificates = if config.dot.is_empty() && config.doh.is_empty() {
+            None
+        } else {
+            Some(certificate_store(&config)?)
+        };
+        if let Some(certificates) = &certificates {
+            let acceptor = certificates.acceptor(&[b"dot"])?;
+            for &addr in &config.dot {
+                let listener = bind(addr, "dot").await?;
+                tokio::spawn(dot::serve(listener, acceptor.clone(), Arc::clone(&frontend)));
+            }
+            let acceptor = certificates.acceptor(&[b"h2", b"http/1.1"])?;
+            let endpoint = Arc::new(doh::Endpoint::new(Arc::clone(&frontend), &config.doh_path));
+            for &addr in &config.doh {
+                let listener = bind(addr, "doh").await?;
+                tokio::spawn(doh::serve(listener, Some(acceptor.clone()), Arc::clone(&endpoint)));
+            }
+        }
+        let plain = Arc::new(doh::Endpoint::new(Arc::clone(&frontend), &config.doh_path).plain());
+        for &addr in &config.doh_plain {
+            let listener = bind(addr, "doh-plain").await?;
+            tokio::spawn(doh::serve(listener, None, Arc::clone(&plain)));
+        }
         for &addr in &config.listen {
             let sockets = udp::bind_workers(addr, config.udp_workers)
                 .with_context(|| format!("cannot listen on udp {addr}"))?;
@@ -102,21 +133,18 @@ fn main() -> anyhow::Result<()> {
             udp::spawn(sockets, &frontend, &tokio::runtime::Handle::current())
                 .context("cannot start the udp workers")?;
         }
-        let certificates = if config.dot.is_empty() {
-            None
-        } else {
-            Some(certificate_store(&config)?)
-        };
-        if let Some(certificates) = &certificates {
-            let acceptor = certificates.acceptor(&[b"dot"])?;
-            for &addr in &config.dot {
-                let listener = tokio::net::TcpListener::bind(addr)
-                    .await
-                    .with_context(|| format!("cannot listen on dot {addr}"))?;
-                tokio::spawn(dot::serve(listener, acceptor.clone(), Arc::clone(&frontend)));
+        for (what, addrs) in [
+            ("DNS-over-TLS", &config.dot),
+            ("DNS-over-HTTPS", &config.doh),
+            ("DNS-over-HTTP (no TLS, for a proxy)", &config.doh_plain),
+        ] {
+            if !addrs.is_empty() {
+                let list: Vec<String> = addrs.iter().map(ToString::to_string).collect();
+                tracing::info!("{what} on {}", list.join(", "));
             }
-            let dot: Vec<String> = config.dot.iter().map(ToString::to_string).collect();
-            tracing::info!("DNS-over-TLS on {}", dot.join(", "));
+        }
+        if !config.doh.is_empty() || !config.doh_plain.is_empty() {
+            tracing::info!("DoH path {}", config.doh_path);
         }
         tokio::spawn(evict(cache, Arc::clone(&frontend.resolver)));
         let listening: Vec<String> = config.listen.iter().map(ToString::to_string).collect();
@@ -151,7 +179,14 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The certificate store for DoT: the configured certificate, or a
+/// A TCP listener for `what` on `addr`.
+async fn bind(addr: SocketAddr, what: &str) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {what} {addr}"))
+}
+
+/// The certificate store for DoT and DoH: the configured certificate, or a
 /// generated self-signed one whose PEM file and pin are logged.
 fn certificate_store(config: &resolver::config::Config) -> anyhow::Result<Arc<CertificateStore>> {
     let certificate = match &config.tls {

@@ -11,14 +11,17 @@
 //!   Error (22, No Reachable Authority; 23, Network Error; or 0 with the
 //!   limit that was hit);
 //! - an answer served from expired data carries EDE 3, Stale Answer;
-//! - over TLS, the response to a padded query is padded to a multiple of
-//!   468 octets (RFC 8467 block-length padding); answers from local zones
-//!   are not padded yet;
+//! - over TLS and HTTPS, the response to a padded query is padded to a
+//!   multiple of 468 octets (RFC 8467 block-length padding), answers from
+//!   local zones too;
 //! - an answer read near its expiry starts a refresh in the background
 //!   (prefetch).
 
 pub mod access;
+pub mod doh;
 pub mod dot;
+pub mod json;
+pub mod message;
 pub mod stream;
 pub mod tcp;
 pub mod udp;
@@ -53,6 +56,22 @@ pub enum Transport {
     /// An encrypted stream (DNS-over-TLS): like TCP, and responses to
     /// padded queries are padded (RFC 7830, RFC 8467).
     Tls,
+    /// DNS-over-HTTPS (RFC 8484): one message per HTTP exchange, padded
+    /// as over TLS.
+    Https,
+}
+
+impl Transport {
+    /// Whether answers may be as large as a DNS message can be (65,535
+    /// octets), with no UDP size limit.
+    fn unlimited(self) -> bool {
+        self != Self::Udp
+    }
+
+    /// Whether the transport is encrypted, so padding hides sizes.
+    fn encrypted(self) -> bool {
+        matches!(self, Self::Tls | Self::Https)
+    }
 }
 
 /// Padded responses are a multiple of this many octets (RFC 8467 4.1).
@@ -150,12 +169,18 @@ impl Frontend {
             out.clear();
             if self
                 .local
-                .answer(msg, client, transport != Transport::Udp, out)
+                .answer(msg, client, transport.unlimited(), out)
                 .is_none()
             {
                 return Reply::Drop;
             }
             out[3] |= 0x80; // RA
+            if transport.encrypted()
+                && query.edns.is_some_and(|e| e.padding)
+                && let Some(opt_start) = message::trailing_opt(out)
+            {
+                pad(out, opt_start);
+            }
             return Reply::Send;
         }
         if self.cache_hit(msg, &query, transport, out) {
@@ -284,12 +309,10 @@ fn response(
     ede: Option<Ede>,
     body: impl FnOnce(&mut Writer<'_>) -> bool,
 ) -> bool {
-    let limit = match (transport, query.edns) {
-        (Transport::Tcp | Transport::Tls, _) => usize::from(u16::MAX),
-        (Transport::Udp, None) => CLASSIC_UDP_SIZE,
-        (Transport::Udp, Some(e)) => {
-            usize::from(e.udp_size.min(EDNS_UDP_SIZE)).max(CLASSIC_UDP_SIZE)
-        }
+    let limit = match query.edns {
+        _ if transport.unlimited() => usize::from(u16::MAX),
+        None => CLASSIC_UDP_SIZE,
+        Some(e) => usize::from(e.udp_size.min(EDNS_UDP_SIZE)).max(CLASSIC_UDP_SIZE),
     };
     let mut writer = Writer::new(buf, msg, query.question_end, limit);
     let opt = query.edns.map(|edns| opt_record(edns.dnssec_ok, ede));
@@ -309,7 +332,7 @@ fn response(
     writer.finish();
     buf[3] |= 0x80; // RA: recursion is available here.
     if let Some(opt) = &opt
-        && transport == Transport::Tls
+        && transport.encrypted()
         && query.edns.is_some_and(|e| e.padding)
     {
         let opt_start = buf.len() - opt.len();
