@@ -71,3 +71,17 @@ pub fn signed(dir: &Path, name: &str) -> [PathBuf; 3] {
     ]);
     ["ca.pem", "server.pem", "server.key"].map(|f| dir.join(f))
 }
+
+/// A CA and a server certificate for `name` made in `dir` (see
+/// [`signed`]): the CA's path and the resolver flags that serve the
+/// certificate (`--tls-cert FILE --tls-key FILE`).
+pub fn server_flags(dir: &Path, name: &str) -> (PathBuf, Vec<String>) {
+    let [ca, cert, key] = signed(dir, name);
+    let flags = vec![
+        "--tls-cert".to_owned(),
+        cert.display().to_string(),
+        "--tls-key".to_owned(),
+        key.display().to_string(),
+    ];
+    (ca, flags)
+}

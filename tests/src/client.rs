@@ -26,6 +26,13 @@ pub fn query(name: &str, rtype: RecordType, edns: bool) -> Message {
     msg
 }
 
+/// A recursive query (RD set) for `name` and `rtype`, with EDNS.
+pub fn recursive(name: &str, rtype: RecordType) -> Message {
+    let mut msg = query(name, rtype, true);
+    msg.metadata.recursion_desired = true;
+    msg
+}
+
 fn rand_id() -> u16 {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

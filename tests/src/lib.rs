@@ -7,4 +7,5 @@ pub mod client;
 pub mod fake;
 pub mod peers;
 pub mod spawn;
+pub mod tools;
 pub mod world;

@@ -185,3 +185,21 @@ pub fn authdns(addr: SocketAddr, zones: &Path, config: &str, probe: &str) -> Pro
     ];
     Process::start(&binary("authdns"), &args, addr, probe, dir.join("log"))
 }
+
+/// Starts the resolver on `addr` (UDP and TCP) resolving from the root
+/// `hints`, with `config` (TOML) as its configuration file and `extra`
+/// flags; its log and files are in the directory `resolver-ADDRESS`.
+pub fn resolver(hints: &Path, addr: SocketAddr, extra: &[&str], config: &str) -> Process {
+    let dir = temp_dir(&format!("resolver-{}", addr.ip()));
+    std::fs::write(dir.join("resolver.toml"), config).expect("config");
+    let mut args: Vec<String> = vec![
+        "--listen".into(),
+        addr.to_string(),
+        "--root-hints".into(),
+        hints.display().to_string(),
+        "--config".into(),
+        dir.join("resolver.toml").display().to_string(),
+    ];
+    args.extend(extra.iter().map(ToString::to_string));
+    Process::start(&binary("resolver"), &args, addr, ".", dir.join("log"))
+}

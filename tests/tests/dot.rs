@@ -1,50 +1,22 @@
 //! DNS-over-TLS (RFC 7858) and the stream frontends: kdig with a
 //! generated certificate and its pin, hickory-resolver (our own
-//! forwarder) with PEM files, answers out of order on one connection, and
+//! forwarder) over DoT and DoH with PEM files, answers out of order on one connection, and
 //! the cache shared with UDP.
 
 use std::net::SocketAddr;
-use std::process::Command;
 
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::RecordType;
-use tests::client::{self, lines, query};
-use tests::spawn::{Process, binary, temp_dir};
+use tests::client::{self, lines, query, recursive};
+use tests::spawn::{resolver, temp_dir};
+use tests::tools::kdig;
 use tests::world::World;
-
-fn recursive(name: &str, rtype: RecordType) -> hickory_proto::op::Message {
-    let mut q = query(name, rtype, true);
-    q.metadata.recursion_desired = true;
-    q
-}
-
-fn start(world: &World, name: &str, addr: SocketAddr, extra: &[&str], config: &str) -> Process {
-    let dir = temp_dir(name);
-    std::fs::write(dir.join("resolver.toml"), config).unwrap();
-    let mut args: Vec<String> = vec![
-        "--listen".into(),
-        addr.to_string(),
-        "--root-hints".into(),
-        world.hints.display().to_string(),
-        "--config".into(),
-        dir.join("resolver.toml").display().to_string(),
-    ];
-    args.extend(extra.iter().map(ToString::to_string));
-    Process::start(&binary("resolver"), &args, addr, ".", dir.join("log"))
-}
-
-fn kdig(args: &[&str]) -> std::process::Output {
-    Command::new("kdig")
-        .args(args)
-        .output()
-        .expect("kdig runs (apt-get install knot-dnsutils)")
-}
 
 #[test]
 fn kdig_resolves_over_dot_with_the_generated_certificate_and_its_pin() {
     let world = World::start(24);
     let addr: SocketAddr = "127.24.0.1:5301".parse().unwrap();
-    let server = start(&world, "dot-24", addr, &["--dot", "127.24.0.1:8853"], "");
+    let server = resolver(&world.hints, addr, &["--dot", "127.24.0.1:8853"], "");
     let log = server.log_text();
     let pin = log
         .split("kdig +tls-pin=")
@@ -114,43 +86,39 @@ fn kdig_resolves_over_dot_with_the_generated_certificate_and_its_pin() {
 }
 
 #[test]
-fn hickory_resolver_forwards_to_our_dot_with_pem_certificates() {
+fn hickory_resolver_forwards_to_our_dot_and_doh_with_pem_certificates() {
     let world = World::start(25);
-    let dir = temp_dir("dot-pem-25");
-    let [ca, cert, key] = tests::certs::signed(&dir, "dot.test");
+    let dir = temp_dir("encrypted-pem-25");
+    let (ca, tls) = tests::certs::server_flags(&dir, "resolver.test");
     let upstream: SocketAddr = "127.25.0.1:5301".parse().unwrap();
-    let (cert, key) = (cert.display().to_string(), key.display().to_string());
-    let _dot = start(
-        &world,
-        "dot-25-upstream",
-        upstream,
-        &[
-            "--dot",
-            "127.25.0.1:8853",
-            "--tls-cert",
-            &cert,
-            "--tls-key",
-            &key,
-        ],
-        "",
-    );
-    let config = format!(
-        "[[forward]]\nzone = \".\"\nservers = [\"127.25.0.1:8853\"]\nprotocol = \"tls\"\n\
-         tls-name = \"dot.test\"\ntls-ca = \"{}\"\n",
-        ca.display()
-    );
-    let addr: SocketAddr = "127.25.0.2:5301".parse().unwrap();
-    let _forwarder = start(&world, "dot-25-forwarder", addr, &[], &config);
-    let answer = client::udp(addr, &recursive("chain.example.internal.", RecordType::A)).unwrap();
-    assert_eq!(answer.metadata.response_code, ResponseCode::NoError);
-    assert_eq!(
-        lines(&answer.answers),
-        [
-            "alias.example.internal. 3600 cname www.hoster.lab.",
-            "chain.example.internal. 3600 cname alias.example.internal.",
-            "www.hoster.lab. 3600 a 198.51.100.80",
-        ]
-    );
+    let mut flags = vec!["--dot", "127.25.0.1:8853", "--doh", "127.25.0.1:8443"];
+    flags.extend(tls.iter().map(String::as_str));
+    let _upstream = resolver(&world.hints, upstream, &flags, "");
+    for (last, protocol, port) in [(2, "tls", 8853), (3, "https", 8443)] {
+        let config = format!(
+            "[[forward]]\nzone = \".\"\nservers = [\"127.25.0.1:{port}\"]\nprotocol = \"{protocol}\"\n\
+             tls-name = \"resolver.test\"\ntls-ca = \"{}\"\n",
+            ca.display()
+        );
+        let addr: SocketAddr = format!("127.25.0.{last}:5301").parse().unwrap();
+        let _forwarder = resolver(&world.hints, addr, &[], &config);
+        let answer =
+            client::udp(addr, &recursive("chain.example.internal.", RecordType::A)).unwrap();
+        assert_eq!(
+            answer.metadata.response_code,
+            ResponseCode::NoError,
+            "{protocol}"
+        );
+        assert_eq!(
+            lines(&answer.answers),
+            [
+                "alias.example.internal. 3600 cname www.hoster.lab.",
+                "chain.example.internal. 3600 cname alias.example.internal.",
+                "www.hoster.lab. 3600 a 198.51.100.80",
+            ],
+            "{protocol}"
+        );
+    }
 }
 
 #[test]
@@ -160,7 +128,7 @@ fn a_slow_answer_does_not_hold_up_a_cached_one_on_the_same_connection() {
     let silent = std::net::UdpSocket::bind("127.26.0.50:5353").unwrap();
     let config = "[[forward]]\nzone = \"slow.lab.\"\nservers = [\"127.26.0.50:5353\"]\n";
     let addr: SocketAddr = "127.26.0.1:5301".parse().unwrap();
-    let _server = start(&world, "stream-26", addr, &[], config);
+    let _server = resolver(&world.hints, addr, &[], config);
     client::udp(addr, &recursive("www.example.internal.", RecordType::A)).unwrap();
 
     let slow = recursive("www.slow.lab.", RecordType::A);
@@ -191,9 +159,8 @@ fn sighup_reloads_the_certificate_and_a_bad_one_keeps_the_old() {
     std::fs::copy(&key1, &key).unwrap();
     let addr: SocketAddr = "127.27.0.1:5301".parse().unwrap();
     let (cert_arg, key_arg) = (cert.display().to_string(), key.display().to_string());
-    let server = start(
-        &world,
-        "dot-reload-27-server",
+    let server = resolver(
+        &world.hints,
         addr,
         &[
             "--dot",

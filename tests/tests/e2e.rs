@@ -5,6 +5,7 @@
 
 mod authoritative;
 mod differential;
+mod doh;
 mod dot;
 mod pair;
 mod privacy;

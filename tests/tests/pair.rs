@@ -1,19 +1,14 @@
 //! The demo pair of the README (examples/pair): authdns serving
 //! examples/zones, a local root among them, and the resolver resolving
-//! from that root with the shipped configuration.
+//! from that root with the shipped configuration, over UDP, DoT and DoH.
 
 use std::net::SocketAddr;
 
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::RecordType;
-use tests::client::{self, lines, query};
+use tests::client::{self, lines, recursive};
 use tests::spawn::{Process, authdns, binary, temp_dir, workspace};
-
-fn recursive(name: &str, rtype: RecordType) -> hickory_proto::op::Message {
-    let mut q = query(name, rtype, true);
-    q.metadata.recursion_desired = true;
-    q
-}
+use tests::tools::{curl_text, kdig};
 
 #[test]
 fn the_demo_pair_resolves_from_its_local_root() {
@@ -29,9 +24,12 @@ fn the_demo_pair_resolves_from_its_local_root() {
     let hints = workspace().join("examples/pair/root.hints");
     let config = shipped
         .replace("127.0.0.1:5301", "127.0.0.42:5301")
+        .replace("127.0.0.1:8", "127.0.0.42:8")
         .replace("upstream-port = 5300", "upstream-port = 5399")
         .replace("examples/pair/root.hints", &hints.display().to_string());
-    assert_eq!(config.matches("127.0.0.42:5301").count(), 1);
+    for moved in ["127.0.0.42:5301", "127.0.0.42:8853", "127.0.0.42:8443"] {
+        assert_eq!(config.matches(moved).count(), 1, "{moved}");
+    }
     assert!(config.contains("upstream-port = 5399") && config.contains(&*hints.to_string_lossy()));
     let dir = temp_dir("pair");
     std::fs::write(dir.join("resolver.toml"), config).unwrap();
@@ -65,5 +63,33 @@ fn the_demo_pair_resolves_from_its_local_root() {
     );
     let nx = client::udp(addr, &recursive("nope.example.internal.", RecordType::A)).unwrap();
     assert_eq!(nx.metadata.response_code, ResponseCode::NXDomain);
+
+    // DoT and DoH on the generated certificate, as the README tries them.
+    for transport in ["+tls", "+https", "+https-get"] {
+        let port = if transport == "+tls" { "8853" } else { "8443" };
+        let out = kdig(&[
+            "@127.0.0.42",
+            "-p",
+            port,
+            transport,
+            "+short",
+            "docs.example.internal",
+        ]);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "www.example.internal.\n192.0.2.80",
+            "{transport}"
+        );
+    }
+    let json = curl_text(&[
+        "--insecure",
+        "-H",
+        "accept: application/dns-json",
+        "https://127.0.0.42:8443/dns-query?name=resolver.example.internal",
+    ]);
+    assert!(
+        json.contains(r#""Answer":[{"name":"resolver.example.internal.","type":1,"TTL":3600,"data":"127.0.0.1"}]"#),
+        "{json}"
+    );
     assert!(resolver.stop() && auth.stop());
 }

@@ -1,6 +1,7 @@
 //! The privacy promise, checked: with logging at debug, no client address
-//! appears in the resolver's log; EDNS Client Subnet from a client is
-//! neither echoed nor sent upstream, and no upstream query carries it.
+//! (over UDP, DoT or DoH) and no DoH request header appears in the
+//! resolver's log; EDNS Client Subnet from a client is neither echoed nor
+//! sent upstream, and no upstream query carries it.
 
 use std::net::SocketAddr;
 
@@ -9,6 +10,7 @@ use hickory_proto::rr::RecordType;
 use tests::client::{self, query};
 use tests::fake::{FakeServer, a_record};
 use tests::spawn::{Process, binary, temp_dir};
+use tests::tools::{curl, kdig};
 
 /// EDNS option code of Client Subnet (RFC 7871).
 const OPTION_ECS: u16 = 8;
@@ -66,12 +68,19 @@ fn no_client_address_in_debug_logs_and_no_client_subnet_anywhere() {
     )
     .unwrap();
     let addr: SocketAddr = "127.28.0.1:5301".parse().unwrap();
-    let args = vec![
-        "--listen".to_owned(),
-        addr.to_string(),
-        "--config".to_owned(),
-        dir.join("resolver.toml").display().to_string(),
-    ];
+    let args: Vec<String> = [
+        "--listen",
+        &addr.to_string(),
+        "--config",
+        &dir.join("resolver.toml").display().to_string(),
+        "--dot",
+        "127.28.0.1:8853",
+        "--doh",
+        "127.28.0.1:8443",
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
     let server = Process::start(&binary("resolver"), &args, addr, ".", dir.join("log"));
 
     let client: SocketAddr = "127.28.0.77:0".parse().unwrap();
@@ -86,6 +95,49 @@ fn no_client_address_in_debug_logs_and_no_client_subnet_anywhere() {
         assert_eq!(decoded.answers.len(), 1, "{name}");
         assert!(!has_option(&answer, OPTION_ECS), "ECS is not echoed");
     }
+    // DoT and DoH from the same client, with a Client Subnet option and,
+    // over HTTPS, identifying headers.
+    let dot = kdig(&[
+        "-b",
+        "127.28.0.77",
+        "@127.28.0.1",
+        "-p",
+        "8853",
+        "+tls",
+        "+subnet=198.51.100.0/24",
+        "www.dot.private",
+    ]);
+    let dot = String::from_utf8_lossy(&dot.stdout);
+    assert!(dot.contains("status: NOERROR"), "{dot}");
+    assert!(
+        !dot.contains("CLIENT-SUBNET"),
+        "ECS is not echoed over DoT: {dot}"
+    );
+    let body = dir.join("query");
+    std::fs::write(&body, query_with_ecs("www.doh.private.")).unwrap();
+    let doh = curl(&[
+        "--insecure",
+        "--interface",
+        "127.28.0.77",
+        "-H",
+        "content-type: application/dns-message",
+        "-H",
+        "user-agent: secret-agent/1.0",
+        "-H",
+        "cookie: session=hunter2",
+        "-H",
+        "x-forwarded-for: 203.0.113.9",
+        "--data-binary",
+        &format!("@{}", body.display()),
+        "https://127.28.0.1:8443/dns-query",
+    ]);
+    let decoded = Message::from_vec(&doh.stdout).expect("a DNS answer over DoH");
+    assert_eq!(decoded.answers.len(), 1);
+    assert!(
+        !has_option(&doh.stdout, OPTION_ECS),
+        "ECS is not echoed over DoH"
+    );
+
     let outsider: SocketAddr = "127.28.0.99:0".parse().unwrap();
     let refused = client::udp_raw_from(outsider, addr, &query_with_ecs("www.private.")).unwrap();
     assert_eq!(
@@ -94,17 +146,24 @@ fn no_client_address_in_debug_logs_and_no_client_subnet_anywhere() {
     );
 
     let upstream = root.queries();
-    assert!(upstream.len() >= 2, "the resolver asked the root");
+    assert!(upstream.len() >= 4, "the resolver asked the root");
     assert!(
         upstream.iter().all(|q| !has_option(q, OPTION_ECS)),
         "no upstream query carries Client Subnet"
     );
     let log = server.log_text();
     assert!(log.contains("DEBUG"), "the log really is at debug level");
-    for address in ["127.28.0.77", "127.28.0.99", "198.51.100"] {
+    for identifying in [
+        "127.28.0.77",
+        "127.28.0.99",
+        "198.51.100",
+        "secret-agent",
+        "hunter2",
+        "203.0.113.9",
+    ] {
         assert!(
-            !log.contains(address),
-            "{address} appears in the log:\n{log}"
+            !log.contains(identifying),
+            "{identifying} appears in the log:\n{log}"
         );
     }
 }

@@ -9,8 +9,8 @@ use hickory_proto::rr::{Name, RecordType};
 use resolver::cache::{Cache, Limits as CacheLimits};
 use resolver::hints::RootHints;
 use resolver::iterate::{Failure, Options, Resolution, Resolver};
-use tests::client::{self, lines, query};
-use tests::spawn::{Process, binary, temp_dir};
+use tests::client::{self, lines, query, recursive};
+use tests::spawn::temp_dir;
 use tests::world::World;
 
 fn name(text: &str) -> Name {
@@ -343,12 +343,6 @@ async fn a_wrong_nxdomain_for_a_minimised_name_falls_back_to_the_full_name() {
     assert_eq!(answer_lines(&answer), ["a.b.broken. 60 a 192.0.2.7"]);
 }
 
-fn recursive_query(name: &str, rtype: RecordType) -> hickory_proto::op::Message {
-    let mut q = query(name, rtype, true);
-    q.metadata.recursion_desired = true;
-    q
-}
-
 fn ede_code(answer: &hickory_proto::op::Message) -> Option<u16> {
     let raw = answer.to_vec().ok()?;
     let at = raw.windows(2).rposition(|w| w == [0, 15])?;
@@ -359,21 +353,14 @@ fn ede_code(answer: &hickory_proto::op::Message) -> Option<u16> {
 #[test]
 fn the_resolver_binary_answers_dig_style_queries() {
     let world = World::start(16);
-    let (server, addr, _dir) = resolver_binary(&world, 16, "allow = [\"127.0.0.1/32\"]\n");
+    let addr: SocketAddr = "127.16.0.1:5301".parse().unwrap();
+    let server = tests::spawn::resolver(&world.hints, addr, &[], "allow = [\"127.0.0.1/32\"]\n");
 
-    let answer = client::udp(
-        addr,
-        &recursive_query("chain.example.internal.", RecordType::A),
-    )
-    .unwrap();
+    let answer = client::udp(addr, &recursive("chain.example.internal.", RecordType::A)).unwrap();
     assert_eq!(answer.metadata.response_code, ResponseCode::NoError);
     assert!(answer.metadata.recursion_available && !answer.metadata.authoritative);
     assert_eq!(lines(&answer.answers).len(), 3);
-    let over_tcp = client::tcp(
-        addr,
-        &recursive_query("www.glueless.internal.", RecordType::A),
-    )
-    .unwrap();
+    let over_tcp = client::tcp(addr, &recursive("www.glueless.internal.", RecordType::A)).unwrap();
     assert_eq!(
         lines(&over_tcp.answers),
         ["www.glueless.internal. 3600 a 203.0.113.10"]
@@ -388,11 +375,7 @@ fn the_resolver_binary_answers_dig_style_queries() {
 
     // Failures are SERVFAIL with Extended DNS Error 22, No Reachable
     // Authority, or 23, Network Error.
-    let nx = client::udp(
-        addr,
-        &recursive_query("nope.example.internal.", RecordType::A),
-    )
-    .unwrap();
+    let nx = client::udp(addr, &recursive("nope.example.internal.", RecordType::A)).unwrap();
     assert_eq!(nx.metadata.response_code, ResponseCode::NXDomain);
     assert_eq!(
         nx.authorities.len(),
@@ -401,18 +384,10 @@ fn the_resolver_binary_answers_dig_style_queries() {
     );
     // Cache hits are written straight from the cache's wire form.
     for _ in 0..2 {
-        let again = client::udp(
-            addr,
-            &recursive_query("nope.example.internal.", RecordType::A),
-        )
-        .unwrap();
+        let again = client::udp(addr, &recursive("nope.example.internal.", RecordType::A)).unwrap();
         assert_eq!(again.metadata.response_code, ResponseCode::NXDomain);
         assert_eq!(lines(&again.authorities), lines(&nx.authorities));
-        let hit = client::udp(
-            addr,
-            &recursive_query("www.glueless.internal.", RecordType::A),
-        )
-        .unwrap();
+        let hit = client::udp(addr, &recursive("www.glueless.internal.", RecordType::A)).unwrap();
         assert_eq!(hit.answers[0].data, over_tcp.answers[0].data);
         assert!(hit.answers[0].ttl <= 3600 && hit.edns.is_some());
         assert!(hit.metadata.recursion_available && hit.metadata.recursion_desired);
@@ -423,10 +398,10 @@ fn the_resolver_binary_answers_dig_style_queries() {
         "asked once, then answered from the cache"
     );
 
-    let lame = client::udp(addr, &recursive_query("www.lame.internal.", RecordType::A)).unwrap();
+    let lame = client::udp(addr, &recursive("www.lame.internal.", RecordType::A)).unwrap();
     assert_eq!(lame.metadata.response_code, ResponseCode::ServFail);
     assert_eq!(ede_code(&lame), Some(22));
-    let dead = client::udp(addr, &recursive_query("www.dead.internal.", RecordType::A)).unwrap();
+    let dead = client::udp(addr, &recursive("www.dead.internal.", RecordType::A)).unwrap();
     assert_eq!(dead.metadata.response_code, ResponseCode::ServFail);
     assert_eq!(ede_code(&dead), Some(23), "Network Error");
 
@@ -435,38 +410,12 @@ fn the_resolver_binary_answers_dig_style_queries() {
     let refused = client::udp_from(
         outsider,
         addr,
-        &recursive_query("www.example.internal.", RecordType::A),
+        &recursive("www.example.internal.", RecordType::A),
     )
     .unwrap();
     assert_eq!(refused.metadata.response_code, ResponseCode::Refused);
     assert_eq!(ede_code(&refused), Some(18));
     assert!(server.stop(), "SIGTERM stops the resolver cleanly");
-}
-
-/// Starts the resolver binary on 127.`net`.0.1:5301 over `world` with
-/// `config` (TOML) added to its configuration.
-fn resolver_binary(
-    world: &World,
-    net: u8,
-    config: &str,
-) -> (Process, SocketAddr, std::path::PathBuf) {
-    let dir = temp_dir(&format!("resolver-{net}"));
-    let file = dir.join("resolver.toml");
-    std::fs::write(&file, config).unwrap();
-    let addr: SocketAddr = format!("127.{net}.0.1:5301").parse().unwrap();
-    let args: Vec<String> = [
-        "--listen",
-        &addr.to_string(),
-        "--root-hints",
-        &world.hints.display().to_string(),
-        "--config",
-        &file.display().to_string(),
-    ]
-    .iter()
-    .map(ToString::to_string)
-    .collect();
-    let process = Process::start(&binary("resolver"), &args, addr, ".", dir.join("log"));
-    (process, addr, dir)
 }
 
 #[test]
@@ -484,18 +433,16 @@ fn special_use_names_and_local_zones_are_answered_here() {
         "allow = [\"127.0.0.0/8\"]\nlocal-zones = \"{}\"\n",
         zones.display()
     );
-    let (server, addr, _dir) = resolver_binary(&world, 21, &config);
+    let addr: SocketAddr = "127.21.0.1:5301".parse().unwrap();
+    let server = tests::spawn::resolver(&world.hints, addr, &[], &config);
 
-    let localhost = client::udp(addr, &recursive_query("localhost.", RecordType::A)).unwrap();
+    let localhost = client::udp(addr, &recursive("localhost.", RecordType::A)).unwrap();
     assert_eq!(lines(&localhost.answers), ["localhost. 10800 a 127.0.0.1"]);
     assert!(localhost.metadata.authoritative && localhost.metadata.recursion_available);
-    let below = client::udp(addr, &recursive_query("app.localhost.", RecordType::AAAA)).unwrap();
+    let below = client::udp(addr, &recursive("app.localhost.", RecordType::AAAA)).unwrap();
     assert_eq!(lines(&below.answers), ["app.localhost. 10800 aaaa ::1"]);
-    let loopback = client::udp(
-        addr,
-        &recursive_query("1.0.0.127.in-addr.arpa.", RecordType::PTR),
-    )
-    .unwrap();
+    let loopback =
+        client::udp(addr, &recursive("1.0.0.127.in-addr.arpa.", RecordType::PTR)).unwrap();
     assert_eq!(
         lines(&loopback.answers),
         ["1.0.0.127.in-addr.arpa. 10800 ptr localhost."]
@@ -506,7 +453,7 @@ fn special_use_names_and_local_zones_are_answered_here() {
         "a.onion.",
         "9.1.168.192.in-addr.arpa.",
     ] {
-        let answer = client::udp(addr, &recursive_query(special, RecordType::A)).unwrap();
+        let answer = client::udp(addr, &recursive(special, RecordType::A)).unwrap();
         assert_eq!(
             answer.metadata.response_code,
             ResponseCode::NXDomain,
@@ -520,7 +467,7 @@ fn special_use_names_and_local_zones_are_answered_here() {
         );
     }
 
-    let www = client::udp(addr, &recursive_query("www.corp.internal.", RecordType::A)).unwrap();
+    let www = client::udp(addr, &recursive("www.corp.internal.", RecordType::A)).unwrap();
     assert_eq!(lines(&www.answers), ["www.corp.internal. 300 a 10.0.0.80"]);
     assert!(www.metadata.authoritative);
     assert!(
@@ -536,16 +483,12 @@ fn special_use_names_and_local_zones_are_answered_here() {
     std::fs::write(&corp, "$TTL 300\n@ SOA broken\n").unwrap();
     server.signal("HUP");
     std::thread::sleep(std::time::Duration::from_millis(500));
-    let kept = client::udp(addr, &recursive_query("www.corp.internal.", RecordType::A)).unwrap();
+    let kept = client::udp(addr, &recursive("www.corp.internal.", RecordType::A)).unwrap();
     assert_eq!(lines(&kept.answers), ["www.corp.internal. 300 a 10.0.0.81"]);
     assert!(server.log_text().contains("corp.internal.zone:2"));
 
     // Everything else still resolves from the root.
-    let resolved = client::udp(
-        addr,
-        &recursive_query("www.example.internal.", RecordType::A),
-    )
-    .unwrap();
+    let resolved = client::udp(addr, &recursive("www.example.internal.", RecordType::A)).unwrap();
     assert_eq!(
         lines(&resolved.answers),
         ["www.example.internal. 3600 a 192.0.2.80"]
@@ -555,8 +498,7 @@ fn special_use_names_and_local_zones_are_answered_here() {
 
 fn wait_for_answer(addr: SocketAddr, expected: &str) -> bool {
     for _ in 0..50 {
-        let answer =
-            client::udp(addr, &recursive_query("www.corp.internal.", RecordType::A)).unwrap();
+        let answer = client::udp(addr, &recursive("www.corp.internal.", RecordType::A)).unwrap();
         if lines(&answer.answers) == [expected] {
             return true;
         }
@@ -588,18 +530,19 @@ fn forward_zones_go_to_upstream_resolvers_over_udp_and_tcp() {
     );
     let config = "[[forward]]\nzone = \"lab\"\nservers = [\"127.22.0.60:5300\"]\n\
                   [[forward]]\nzone = \"hoster.lab.\"\nservers = [\"127.22.0.60:5300\"]\nprotocol = \"tcp\"\n";
-    let (_server, addr, _dir) = resolver_binary(&world, 22, config);
+    let addr: SocketAddr = "127.22.0.1:5301".parse().unwrap();
+    let _server = tests::spawn::resolver(&world.hints, addr, &[], config);
 
-    let www = client::udp(addr, &recursive_query("www.lab.", RecordType::A)).unwrap();
+    let www = client::udp(addr, &recursive("www.lab.", RecordType::A)).unwrap();
     assert_eq!(lines(&www.answers), ["www.lab. 300 a 10.9.9.9"]);
     assert!(!www.metadata.authoritative);
-    let deeper = client::udp(addr, &recursive_query("www.hoster.lab.", RecordType::A)).unwrap();
+    let deeper = client::udp(addr, &recursive("www.hoster.lab.", RecordType::A)).unwrap();
     assert_eq!(lines(&deeper.answers), ["www.hoster.lab. 300 a 10.9.8.8"]);
     let log = upstream.log_text();
     assert!(log.contains("www.lab. A IN udp NOERROR"), "{log}");
     assert!(log.contains("www.hoster.lab. A IN tcp NOERROR"), "{log}");
 
-    let nx = client::udp(addr, &recursive_query("nope.lab.", RecordType::A)).unwrap();
+    let nx = client::udp(addr, &recursive("nope.lab.", RecordType::A)).unwrap();
     assert_eq!(nx.metadata.response_code, ResponseCode::NXDomain);
     assert_eq!(nx.authorities.len(), 1, "the SOA of the negative answer");
 
@@ -607,11 +550,7 @@ fn forward_zones_go_to_upstream_resolvers_over_udp_and_tcp() {
     let cached = client::udp(addr, &query("www.lab.", RecordType::A, true)).unwrap();
     assert_eq!(lines(&cached.answers), ["www.lab. 300 a 10.9.9.9"]);
     // Names outside the forward zones are iterated from the root.
-    let iterated = client::udp(
-        addr,
-        &recursive_query("www.example.internal.", RecordType::A),
-    )
-    .unwrap();
+    let iterated = client::udp(addr, &recursive("www.example.internal.", RecordType::A)).unwrap();
     assert_eq!(
         lines(&iterated.answers),
         ["www.example.internal. 3600 a 192.0.2.80"]
