@@ -39,7 +39,7 @@ use tokio::time::{Instant, timeout};
 use tokio_rustls::TlsAcceptor;
 
 use super::dot::HANDSHAKE_TIMEOUT;
-use super::{Frontend, Transport, json, message, tcp};
+use super::{Frontend, Reply, Transport, json, message, tcp};
 
 /// The default URL path of the endpoint.
 pub const DEFAULT_PATH: &str = "/dns-query";
@@ -212,9 +212,7 @@ impl Endpoint {
 
     /// `?dns=` (RFC 8484) or `?name=` (the JSON API).
     async fn get(&self, query: &str, client: IpAddr) -> Response<Full<Bytes>> {
-        let params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-            .into_owned()
-            .collect();
+        let params: Vec<_> = form_urlencoded::parse(query.as_bytes()).collect();
         if let Some((_, encoded)) = params.iter().find(|(key, _)| key == "dns") {
             if encoded.len() > MAX_MESSAGE.div_ceil(3) * 4 {
                 return error(StatusCode::PAYLOAD_TOO_LARGE, "DNS message too large");
@@ -227,7 +225,7 @@ impl Endpoint {
             };
         }
         if params.iter().any(|(key, _)| key == "name") {
-            let pairs = params.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+            let pairs = params.iter().map(|(k, v)| (k.as_ref(), v.as_ref()));
             return match json::query(pairs) {
                 Ok(msg) => self.json_exchange(&msg, client).await,
                 Err(json::BadQuery(why)) => error(StatusCode::BAD_REQUEST, &why),
@@ -236,9 +234,24 @@ impl Endpoint {
         error(StatusCode::BAD_REQUEST, "give a dns or a name parameter")
     }
 
+    /// The DNS response to `msg`, or `None` to send nothing. A cache hit is
+    /// answered here; only resolution goes into a (large) boxed future,
+    /// so the task hyper spawns per request stays small.
+    async fn answer(&self, msg: &[u8], client: IpAddr) -> Option<Vec<u8>> {
+        let mut out = Vec::with_capacity(512);
+        match self
+            .frontend
+            .respond_now(msg, client, self.transport, &mut out)
+        {
+            Reply::Send => Some(out),
+            Reply::Drop => None,
+            Reply::Resolve => Box::pin(self.frontend.respond(msg, client, self.transport)).await,
+        }
+    }
+
     /// Answers a DNS message with a DNS message.
     async fn exchange(&self, msg: &[u8], client: IpAddr) -> Response<Full<Bytes>> {
-        match self.frontend.respond(msg, client, self.transport).await {
+        match self.answer(msg, client).await {
             Some(answer) => {
                 let max_age = message::min_ttl(&answer).unwrap_or(0);
                 success(MEDIA_TYPE, answer, max_age)
@@ -249,7 +262,7 @@ impl Endpoint {
 
     /// Answers a JSON API request.
     async fn json_exchange(&self, msg: &[u8], client: IpAddr) -> Response<Full<Bytes>> {
-        let answer = self.frontend.respond(msg, client, self.transport).await;
+        let answer = self.answer(msg, client).await;
         match answer.as_deref().and_then(json::response) {
             Some(text) => {
                 let max_age = answer.as_deref().and_then(message::min_ttl).unwrap_or(0);

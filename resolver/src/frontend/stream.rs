@@ -16,7 +16,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{Semaphore, mpsc};
 use tokio::time::timeout;
 
-use super::{Frontend, Transport};
+use super::{Frontend, Reply, Transport};
 
 /// How long a connection may wait for its next query, or for a write.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -44,15 +44,28 @@ where
     });
     let in_flight = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
     while let Some(msg) = read_message(&mut reader).await {
+        // Cache hits and local answers go out at once, in order; the rest
+        // resolve in their own tasks and go out as they finish.
+        let mut framed = vec![0, 0];
+        let mut response = Vec::with_capacity(512);
+        match frontend.respond_now(&msg, client, transport, &mut response) {
+            Reply::Send => {
+                frame(&mut framed, &response);
+                if answers.send(framed).await.is_err() {
+                    break;
+                }
+                continue;
+            }
+            Reply::Drop => continue,
+            Reply::Resolve => {}
+        }
         let Ok(permit) = Arc::clone(&in_flight).acquire_owned().await else {
             break;
         };
         let (answers, frontend) = (answers.clone(), Arc::clone(&frontend));
         tokio::spawn(async move {
             if let Some(response) = frontend.respond(&msg, client, transport).await {
-                let mut framed = Vec::with_capacity(response.len() + 2);
-                framed.extend_from_slice(&(response.len() as u16).to_be_bytes());
-                framed.extend_from_slice(&response);
+                frame(&mut framed, &response);
                 let _ = answers.send(framed).await;
             }
             drop(permit);
@@ -60,6 +73,13 @@ where
     }
     drop(answers);
     let _ = writing.await;
+}
+
+/// Appends `response` to `framed` (two octets reserved for its length)
+/// and writes the length.
+fn frame(framed: &mut Vec<u8>, response: &[u8]) {
+    framed[..2].copy_from_slice(&(response.len() as u16).to_be_bytes());
+    framed.extend_from_slice(response);
 }
 
 /// The next length-prefixed message, or `None` at EOF, error or idle timeout.
