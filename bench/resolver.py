@@ -34,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import cpu_seconds, dns_query, parse_dnsperf, pin_all_threads, stop, wait_answering  # noqa: E402
+from world import start_world  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 AUTHDNS = ROOT / "target/release/authdns"
@@ -41,39 +42,6 @@ RESOLVER = ROOT / "target/release/resolver"
 NET = "127.40.0."
 PORT = 5301
 ADDRS = {"resolver": NET + "1", "unbound": NET + "2"}
-# Last octet: (directory in tests/data/world, a name answered there: A, or NS for the root).
-WORLD = {101: ("root", "."), 102: ("internal", "ns1.nic.internal."),
-         103: ("lab", "ns1.nic.lab."), 104: ("example", "www.example.internal."),
-         105: ("hoster", "www.hoster.lab."), 106: ("glueless", "www.glueless.internal."),
-         107: ("lame", "ns.unrelated.lab."), 108: ("partlame", "www.partlame.internal.")}
-
-
-def start_world(data):
-    source = ROOT / "tests/data/world"
-    procs = []
-    for last, (name, _) in WORLD.items():
-        zones = data / "world" / name
-        zones.mkdir(parents=True)
-        for zone in (source / name).iterdir():
-            (zones / zone.name).write_text(zone.read_text().replace("127.0.0.", NET))
-        conf = data / "world" / f"{name}.toml"
-        conf.write_text("udp-workers = 1\nlog-level = \"warn\"\n")
-        log = open(data / "world" / f"{name}.log", "w")
-        procs.append(subprocess.Popen(
-            ["taskset", "-c", "0", str(AUTHDNS), "--listen", f"{NET}{last}:53", "--zones", str(zones),
-             "--config", str(conf)], stdout=log, stderr=subprocess.STDOUT))
-    hints = data / "root.hints"
-    hints.write_text((source / "root.hints").read_text().replace("127.0.0.", NET))
-    try:
-        for proc, (last, (_, probe)) in zip(procs, WORLD.items()):
-            wait_answering(f"{NET}{last}", probe, proc, 53, qtype=2 if probe == "." else 1)
-    except RuntimeError:
-        for proc in procs:
-            stop(proc)
-        raise
-    return procs, hints
-
-
 def start_resolver(kind, hints, workdir):
     workdir.mkdir(parents=True)
     log = open(workdir / f"{kind}.log", "w")
@@ -150,7 +118,7 @@ def main():
     data = Path(tempfile.mkdtemp(prefix="bench-resolver-"))
     queries = data / "names.txt"
     queries.write_text("".join(f"n{i}.wild.example.internal. A\n" for i in range(args.names)))
-    world, hints = start_world(data)
+    world, hints = start_world(data, NET)
     results = {k: [] for k in ADDRS}
     try:
         for round_no in range(args.rounds):
@@ -183,4 +151,5 @@ def main():
         print(f"| {kind} | {med[0]:.3f} ms | {med[1]:.3f} ms | {med[2]:.0f} MiB | {med[3]:,.0f} | {med[4]:.2f} |")
 
 
-main()
+if __name__ == "__main__":
+    main()
