@@ -105,3 +105,10 @@ def parse_dnsperf(out):
     completed = int(re.search(r"Queries completed:\s+(\d+)", out).group(1))
     lost = int(re.search(r"Queries lost:\s+(\d+)", out).group(1))
     return qps, completed, lost
+
+
+def dnsperf(addr, port, queries, args):
+    """(QPS, completed, lost) of dnsperf (pinned to CPU 0) with `args`."""
+    out = subprocess.run(["taskset", "-c", "0", "dnsperf", "-s", addr, "-p", str(port), "-d", str(queries)] + args,
+                         capture_output=True, text=True, check=True, timeout=300).stdout
+    return parse_dnsperf(out)

@@ -31,11 +31,9 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import cpu_seconds, dns_query, parse_dnsperf, pin_all_threads, stop, wait_answering  # noqa: E402
-from world import start_world  # noqa: E402
+from common import cpu_seconds, dns_query, dnsperf, stop  # noqa: E402
+from world import RESOLVER, start_resolver, start_world  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-RESOLVER = ROOT / "target/release/resolver"
 NET = "127.41.0."
 PORT, DOT, DOH = 5301, 8853, 8443
 ADDRS = {"resolver": NET + "1", "unbound": NET + "2"}
@@ -51,41 +49,13 @@ def certificate(data):
 
 
 def start(kind, hints, tls, workdir):
-    workdir.mkdir(parents=True)
-    log = open(workdir / f"{kind}.log", "w")
-    addr = ADDRS[kind]
-    cert, key = tls
-    if kind == "resolver":
-        conf = workdir / "resolver.toml"
-        conf.write_text(f"udp-workers = 1\nlog-level = \"warn\"\nroot-hints = \"{hints}\"\n")
-        cmd = [str(RESOLVER), "--listen", f"{addr}:{PORT}", "--config", str(conf), "--dot", f"{addr}:{DOT}",
-               "--doh", f"{addr}:{DOH}", "--tls-cert", str(cert), "--tls-key", str(key)]
-    else:
-        conf = workdir / "unbound.conf"
-        conf.write_text(
-            f"server:\n  interface: {addr}@{PORT}\n  interface: {addr}@{DOT}\n  interface: {addr}@{DOH}\n"
-            f"  port: {PORT}\n  tls-port: {DOT}\n  https-port: {DOH}\n  http-endpoint: \"/dns-query\"\n"
-            f"  tls-service-pem: \"{cert}\"\n  tls-service-key: \"{key}\"\n  incoming-num-tcp: 1000\n"
-            f"  do-not-query-localhost: no\n  root-hints: \"{hints}\"\n  username: \"\"\n  chroot: \"\"\n"
-            f"  directory: \"{workdir}\"\n  pidfile: \"{workdir}/unbound.pid\"\n  use-syslog: no\n  logfile: \"\"\n"
-            "  verbosity: 0\n  num-threads: 1\n  access-control: 127.0.0.0/8 allow\n  module-config: \"iterator\"\n"
-            "  qname-minimisation: yes\n  do-ip6: no\n  num-queries-per-thread: 4096\n"
-            "remote-control:\n  control-enable: no\n")
-        cmd = ["unbound", "-d", "-c", str(conf)]
-    proc = subprocess.Popen(["taskset", "-c", "1"] + cmd, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_answering(addr, "www.example.internal.", proc, PORT, limit=30)
-    except RuntimeError:
-        stop(proc)
-        raise
-    pin_all_threads(proc.pid, 1)
-    return proc
-
-
-def dnsperf(addr, port, queries, args):
-    out = subprocess.run(["taskset", "-c", "0", "dnsperf", "-s", addr, "-p", str(port), "-d", str(queries)] + args,
-                         capture_output=True, text=True, check=True, timeout=120).stdout
-    return parse_dnsperf(out)
+    """A fresh resolver or Unbound serving DoT and DoH with `tls`."""
+    addr, (cert, key) = ADDRS[kind], tls
+    flags = ["--dot", f"{addr}:{DOT}", "--doh", f"{addr}:{DOH}", "--tls-cert", str(cert), "--tls-key", str(key)]
+    unbound = (f"  interface: {addr}@{DOT}\n  interface: {addr}@{DOH}\n  tls-port: {DOT}\n  https-port: {DOH}\n"
+               f"  http-endpoint: \"/dns-query\"\n  tls-service-pem: \"{cert}\"\n  tls-service-key: \"{key}\"\n"
+               "  incoming-num-tcp: 1000\n")
+    return start_resolver(kind, addr, PORT, hints, workdir, flags=flags, unbound=unbound)
 
 
 def h2load(addr, uris, seconds):

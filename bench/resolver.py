@@ -26,48 +26,24 @@ every loop is bounded.
 import argparse
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import cpu_seconds, dns_query, parse_dnsperf, pin_all_threads, stop, wait_answering  # noqa: E402
-from world import start_world  # noqa: E402
+from common import cpu_seconds, dns_query, dnsperf, stop  # noqa: E402
+from world import AUTHDNS, RESOLVER, start_resolver, start_world  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-AUTHDNS = ROOT / "target/release/authdns"
-RESOLVER = ROOT / "target/release/resolver"
 NET = "127.40.0."
 PORT = 5301
 ADDRS = {"resolver": NET + "1", "unbound": NET + "2"}
-def start_resolver(kind, hints, workdir):
-    workdir.mkdir(parents=True)
-    log = open(workdir / f"{kind}.log", "w")
-    addr = ADDRS[kind]
-    if kind == "resolver":
-        conf = workdir / "resolver.toml"
-        conf.write_text(f"udp-workers = 1\ncache-size = 1024\nlog-level = \"warn\"\nroot-hints = \"{hints}\"\n")
-        cmd = [str(RESOLVER), "--listen", f"{addr}:{PORT}", "--config", str(conf)]
-    else:
-        conf = workdir / "unbound.conf"
-        conf.write_text(
-            f"server:\n  interface: {addr}@{PORT}\n  port: {PORT}\n  do-not-query-localhost: no\n"
-            f"  root-hints: \"{hints}\"\n  username: \"\"\n  chroot: \"\"\n  directory: \"{workdir}\"\n"
-            f"  pidfile: \"{workdir}/unbound.pid\"\n  use-syslog: no\n  logfile: \"\"\n  verbosity: 0\n"
-            "  num-threads: 1\n  access-control: 127.0.0.0/8 allow\n  module-config: \"iterator\"\n"
-            "  msg-cache-size: 512m\n  rrset-cache-size: 512m\n  qname-minimisation: yes\n  do-ip6: no\n"
-            "  num-queries-per-thread: 4096\nremote-control:\n  control-enable: no\n")
-        cmd = ["unbound", "-d", "-c", str(conf)]
-    proc = subprocess.Popen(["taskset", "-c", "1"] + cmd, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_answering(addr, "www.example.internal.", proc, PORT, limit=30)
-    except RuntimeError:
-        stop(proc)
-        raise
-    pin_all_threads(proc.pid, 1)
-    return proc
+
+
+def start(kind, hints, workdir):
+    """A fresh resolver or Unbound with caches large enough for every name."""
+    return start_resolver(kind, ADDRS[kind], PORT, hints, workdir, toml="cache-size = 1024\n",
+                          unbound="  msg-cache-size: 512m\n  rrset-cache-size: 512m\n")
 
 
 def timed_query(addr, name, timeout=5.0):
@@ -99,12 +75,6 @@ def vm_rss_mib(pid):
     return 0.0
 
 
-def dnsperf(addr, queries, args):
-    out = subprocess.run(["taskset", "-c", "0", "dnsperf", "-s", addr, "-p", str(PORT), "-d", str(queries)] + args,
-                         capture_output=True, text=True, check=True).stdout
-    return parse_dnsperf(out)
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--rounds", type=int, default=5)
@@ -123,17 +93,17 @@ def main():
     try:
         for round_no in range(args.rounds):
             for kind in ADDRS:
-                proc = start_resolver(kind, hints, data / f"{kind}-{round_no}")
+                proc = start(kind, hints, data / f"{kind}-{round_no}")
                 try:
                     latencies = sorted(timed_query(ADDRS[kind], n) for n in cold_names(round_no, args.cold))
                     median = statistics.median(latencies) * 1e3
                     p95 = latencies[int(len(latencies) * 0.95) - 1] * 1e3
-                    _, filled, fill_lost = dnsperf(ADDRS[kind], queries, ["-n", "1", "-c", "4", "-q", "100", "-t", "10"])
+                    _, filled, fill_lost = dnsperf(ADDRS[kind], PORT, queries, ["-n", "1", "-c", "4", "-q", "100", "-t", "10"])
                     time.sleep(0.5)
                     rss = vm_rss_mib(proc.pid)
-                    dnsperf(ADDRS[kind], queries, ["-c", "4", "-q", "200", "-T", "2", "-l", "1"])
+                    dnsperf(ADDRS[kind], PORT, queries, ["-c", "4", "-q", "200", "-T", "2", "-l", "1"])
                     before = cpu_seconds(proc.pid)
-                    qps, completed, lost = dnsperf(ADDRS[kind], queries, ["-c", "4", "-q", "200", "-T", "2", "-l", str(args.seconds)])
+                    qps, completed, lost = dnsperf(ADDRS[kind], PORT, queries, ["-c", "4", "-q", "200", "-T", "2", "-l", str(args.seconds)])
                     cpu_us = (cpu_seconds(proc.pid) - before) / max(completed, 1) * 1e6
                     results[kind].append((median, p95, rss, qps, cpu_us))
                     print(f"round {round_no + 1} {kind:8} cold median {median:6.3f} ms p95 {p95:6.3f} ms | "

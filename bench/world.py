@@ -1,12 +1,14 @@
-"""The mini Internet of tests/data/world for the resolver benchmarks: one
-authdns instance per directory on NET<last> port 53, pinned to CPU 0."""
+"""The mini Internet of tests/data/world for the resolver benchmarks (one
+authdns instance per directory on NET<last> port 53, pinned to CPU 0),
+and the two resolvers started over it the same way."""
 import subprocess
 from pathlib import Path
 
-from common import stop, wait_answering
+from common import pin_all_threads, stop, wait_answering
 
 ROOT = Path(__file__).resolve().parent.parent
 AUTHDNS = ROOT / "target/release/authdns"
+RESOLVER = ROOT / "target/release/resolver"
 # Last octet: (directory in tests/data/world, a name answered there: A, or NS for the root).
 WORLD = {101: ("root", "."), 102: ("internal", "ns1.nic.internal."),
          103: ("lab", "ns1.nic.lab."), 104: ("example", "www.example.internal."),
@@ -40,3 +42,34 @@ def start_world(data, net):
             stop(proc)
         raise
     return procs, hints
+
+
+def start_resolver(kind, addr, port, hints, workdir, toml="", flags=(), unbound=""):
+    """Starts our resolver (kind "resolver": extra `toml` lines and
+    `flags`) or Unbound (extra `unbound` server lines, iterator only) on
+    addr:port with one thread pinned to CPU 1, resolving from `hints`;
+    returns once it answers."""
+    workdir.mkdir(parents=True)
+    log = open(workdir / f"{kind}.log", "w")
+    if kind == "resolver":
+        conf = workdir / "resolver.toml"
+        conf.write_text(f"udp-workers = 1\nlog-level = \"warn\"\nroot-hints = \"{hints}\"\n{toml}")
+        cmd = [str(RESOLVER), "--listen", f"{addr}:{port}", "--config", str(conf)] + list(flags)
+    else:
+        conf = workdir / "unbound.conf"
+        conf.write_text(
+            f"server:\n  interface: {addr}@{port}\n  port: {port}\n  do-not-query-localhost: no\n"
+            f"  root-hints: \"{hints}\"\n  username: \"\"\n  chroot: \"\"\n  directory: \"{workdir}\"\n"
+            f"  pidfile: \"{workdir}/unbound.pid\"\n  use-syslog: no\n  logfile: \"\"\n  verbosity: 0\n"
+            "  num-threads: 1\n  access-control: 127.0.0.0/8 allow\n  module-config: \"iterator\"\n"
+            "  qname-minimisation: yes\n  do-ip6: no\n  num-queries-per-thread: 4096\n"
+            f"{unbound}remote-control:\n  control-enable: no\n")
+        cmd = ["unbound", "-d", "-c", str(conf)]
+    proc = subprocess.Popen(["taskset", "-c", "1"] + cmd, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_answering(addr, "www.example.internal.", proc, port, limit=30)
+    except RuntimeError:
+        stop(proc)
+        raise
+    pin_all_threads(proc.pid, 1)
+    return proc
