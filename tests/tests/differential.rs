@@ -63,7 +63,7 @@ const NAMES: &[&str] = &[
     "esc\\.aped",
     "big",
 ];
-const TYPES: &[RecordType] = &[
+pub(crate) const TYPES: &[RecordType] = &[
     RecordType::A,
     RecordType::AAAA,
     RecordType::MX,
@@ -84,7 +84,7 @@ fn zones() -> Vec<(&'static str, PathBuf)> {
 }
 
 /// A response reduced to what must match.
-fn summary(m: &Message) -> String {
+pub(crate) fn summary(m: &Message) -> String {
     let mut out = format!(
         "rcode={:?} aa={} tc={}\n",
         m.metadata.response_code, m.metadata.authoritative, m.metadata.truncation

@@ -11,5 +11,6 @@ mod pair;
 mod privacy;
 mod recursion;
 mod reload;
+mod signed;
 mod unbound;
 mod world;

@@ -167,6 +167,7 @@ impl ZoneBuilder {
             additional: Box::new([]),
             table: HashTable::with_capacity(order.len()),
             negative_soa: RRset::new(code::SOA, 0),
+            nsec3: None,
         };
         for index in 0..zone.nodes.len() as u32 {
             let hash = hash_name(zone.name(&zone.nodes[index as usize]));
@@ -195,6 +196,7 @@ impl ZoneBuilder {
         let mut negative_soa = soa;
         negative_soa.ttl = soa.ttl.min(minimum);
         zone.negative_soa = negative_soa;
+        zone.nsec3 = crate::dnssec::Nsec3Chain::build(&zone);
         Some(zone)
     }
 
@@ -250,7 +252,9 @@ impl ZoneBuilder {
                     problems.warning(file, p.line, 0, ProblemKind::Duplicate);
                     continue;
                 }
-                if p.ttl != first.ttl {
+                // RRSIGs covering different types keep their own TTLs; an
+                // answer gives each the TTL of the RRset it covers.
+                if p.ttl != first.ttl && rtype != code::RRSIG {
                     problems.warning(
                         file,
                         p.line,

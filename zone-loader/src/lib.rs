@@ -12,6 +12,7 @@
 
 pub mod build;
 pub mod directory;
+pub mod dnssec;
 pub mod lexer;
 pub mod parse;
 #[cfg(test)]

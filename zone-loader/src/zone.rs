@@ -111,6 +111,7 @@ pub struct Zone {
     pub(crate) additional: Box<[u32]>,
     pub(crate) table: HashTable<u32>,
     pub(crate) negative_soa: RRset,
+    pub(crate) nsec3: Option<crate::dnssec::Nsec3Chain>,
 }
 
 impl std::fmt::Debug for Zone {

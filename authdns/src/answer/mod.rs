@@ -9,6 +9,7 @@
 //! Malformed queries get FORMERR, responses (QR=1) and runts are dropped,
 //! opcodes other than QUERY get NOTIMP, names outside every zone REFUSED.
 
+mod proof;
 pub mod resolve;
 
 use std::net::IpAddr;
@@ -126,7 +127,8 @@ pub fn answer(
         Transport::Udp => AnyPolicy::OneRRset,
         Transport::Tcp => AnyPolicy::All,
     };
-    let plan = resolve::resolve(snapshot, zone, query.qname(), query.qtype, any);
+    let dnssec = query.edns.is_some_and(|e| e.dnssec_ok);
+    let plan = resolve::resolve(snapshot, zone, query.qname(), query.qtype, any, dnssec);
     encode(&plan, &query, request.msg, &mut writer);
     Some(finish(writer, opt.as_ref()))
 }
@@ -179,7 +181,7 @@ fn encode(plan: &Plan<'_>, query: &Query, msg: &[u8], writer: &mut Writer<'_>) {
             if write_item(plan, item, section, question, writer).is_err() {
                 let required = match item {
                     Item::Stored { required, .. } => *required,
-                    Item::SynthCname { .. } => true,
+                    Item::First { .. } | Item::SynthCname { .. } => true,
                 };
                 if section != Section::Additional || required {
                     writer.set_truncated();
@@ -199,10 +201,32 @@ fn write_item(
 ) -> Result<(), zone_loader::wire::writer::Full> {
     match *item {
         Item::Stored {
-            zone, owner, rrset, ..
+            zone,
+            owner,
+            rrset,
+            sigs,
+            ..
         } => {
             let owner = writer_owner(plan, owner, question);
-            writer.rrset(section, owner, rrset.rtype, rrset.ttl, zone.records(rrset))
+            let mark = writer.mark();
+            writer.rrset(section, owner, rrset.rtype, rrset.ttl, zone.records(rrset))?;
+            let Some(sigs) = sigs else {
+                return Ok(());
+            };
+            // Each signature goes out with the TTL of the RRset it covers;
+            // an RRset whose signatures do not fit is taken back too.
+            let covered = rrset.rtype.to_be_bytes();
+            let signatures = zone
+                .records(sigs)
+                .filter(|rdata| rdata.starts_with(&covered));
+            writer
+                .rrset(section, owner, code::RRSIG, rrset.ttl, signatures)
+                .inspect_err(|_| writer.rollback(mark))
+        }
+        Item::First { zone, owner, rrset } => {
+            let owner = writer_owner(plan, owner, question);
+            let first = zone.records(rrset).take(1);
+            writer.rrset(section, owner, rrset.rtype, rrset.ttl, first)
         }
         Item::SynthCname { owner, target, ttl } => {
             let owner = writer_owner(plan, owner, question);

@@ -4,6 +4,8 @@
 //! section; nothing is encoded here and nothing is allocated.
 
 use arrayvec::ArrayVec;
+
+use super::proof;
 use zone_loader::rtype::code;
 use zone_loader::wire::name::{MAX_NAME_LEN, is_subdomain};
 use zone_loader::zone::{NONE, Node, RRset, flags};
@@ -54,6 +56,20 @@ pub enum Item<'z> {
         rrset: &'z RRset,
         /// For the additional section: required glue (TC if it does not fit).
         required: bool,
+        /// With DNSSEC: the owner node's RRSIG RRset, whose signatures
+        /// covering `rrset` follow it.
+        sigs: Option<&'z RRset>,
+    },
+    /// The first record of an RRset: the answer to a question for RRSIG,
+    /// one signature, as Knot DNS gives it (a meta-query answered
+    /// minimally, in the spirit of RFC 8482).
+    First {
+        /// The zone holding it.
+        zone: &'z Zone,
+        /// Its owner in the answer.
+        owner: PlanOwner<'z>,
+        /// The RRset.
+        rrset: &'z RRset,
     },
     /// The CNAME synthesised from a DNAME (RFC 6672 3.1): `owner CNAME target`.
     SynthCname {
@@ -79,11 +95,13 @@ pub struct Plan<'z> {
     pub authoritative: bool,
     /// Answer section.
     pub answer: ArrayVec<Item<'z>, { MAX_CHAIN * 2 + 2 }>,
-    /// Authority section.
-    pub authority: ArrayVec<Item<'z>, 2>,
+    /// Authority section: NS or SOA, DS, and up to three NSEC/NSEC3 proofs.
+    pub authority: ArrayVec<Item<'z>, 6>,
     /// Additional section.
     pub additional: ArrayVec<Item<'z>, 32>,
     synth: ArrayVec<([u8; MAX_NAME_LEN], u8), MAX_SYNTH>,
+    /// The client set DO: signed zones add RRSIGs and denial proofs.
+    pub dnssec: bool,
 }
 
 /// How ANY is answered (RFC 8482 4).
@@ -96,7 +114,7 @@ pub enum AnyPolicy {
 }
 
 impl<'z> Plan<'z> {
-    fn new(zone: &'z Zone) -> Self {
+    fn new(zone: &'z Zone, dnssec: bool) -> Self {
         Self {
             zone,
             rcode: rcode::NOERROR,
@@ -105,6 +123,36 @@ impl<'z> Plan<'z> {
             authority: ArrayVec::new(),
             additional: ArrayVec::new(),
             synth: ArrayVec::new(),
+            dnssec,
+        }
+    }
+
+    /// Whether answers from the current zone carry DNSSEC records.
+    pub(super) fn signed(&self) -> bool {
+        self.dnssec && self.zone.is_signed()
+    }
+
+    /// `rrset` of `node` in the current zone, with its signatures when
+    /// DNSSEC records are asked for.
+    pub(super) fn item(
+        &self,
+        owner: PlanOwner<'z>,
+        node: &'z Node,
+        rrset: &'z RRset,
+        required: bool,
+    ) -> Item<'z> {
+        let zone = self.zone;
+        let sigs = if self.signed() {
+            zone.signatures(node)
+        } else {
+            None
+        };
+        Item::Stored {
+            zone,
+            owner,
+            rrset,
+            required,
+            sigs,
         }
     }
 
@@ -159,14 +207,19 @@ impl<'z> Current<'z> {
 /// `snapshot` when there is one: RFC 1034 4.3.2 step 3.a sends the new
 /// name "back to step 1", which searches every available zone (NSD and
 /// BIND do the same; Knot DNS stops at the zone's edge).
+///
+/// With `dnssec` (the query's DO bit), answers from signed zones carry
+/// RRSIGs and the NSEC or NSEC3 records that prove denials, wildcard
+/// expansions and unsigned delegations (RFC 4035 3.1, RFC 5155 7.2).
 pub fn resolve<'z>(
     snapshot: &'z Snapshot,
     zone: &'z Zone,
     qname: &[u8],
     qtype: u16,
     any: AnyPolicy,
+    dnssec: bool,
 ) -> Plan<'z> {
-    let mut plan = Plan::new(zone);
+    let mut plan = Plan::new(zone, dnssec);
     let mut current = Current::new(PlanOwner::Question, qname);
     for step in 0..=MAX_CHAIN {
         let zone = plan.zone;
@@ -206,72 +259,83 @@ fn found<'z>(
         referral(plan, node, step);
         return None;
     }
-    answer_at(plan, node, current.owner, qtype, step, any)
+    answer_at(plan, node, current, Via::Exact, qtype, step, any)
+}
+
+/// How the node answering was reached.
+#[derive(Debug, Clone, Copy)]
+enum Via {
+    /// The name itself.
+    Exact,
+    /// Wildcard expansion below this closest encloser.
+    Wildcard(u32),
 }
 
 /// The answer at `node` (an exact match or a wildcard) for owner `owner`.
 fn answer_at<'z>(
     plan: &mut Plan<'z>,
     node: &'z Node,
-    owner: PlanOwner<'z>,
+    current: &Current<'z>,
+    via: Via,
     qtype: u16,
     step: usize,
     any: AnyPolicy,
 ) -> Option<Current<'z>> {
     let zone = plan.zone;
-    if qtype == code::ANY {
-        return answer_any(plan, node, owner, any);
-    }
-    if let Some(rrset) = zone.rrset(node, qtype) {
-        push_answer(plan, owner, rrset);
+    let owner = current.owner;
+    let positive = |plan: &mut Plan<'z>| {
+        if let Via::Wildcard(encloser) = via {
+            proof::wildcard_answer(plan, current.name(), encloser);
+        }
+    };
+    if qtype == code::ANY && !zone.rrsets(node).is_empty() {
+        answer_any(plan, node, owner, any);
+        positive(plan);
         return None;
     }
-    if qtype != code::CNAME
+    if let Some(rrset) = zone.rrset(node, qtype) {
+        if qtype == code::RRSIG {
+            let _ = plan.answer.try_push(Item::First { zone, owner, rrset });
+        } else {
+            push_answer(plan, owner, node, rrset);
+        }
+        positive(plan);
+        return None;
+    }
+    // RRSIG and NSEC may sit beside a CNAME (RFC 4035 2.5): asked for,
+    // they are answered at the name, never through the alias.
+    if !matches!(qtype, code::CNAME | code::RRSIG | code::NSEC)
         && let Some(cname) = zone.rrset(node, code::CNAME)
     {
-        push_answer(plan, owner, cname);
+        push_answer(plan, owner, node, cname);
+        positive(plan);
         let target = zone.records(cname).next()?;
         return (step < MAX_CHAIN).then(|| Current::new(PlanOwner::Zone(target), target));
     }
     negative(plan);
+    match via {
+        Via::Exact => proof::nodata(plan, zone.name(node)),
+        Via::Wildcard(encloser) => proof::wildcard_nodata(plan, current.name(), encloser, node),
+    }
     None
 }
 
-fn answer_any<'z>(
-    plan: &mut Plan<'z>,
-    node: &'z Node,
-    owner: PlanOwner<'z>,
-    any: AnyPolicy,
-) -> Option<Current<'z>> {
+fn answer_any<'z>(plan: &mut Plan<'z>, node: &'z Node, owner: PlanOwner<'z>, any: AnyPolicy) {
     let rrsets = plan.zone.rrsets(node);
-    if rrsets.is_empty() {
-        negative(plan);
-        return None;
-    }
     match any {
         AnyPolicy::All => {
-            for rrset in rrsets {
-                push_answer(plan, owner, rrset);
+            for rrset in rrsets.iter().filter(|r| r.rtype != code::RRSIG) {
+                push_answer(plan, owner, node, rrset);
             }
         }
         // RFC 8482 4.1: "select one or a larger subset of the available RRsets".
-        AnyPolicy::OneRRset => push_answer(plan, owner, &rrsets[0]),
+        AnyPolicy::OneRRset => push_answer(plan, owner, node, &rrsets[0]),
     }
-    None
 }
 
-fn push_answer<'z>(plan: &mut Plan<'z>, owner: PlanOwner<'z>, rrset: &'z RRset) {
-    let zone = plan.zone;
-    if plan
-        .answer
-        .try_push(Item::Stored {
-            zone,
-            owner,
-            rrset,
-            required: true,
-        })
-        .is_err()
-    {
+fn push_answer<'z>(plan: &mut Plan<'z>, owner: PlanOwner<'z>, node: &'z Node, rrset: &'z RRset) {
+    let item = plan.item(owner, node, rrset, true);
+    if plan.answer.try_push(item).is_err() {
         return;
     }
     if matches!(rrset.rtype, code::NS | code::MX | code::SRV) {
@@ -292,12 +356,19 @@ fn add_addresses<'z>(plan: &mut Plan<'z>, rrset: &'z RRset, cut: Option<&[u8]>) 
         }
         for rtype in [code::A, code::AAAA] {
             if let Some(rrset) = zone.rrset(node, rtype) {
-                plan.add_additional(Item::Stored {
-                    zone,
-                    owner: PlanOwner::Zone(name),
-                    rrset,
-                    required,
-                });
+                // Glue is not authoritative data: never signed (RFC 4035 2.2).
+                let item = if cut.is_some() {
+                    Item::Stored {
+                        zone,
+                        owner: PlanOwner::Zone(name),
+                        rrset,
+                        required,
+                        sigs: None,
+                    }
+                } else {
+                    plan.item(PlanOwner::Zone(name), node, rrset, required)
+                };
+                plan.add_additional(item);
             }
         }
     }
@@ -323,10 +394,19 @@ fn not_found<'z>(
     // RFC 4592 2.2.1: the source of synthesis is `*.` + the closest encloser.
     if node.wildcard != NONE {
         let wildcard = zone.node(node.wildcard);
-        return answer_at(plan, wildcard, current.owner, qtype, step, any);
+        return answer_at(
+            plan,
+            wildcard,
+            current,
+            Via::Wildcard(encloser),
+            qtype,
+            step,
+            any,
+        );
     }
     plan.rcode = rcode::NXDOMAIN;
     negative(plan);
+    proof::nxdomain(plan, current.name(), encloser);
     None
 }
 
@@ -355,12 +435,23 @@ fn referral<'z>(plan: &mut Plan<'z>, node: &'z Node, step: usize) {
         plan.authoritative = false;
     }
     let name = zone.name(node);
+    // The NS at a cut belongs to the child: never signed by the parent.
     let _ = plan.authority.try_push(Item::Stored {
         zone,
         owner: PlanOwner::Zone(name),
         rrset: ns,
         required: true,
+        sigs: None,
     });
+    if plan.signed() {
+        match zone.rrset(node, code::DS) {
+            Some(ds) => {
+                let item = plan.item(PlanOwner::Zone(name), node, ds, true);
+                let _ = plan.authority.try_push(item);
+            }
+            None => proof::nodata(plan, name),
+        }
+    }
     add_addresses(plan, ns, Some(name));
 }
 
@@ -377,12 +468,8 @@ fn dname<'z>(
     let rrset = zone.rrset(node, code::DNAME)?;
     let target = zone.records(rrset).next()?;
     let owner = zone.name(node);
-    let _ = plan.answer.try_push(Item::Stored {
-        zone,
-        owner: PlanOwner::Zone(owner),
-        rrset,
-        required: true,
-    });
+    let item = plan.item(PlanOwner::Zone(owner), node, rrset, true);
+    let _ = plan.answer.try_push(item);
     let prefix = &current.name()[..current.len - owner.len()];
     if prefix.len() + target.len() > MAX_NAME_LEN {
         // RFC 6672 2.2: the substitution overflows: YXDOMAIN.
@@ -410,10 +497,12 @@ fn dname<'z>(
 /// RFC 2308 3: the SOA in the authority section, TTL min(SOA TTL, MINIMUM).
 fn negative(plan: &mut Plan<'_>) {
     let zone = plan.zone;
-    let _ = plan.authority.try_push(Item::Stored {
-        zone,
-        owner: PlanOwner::Zone(zone.origin().as_wire()),
-        rrset: zone.negative_soa(),
-        required: true,
-    });
+    let apex = zone.node(zone.apex());
+    let item = plan.item(
+        PlanOwner::Zone(zone.origin().as_wire()),
+        apex,
+        zone.negative_soa(),
+        true,
+    );
+    let _ = plan.authority.try_push(item);
 }
