@@ -197,6 +197,12 @@ impl ZoneBuilder {
         negative_soa.ttl = soa.ttl.min(minimum);
         zone.negative_soa = negative_soa;
         zone.nsec3 = crate::dnssec::Nsec3Chain::build(&zone);
+        if zone.is_signed() {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as u32);
+            crate::dnssec::check(&zone, &source, problems, now);
+        }
         Some(zone)
     }
 

@@ -4,6 +4,7 @@
 //! it), and the NSEC3 chain: its parameters and the owner hashes in order,
 //! so that the NSEC3 matching or covering a hash is a binary search too.
 
+use crate::problem::{ProblemKind, Problems};
 use crate::rtype::code;
 use crate::wire::name::canonical_cmp;
 use crate::zone::{Node, RRset, Zone};
@@ -144,6 +145,170 @@ impl Zone {
     }
 }
 
+/// Where a problem is reported: the file and line of an RRset, by its
+/// index in the zone.
+pub(crate) type Source<'a> = &'a dyn Fn(usize) -> (std::sync::Arc<std::path::Path>, u32);
+
+/// A week, in seconds: signatures expiring sooner are reported.
+const EXPIRY_WARNING: u32 = 7 * 24 * 3600;
+/// NSEC3 iterations past which validators treat a zone as insecure (RFC 9276 3.2).
+const MAX_ITERATIONS: u16 = 100;
+
+/// The checks for signed zones (warnings): the NSEC chain links every
+/// authoritative name in order; NSEC3 records share the NSEC3PARAM's
+/// parameters and link in hash order; no signature has expired or
+/// expires within a week of `now` (seconds since the epoch).
+pub(crate) fn check(zone: &Zone, source: Source<'_>, problems: &mut Problems, now: u32) {
+    let at = |index: u32, rtype: u16| {
+        let node = zone.node(index);
+        let offset = zone
+            .rrsets(node)
+            .iter()
+            .position(|r| r.rtype == rtype)
+            .unwrap_or(0);
+        source(node.rrset_range().start + offset)
+    };
+    let warn =
+        |problems: &mut Problems, (file, line): (std::sync::Arc<std::path::Path>, u32), kind| {
+            problems.warning(&file, line, 0, kind);
+        };
+    if let Some(chain) = zone.nsec3() {
+        check_nsec3(zone, chain, &at, &warn, problems);
+    } else if zone
+        .nodes()
+        .iter()
+        .any(|n| zone.rrset(n, code::NSEC).is_some())
+    {
+        check_nsec(zone, &at, &warn, problems);
+    }
+    check_expiry(zone, &at, &warn, problems, now);
+}
+
+type At<'a> = dyn Fn(u32, u16) -> (std::sync::Arc<std::path::Path>, u32) + 'a;
+type Warn<'a> = dyn Fn(&mut Problems, (std::sync::Arc<std::path::Path>, u32), ProblemKind) + 'a;
+
+/// Each authoritative name (data, not occluded) has an NSEC naming the next.
+fn check_nsec(zone: &Zone, at: &At<'_>, warn: &Warn<'_>, problems: &mut Problems) {
+    let names: Vec<u32> = (0..zone.nodes().len() as u32)
+        .filter(|&i| {
+            let node = zone.node(i);
+            node.occluder == crate::zone::NONE && !zone.rrsets(node).is_empty()
+        })
+        .collect();
+    for (k, &index) in names.iter().enumerate() {
+        let node = zone.node(index);
+        let Some(nsec) = zone.rrset(node, code::NSEC) else {
+            warn(problems, at(index, 0), ProblemKind::NsecMissing);
+            continue;
+        };
+        let next = names[(k + 1) % names.len()];
+        let expected = zone.name(zone.node(next));
+        let Some(rdata) = zone.records(nsec).next() else {
+            continue;
+        };
+        let found = &rdata[..crate::wire::name::wire_len(rdata).unwrap_or(rdata.len())];
+        if !found.eq_ignore_ascii_case(expected) {
+            let text = |wire: &[u8]| {
+                let mut out = String::new();
+                let _ = crate::wire::name::write_presentation(wire, &mut out);
+                out
+            };
+            let kind = ProblemKind::NsecNext {
+                expected: text(expected),
+                found: text(found),
+            };
+            warn(problems, at(index, code::NSEC), kind);
+        }
+    }
+}
+
+/// NSEC3 parameters agree with the NSEC3PARAM and the chain is in order.
+fn check_nsec3(
+    zone: &Zone,
+    chain: &Nsec3Chain,
+    at: &At<'_>,
+    warn: &Warn<'_>,
+    problems: &mut Problems,
+) {
+    let apex = zone.apex();
+    if zone.rrset(zone.node(apex), code::NSEC3PARAM).is_none() {
+        warn(problems, at(apex, 0), ProblemKind::Nsec3ParamMissing);
+    }
+    if chain.iterations > MAX_ITERATIONS {
+        warn(
+            problems,
+            at(apex, code::NSEC3PARAM),
+            ProblemKind::Nsec3Iterations(chain.iterations),
+        );
+    }
+    for (k, (_, index)) in chain.hashes.iter().enumerate() {
+        let node = zone.node(*index);
+        let Some(rdata) = zone
+            .rrset(node, code::NSEC3)
+            .and_then(|r| zone.records(r).next())
+        else {
+            continue;
+        };
+        if parse_params(rdata) != Some((chain.iterations, &chain.salt)) {
+            warn(
+                problems,
+                at(*index, code::NSEC3),
+                ProblemKind::Nsec3ParamMismatch,
+            );
+            continue;
+        }
+        let next = &chain.hashes[(k + 1) % chain.hashes.len()].0;
+        let hash_at = 5 + chain.salt.len();
+        let found = rdata
+            .get(hash_at)
+            .and_then(|&len| rdata.get(hash_at + 1..hash_at + 1 + usize::from(len)));
+        if found != Some(&next[..]) {
+            warn(problems, at(*index, code::NSEC3), ProblemKind::Nsec3Next);
+        }
+    }
+}
+
+/// Signatures already expired, or expiring within [`EXPIRY_WARNING`].
+fn check_expiry(zone: &Zone, at: &At<'_>, warn: &Warn<'_>, problems: &mut Problems, now: u32) {
+    let (mut expired, mut expiring) = (0usize, 0usize);
+    let mut first: Option<(i64, u32)> = None;
+    for (index, node) in zone.nodes().iter().enumerate() {
+        let Some(sigs) = zone.signatures(node) else {
+            continue;
+        };
+        for rdata in zone.records(sigs) {
+            let Some(expiration) = rdata.get(8..12) else {
+                continue;
+            };
+            let expiration = u32::from_be_bytes(expiration.try_into().expect("four octets"));
+            // RFC 4034 3.1.5: serial number arithmetic.
+            let left = i64::from(expiration.wrapping_sub(now) as i32);
+            if left < 0 {
+                expired += 1;
+            } else if left < i64::from(EXPIRY_WARNING) {
+                expiring += 1;
+            } else {
+                continue;
+            }
+            if first.is_none_or(|(soonest, _)| left < soonest) {
+                first = Some((left, index as u32));
+            }
+        }
+    }
+    let Some((left, index)) = first else {
+        return;
+    };
+    let kind = if expired > 0 {
+        ProblemKind::RrsigExpired(expired)
+    } else {
+        ProblemKind::RrsigExpiring {
+            count: expiring,
+            hours: (left / 3600) as u32,
+        }
+    };
+    warn(problems, at(index, code::RRSIG), kind);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +337,59 @@ mod tests {
         assert_eq!(
             encode(b"\x01*\x01w\x07example\x00"),
             "r53bq7cc2uvmubfu5ocmm6pers9tk9en"
+        );
+    }
+
+    /// A small NSEC-signed zone (the signatures are not real: the checks
+    /// read their fields only), with `extra` appended.
+    fn signed(nsec_after_www: &str, expiration: &str) -> String {
+        format!(
+            "$ORIGIN example.\n$TTL 300\n\
+             @ SOA ns hostmaster 1 3600 600 86400 60\n@ NS ns\n\
+             @ DNSKEY 257 3 13 AAAA\n\
+             @ RRSIG SOA 13 1 300 {expiration} 20200101000000 1 example. AAAA\n\
+             @ NSEC ns NS SOA RRSIG NSEC DNSKEY\n\
+             ns A 192.0.2.1\nns NSEC www A RRSIG NSEC\n\
+             www A 192.0.2.2\nwww NSEC {nsec_after_www} A RRSIG NSEC\n"
+        )
+    }
+
+    fn warnings(text: &str, now: u32) -> Vec<String> {
+        let origin =
+            crate::wire::name::Name::from_text(b"example.", &crate::wire::name::Name::root())
+                .unwrap();
+        let (zone, _) = crate::zone_from_str(text, &origin, "test.zone").unwrap();
+        let mut problems = Problems::default();
+        let source = |_| (std::sync::Arc::from(std::path::Path::new("test.zone")), 1);
+        check(&zone, &source, &mut problems, now);
+        problems.list.iter().map(|p| p.kind.to_string()).collect()
+    }
+
+    #[test]
+    fn signed_zone_checks_find_broken_chains_and_old_signatures() {
+        let now = 1_900_000_000; // 2030-03-17 17:46 UTC
+        assert_eq!(
+            warnings(&signed("example.", "20300601000000"), now),
+            Vec::<String>::new()
+        );
+        let broken = warnings(&signed("zzz.example.", "20300601000000"), now);
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert!(
+            broken[0].contains("next name is zzz.example., but the zone's next name is example."),
+            "{broken:?}"
+        );
+        let soon = warnings(&signed("example.", "20300320000000"), now);
+        assert!(
+            soon[0].contains("1 RRSIG(s) expire within 7 days, the first in 54 hours"),
+            "{soon:?}"
+        );
+        let old = warnings(&signed("example.", "20300301000000"), now);
+        assert_eq!(old, ["1 RRSIG(s) have expired"]);
+        let extra = signed("example.", "20300601000000") + "mail A 192.0.2.3\n";
+        let missing = warnings(&extra, now);
+        assert!(
+            missing.iter().any(|w| w.contains("has no NSEC")),
+            "{missing:?}"
         );
     }
 

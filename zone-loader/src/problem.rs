@@ -84,6 +84,34 @@ pub enum ProblemKind {
     OccludedData,
     /// The zone's data exceeds the 4 GiB its indexes can address.
     ZoneTooLarge,
+    /// A signed zone's authoritative name without an NSEC (warning).
+    NsecMissing,
+    /// An NSEC whose next name is not the next name of the zone (warning).
+    NsecNext {
+        /// The next name in the zone.
+        expected: String,
+        /// The NSEC's next name.
+        found: String,
+    },
+    /// NSEC3 records but no NSEC3PARAM at the apex (warning).
+    Nsec3ParamMissing,
+    /// An NSEC3 whose algorithm, iterations or salt differ from the
+    /// NSEC3PARAM's (warning).
+    Nsec3ParamMismatch,
+    /// An NSEC3 whose next hash is not the next hash of the chain (warning).
+    Nsec3Next,
+    /// More NSEC3 iterations than validators accept (RFC 9276 3.2; warning).
+    Nsec3Iterations(u16),
+    /// Signatures past their expiration (warning): how many.
+    RrsigExpired(usize),
+    /// Signatures expiring within a week (warning): how many, and the
+    /// hours left to the first.
+    RrsigExpiring {
+        /// Signatures expiring within a week.
+        count: usize,
+        /// Hours until the first expires.
+        hours: u32,
+    },
 }
 
 impl fmt::Display for ProblemKind {
@@ -124,6 +152,28 @@ impl fmt::Display for ProblemKind {
                 f.write_str("data below a delegation or DNAME is occluded and not served")
             }
             Self::ZoneTooLarge => f.write_str("zone data exceeds 4 GiB"),
+            Self::NsecMissing => f.write_str("signed zone: this name has no NSEC record"),
+            Self::NsecNext { expected, found } => write!(
+                f,
+                "NSEC chain broken: the next name is {found}, but the zone's next name is {expected}"
+            ),
+            Self::Nsec3ParamMissing => f.write_str("NSEC3 records but no NSEC3PARAM at the apex"),
+            Self::Nsec3ParamMismatch => {
+                f.write_str("NSEC3 hash algorithm, iterations or salt differ from the NSEC3PARAM's")
+            }
+            Self::Nsec3Next => f.write_str(
+                "NSEC3 chain broken: the next hashed owner is not the next NSEC3 of the zone",
+            ),
+            Self::Nsec3Iterations(n) => write!(
+                f,
+                "NSEC3 with {n} iterations: validating resolvers treat more than 100 as insecure \
+                 (RFC 9276 asks for 0)"
+            ),
+            Self::RrsigExpired(count) => write!(f, "{count} RRSIG(s) have expired"),
+            Self::RrsigExpiring { count, hours } => write!(
+                f,
+                "{count} RRSIG(s) expire within 7 days, the first in {hours} hours: re-sign the zone"
+            ),
         }
     }
 }
