@@ -26,3 +26,4 @@ pub mod records;
 pub mod servers;
 pub mod tls;
 pub mod upstream;
+pub mod validate;
