@@ -21,7 +21,7 @@
 //! does no IO and reads no clock.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
 
 use dashmap::DashMap;
 
@@ -73,7 +73,67 @@ impl Default for Limits {
     }
 }
 
-/// An RRset in wire form.
+/// What DNSSEC validation concluded about cached data, set once it has
+/// been checked (the data itself never changes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Security {
+    /// Not validated yet (or validation is off).
+    Unchecked = 0,
+    /// Validated from a trust anchor: may be answered with AD.
+    Secure = 1,
+    /// Proven unsigned.
+    Insecure = 2,
+    /// Failed validation: answered SERVFAIL unless the client set CD.
+    Bogus = 3,
+}
+
+/// A [`Security`] verdict that can be set after the entry is shared.
+#[derive(Debug, Default)]
+pub struct Verdict(AtomicU8);
+
+impl Verdict {
+    /// The verdict so far.
+    pub fn get(&self) -> Security {
+        match self.0.load(Ordering::Relaxed) {
+            1 => Security::Secure,
+            2 => Security::Insecure,
+            3 => Security::Bogus,
+            _ => Security::Unchecked,
+        }
+    }
+
+    /// Records a verdict.
+    pub fn set(&self, security: Security) {
+        self.0.store(security as u8, Ordering::Relaxed);
+    }
+}
+
+/// Records as `[rdlength][rdata]...`, names uncompressed.
+fn frame<'a>(rdatas: impl IntoIterator<Item = &'a [u8]>) -> (Box<[u8]>, u16) {
+    let mut data = Vec::new();
+    let mut count = 0u16;
+    for rdata in rdatas {
+        let len = u16::try_from(rdata.len()).expect("rdata is at most 65535 octets on the wire");
+        data.extend_from_slice(&len.to_be_bytes());
+        data.extend_from_slice(rdata);
+        count += 1;
+    }
+    (data.into_boxed_slice(), count)
+}
+
+/// The rdata of framed records.
+fn unframe(data: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = data;
+    std::iter::from_fn(move || {
+        let (len, tail) = rest.split_first_chunk::<2>()?;
+        let (rdata, tail) = tail.split_at(usize::from(u16::from_be_bytes(*len)));
+        rest = tail;
+        Some(rdata)
+    })
+}
+
+/// An RRset in wire form, with the RRSIGs that cover it.
 #[derive(Debug)]
 pub struct RRset {
     /// The type.
@@ -82,44 +142,49 @@ pub struct RRset {
     pub count: u16,
     /// Where it came from.
     pub trust: Trust,
-    /// Records as `[rdlength][rdata]...`, names uncompressed.
+    /// What validation found.
+    pub security: Verdict,
     data: Box<[u8]>,
+    sigs: Box<[u8]>,
 }
 
 impl RRset {
     /// An RRset of `rtype` from its records' rdata (each at most 65535 octets).
     pub fn new<'a>(rtype: u16, trust: Trust, rdatas: impl IntoIterator<Item = &'a [u8]>) -> Self {
-        let mut data = Vec::new();
-        let mut count = 0u16;
-        for rdata in rdatas {
-            let len =
-                u16::try_from(rdata.len()).expect("rdata is at most 65535 octets on the wire");
-            data.extend_from_slice(&len.to_be_bytes());
-            data.extend_from_slice(rdata);
-            count += 1;
-        }
+        Self::signed(rtype, trust, rdatas, [])
+    }
+
+    /// An RRset with the rdata of the RRSIGs covering it.
+    pub fn signed<'a, 's>(
+        rtype: u16,
+        trust: Trust,
+        rdatas: impl IntoIterator<Item = &'a [u8]>,
+        sigs: impl IntoIterator<Item = &'s [u8]>,
+    ) -> Self {
+        let (data, count) = frame(rdatas);
         Self {
             rtype,
             count,
             trust,
-            data: data.into_boxed_slice(),
+            security: Verdict::default(),
+            data,
+            sigs: frame(sigs).0,
         }
     }
 
     /// Each record's rdata.
     pub fn records(&self) -> impl Iterator<Item = &[u8]> {
-        let mut rest = &self.data[..];
-        std::iter::from_fn(move || {
-            let (len, tail) = rest.split_first_chunk::<2>()?;
-            let (rdata, tail) = tail.split_at(usize::from(u16::from_be_bytes(*len)));
-            rest = tail;
-            Some(rdata)
-        })
+        unframe(&self.data)
+    }
+
+    /// The rdata of each RRSIG covering the RRset.
+    pub fn signatures(&self) -> impl Iterator<Item = &[u8]> {
+        unframe(&self.sigs)
     }
 }
 
 /// A negative answer (RFC 2308).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Negative {
     /// NXDOMAIN (the name does not exist) or NODATA (the type does not).
     pub kind: NegativeKind,
@@ -127,6 +192,22 @@ pub struct Negative {
     pub soa: Option<Soa>,
     /// Where it came from.
     pub trust: Trust,
+    /// The DNSSEC records that prove it: the SOA's RRSIGs, the NSEC or
+    /// NSEC3 records and theirs (RFC 4035 3.1.3, RFC 5155 7.2).
+    pub proof: Box<[ProofRecord]>,
+    /// What validation found.
+    pub security: Verdict,
+}
+
+/// One record of a denial proof, in wire form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProofRecord {
+    /// Its owner, lowercase wire form.
+    pub owner: Box<[u8]>,
+    /// Its type (RRSIG, NSEC or NSEC3).
+    pub rtype: u16,
+    /// Its rdata, names uncompressed.
+    pub rdata: Box<[u8]>,
 }
 
 /// The SOA record that proves a negative answer.
@@ -167,11 +248,16 @@ impl Data {
 
     fn size(&self) -> usize {
         match self {
-            Self::RRset(r) => r.data.len(),
-            Self::Negative(n) => n
-                .soa
-                .as_ref()
-                .map_or(0, |soa| soa.owner.len() + soa.rdata.len()),
+            Self::RRset(r) => r.data.len() + r.sigs.len(),
+            Self::Negative(n) => {
+                n.soa
+                    .as_ref()
+                    .map_or(0, |soa| soa.owner.len() + soa.rdata.len())
+                    + n.proof
+                        .iter()
+                        .map(|p| p.owner.len() + p.rdata.len() + 8)
+                        .sum::<usize>()
+            }
         }
     }
 }
@@ -501,6 +587,8 @@ mod tests {
             kind: NegativeKind::NxDomain,
             soa: soa.clone(),
             trust: Trust::AuthoritativeAuthority,
+            proof: Box::new([]),
+            security: Verdict::default(),
         };
         cache.insert_negative(b"\x04nope\x07example\x00", A, nx, 60, 0);
         for rtype in [A, AAAA, 15] {
@@ -512,6 +600,8 @@ mod tests {
             kind: NegativeKind::NoData,
             soa,
             trust: Trust::AuthoritativeAuthority,
+            proof: Box::new([]),
+            security: Verdict::default(),
         };
         cache.insert_negative(WWW, AAAA, nodata, 999_999, 0);
         let hit = cache.get(WWW, AAAA, 0).unwrap();

@@ -58,7 +58,8 @@ pub struct Question<'a> {
     pub qtype: u16,
 }
 
-/// Builds the query message: RD clear (we iterate), EDNS with our size.
+/// Builds the query message: RD clear (we iterate), EDNS with our size
+/// and DO set, so that signed zones send their RRSIGs and denial proofs.
 fn encode_query(id: u16, question: Question<'_>) -> Vec<u8> {
     let mut msg = Vec::with_capacity(12 + question.qname.len() + 4 + 11);
     msg.extend_from_slice(&id.to_be_bytes());
@@ -68,7 +69,7 @@ fn encode_query(id: u16, question: Question<'_>) -> Vec<u8> {
     msg.extend_from_slice(&1u16.to_be_bytes());
     msg.extend_from_slice(&[0, 0, 41]);
     msg.extend_from_slice(&EDNS_UDP_SIZE.to_be_bytes());
-    msg.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+    msg.extend_from_slice(&[0, 0, 0x80, 0, 0, 0]);
     msg
 }
 

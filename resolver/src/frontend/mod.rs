@@ -209,11 +209,18 @@ impl Frontend {
         if !hit.may_answer() || hit.near_expiry(ttl) {
             return false; // glue never answers; near expiry, the full path prefetches
         }
+        let dnssec = query.edns.is_some_and(|e| e.dnssec_ok);
         match hit.data {
             Data::RRset(rrset) => response(out, msg, query, transport, 0, None, |writer| {
+                let rrsig = u16::from(RecordType::RRSIG);
+                let sigs = rrset.signatures().filter(|_| dnssec);
                 rrset.records().all(|rdata| {
                     writer
                         .record(Section::Answer, Owner::Question, query.qtype, 1, ttl, rdata)
+                        .is_ok()
+                }) && sigs.into_iter().all(|rdata| {
+                    writer
+                        .record(Section::Answer, Owner::Question, rrsig, 1, ttl, rdata)
                         .is_ok()
                 })
             }),
@@ -223,6 +230,7 @@ impl Frontend {
                     NegativeKind::NoData => ResponseCode::NoError,
                 };
                 response(out, msg, query, transport, rcode.low(), None, |writer| {
+                    let proof = negative.proof.iter().filter(|_| dnssec);
                     negative.soa.as_ref().is_none_or(|soa| {
                         writer
                             .record(
@@ -232,6 +240,17 @@ impl Frontend {
                                 1,
                                 ttl,
                                 &soa.rdata,
+                            )
+                            .is_ok()
+                    }) && proof.into_iter().all(|p| {
+                        writer
+                            .record(
+                                Section::Authority,
+                                Owner::Name(&p.owner),
+                                p.rtype,
+                                1,
+                                ttl,
+                                &p.rdata,
                             )
                             .is_ok()
                     })
@@ -378,13 +397,25 @@ fn ede_for(failure: Failure) -> Ede {
 }
 
 /// Writes the answer and authority records; TC when they do not fit.
+/// DNSSEC records (RRSIG, NSEC, NSEC3) go only to clients that set DO,
+/// unless they are what was asked for (RFC 4035 3.2.1).
 fn write_answers(writer: &mut Writer<'_>, query: &Query, resolution: &Resolution) {
+    let dnssec = query.edns.is_some_and(|e| e.dnssec_ok);
+    let wanted = |record: &&hickory_proto::rr::Record| {
+        let rtype = record.record_type();
+        dnssec
+            || u16::from(rtype) == query.qtype
+            || !matches!(
+                rtype,
+                RecordType::RRSIG | RecordType::NSEC | RecordType::NSEC3
+            )
+    };
     let sections = [
         (Section::Answer, &resolution.answers),
         (Section::Authority, &resolution.authority),
     ];
     for (section, records) in sections {
-        for record in records {
+        for record in records.iter().filter(wanted) {
             let Some(rdata) = rdata_wire(&record.data) else {
                 continue;
             };

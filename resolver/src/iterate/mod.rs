@@ -39,13 +39,14 @@ use hickory_proto::rr::{Name, RData, Record, RecordType};
 use hickory_proto::serialize::binary::BinDecodable;
 use tokio::time::Instant;
 
-use crate::cache::{self, Cache, Data, Freshness, Negative, NegativeKind, Soa, Trust};
+use crate::cache::{self, Cache, Data, Freshness, Negative, NegativeKind, ProofRecord, Soa, Trust};
 use crate::coalesce::Coalescer;
 use crate::forward::{Forwarded, Forwarders};
 use crate::hints::RootHints;
 use crate::records::{address, rdata_wire, record, records, wire_name};
 use crate::servers::Servers;
 use crate::upstream::{self, Question, UpstreamError};
+use crate::validate::verify::rrsig;
 use step::{NameServer, Outcome};
 
 /// Bounds on the work one client query may cause.
@@ -377,6 +378,7 @@ impl Resolver {
             return Some(match hit.data {
                 Data::RRset(rrset) => {
                     answers.extend(records(name, qtype, &rrset, ttl));
+                    answers.extend(signature_records(name, &rrset, ttl));
                     Cached::Done(ResponseCode::NoError, Vec::new(), refresh)
                 }
                 Data::Negative(negative) => {
@@ -385,7 +387,9 @@ impl Resolver {
                         NegativeKind::NoData => ResponseCode::NoError,
                     };
                     let soa = negative.soa.as_ref().and_then(|soa| soa_record(soa, ttl));
-                    Cached::Done(rcode, soa.into_iter().collect(), refresh)
+                    let mut authority: Vec<Record> = soa.into_iter().collect();
+                    authority.extend(proof_records(&negative.proof, ttl));
+                    Cached::Done(rcode, authority, refresh)
                 }
             });
         }
@@ -402,6 +406,7 @@ impl Resolver {
         };
         let target = target.0.clone();
         answers.push(cname);
+        answers.extend(signature_records(name, &rrset, ttl));
         Some(Cached::Alias(target, refresh))
     }
 
@@ -505,7 +510,13 @@ impl Resolver {
         depth: usize,
     ) -> Result<Iterated, Failure> {
         let limits = &self.options.limits;
-        let (mut zone, mut servers) = self.closest_delegation(name);
+        // DS lives on the parent side of a cut (RFC 4035 4.2): start above it.
+        let start = if qtype == RecordType::DS && !name.is_root() {
+            name.base_name()
+        } else {
+            name.clone()
+        };
+        let (mut zone, mut servers) = self.closest_delegation(&start);
         let mut minimise = self.options.qname_minimisation;
         // Labels of the name asked next when minimising.
         let mut shown = zone.num_labels() + 1;
@@ -786,6 +797,7 @@ impl Resolver {
             .filter(|(r, _)| r.record_type() == RecordType::DNAME)
             .map(|(r, _)| &r.name)
             .collect();
+        let mut signatures: Vec<(Vec<u8>, u16, Vec<u8>)> = Vec::new();
         for (record, trust) in accepted {
             if record.record_type() == RecordType::CNAME
                 && dnames
@@ -797,22 +809,35 @@ impl Resolver {
             let Some(rdata) = rdata_wire(&record.data) else {
                 continue;
             };
+            // An RRSIG is kept with the RRset it covers.
+            if let Some(sig) = rrsig(record) {
+                let covered = u16::from(sig.input().type_covered);
+                signatures.push((wire_name(&record.name), covered, rdata));
+                continue;
+            }
             let entry = rrsets
                 .entry((wire_name(&record.name), u16::from(record.record_type())))
                 .or_insert_with(|| Pending {
                     rdatas: Vec::new(),
+                    sigs: Vec::new(),
                     ttl: record.ttl,
                     trust: *trust,
                 });
             entry.rdatas.push(rdata);
             entry.ttl = entry.ttl.min(record.ttl);
         }
+        for (name, covered, rdata) in signatures {
+            if let Some(pending) = rrsets.get_mut(&(name, covered)) {
+                pending.sigs.push(rdata);
+            }
+        }
         let now = self.now();
         for ((name, rtype), pending) in rrsets {
-            let rrset = cache::RRset::new(
+            let rrset = cache::RRset::signed(
                 rtype,
                 pending.trust,
                 pending.rdatas.iter().map(Vec::as_slice),
+                pending.sigs.iter().map(Vec::as_slice),
             );
             self.cache.insert_rrset(&name, rrset, pending.ttl, now);
         }
@@ -839,6 +864,18 @@ impl Resolver {
             return;
         };
         let ttl = soa.ttl.min(fields.minimum);
+        let proof = accepted
+            .iter()
+            .map(|(r, _)| r)
+            .filter(|r| is_proof(r))
+            .filter_map(|r| {
+                Some(ProofRecord {
+                    owner: wire_name(&r.name).into(),
+                    rtype: u16::from(r.record_type()),
+                    rdata: rdata_wire(&r.data)?.into(),
+                })
+            })
+            .collect();
         let negative = Negative {
             kind,
             soa: Some(Soa {
@@ -846,6 +883,8 @@ impl Resolver {
                 rdata: rdata.into(),
             }),
             trust: *trust,
+            proof,
+            security: cache::Verdict::default(),
         };
         self.cache.insert_negative(
             &wire_name(name),
@@ -860,6 +899,7 @@ impl Resolver {
 /// Records gathered into one RRset before caching.
 struct Pending {
     rdatas: Vec<Vec<u8>>,
+    sigs: Vec<Vec<u8>>,
     ttl: u32,
     trust: Trust,
 }
@@ -900,8 +940,10 @@ enum Iterated {
 
 /// The SOA of a negative answer, its TTL lowered to the negative TTL
 /// min(SOA TTL, MINIMUM) as RFC 2308 3 asks.
+/// The authority section of a negative answer: the SOA (its TTL the
+/// negative TTL) and the DNSSEC records that prove the denial.
 fn negative_soa(accepted: &[(Record, Trust)]) -> Vec<Record> {
-    accepted
+    let mut out: Vec<Record> = accepted
         .iter()
         .filter_map(|(r, _)| match &r.data {
             RData::SOA(soa) => {
@@ -911,7 +953,49 @@ fn negative_soa(accepted: &[(Record, Trust)]) -> Vec<Record> {
             }
             _ => None,
         })
-        .collect()
+        .collect();
+    out.extend(
+        accepted
+            .iter()
+            .map(|(r, _)| r)
+            .filter(|r| is_proof(r))
+            .cloned(),
+    );
+    out
+}
+
+/// Whether a record belongs to a denial proof: an NSEC, an NSEC3, or an
+/// RRSIG over one of them or over the SOA.
+fn is_proof(record: &Record) -> bool {
+    match record.record_type() {
+        RecordType::NSEC | RecordType::NSEC3 => true,
+        RecordType::RRSIG => rrsig(record).is_some_and(|sig| {
+            matches!(
+                sig.input().type_covered,
+                RecordType::SOA | RecordType::NSEC | RecordType::NSEC3
+            )
+        }),
+        _ => false,
+    }
+}
+
+/// The RRSIGs cached with `rrset`, as records of `owner` with `ttl`.
+fn signature_records<'a>(
+    owner: &'a Name,
+    rrset: &'a cache::RRset,
+    ttl: u32,
+) -> impl Iterator<Item = Record> + 'a {
+    rrset
+        .signatures()
+        .filter_map(move |rdata| record(owner, RecordType::RRSIG, ttl, rdata))
+}
+
+/// The records of a cached denial proof, with `ttl`.
+fn proof_records(proof: &[ProofRecord], ttl: u32) -> impl Iterator<Item = Record> + '_ {
+    proof.iter().filter_map(move |p| {
+        let owner = Name::from_bytes(&p.owner).ok()?;
+        record(&owner, RecordType::from(p.rtype), ttl, &p.rdata)
+    })
 }
 
 /// A cached SOA as a record with `ttl`.
@@ -935,10 +1019,15 @@ fn records_of(accepted: &[(Record, Trust)]) -> Vec<Record> {
 }
 
 /// The CNAMEs of an accepted negative answer.
+/// The CNAMEs of a chain, with their RRSIGs.
 fn cnames_of(accepted: &[(Record, Trust)]) -> Vec<Record> {
     accepted
         .iter()
-        .filter(|(r, _)| r.record_type() == RecordType::CNAME)
-        .map(|(r, _)| r.clone())
+        .map(|(r, _)| r)
+        .filter(|r| {
+            r.record_type() == RecordType::CNAME
+                || rrsig(r).is_some_and(|sig| sig.input().type_covered == RecordType::CNAME)
+        })
+        .cloned()
         .collect()
 }

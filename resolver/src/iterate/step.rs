@@ -15,6 +15,7 @@ use hickory_proto::serialize::binary::BinDecodable;
 
 use crate::cache::Trust;
 use crate::records::address;
+use crate::validate::verify::rrsig;
 
 /// Longest CNAME chain followed inside one answer.
 pub const MAX_CHAIN_IN_ANSWER: usize = 12;
@@ -81,8 +82,63 @@ pub struct Step {
 }
 
 /// Classifies `message`, the answer of a server asked as an authority for
-/// `zone`, to the question `qname` `qtype`.
+/// `zone`, to the question `qname` `qtype`. The DNSSEC records that go
+/// with what is accepted are accepted too: the RRSIGs of each accepted
+/// RRset, and for denials and referrals the NSEC/NSEC3 records (and a
+/// referral's DS) with theirs, all within the bailiwick.
 pub fn classify(message: &Message, qname: &Name, qtype: RecordType, zone: &Name) -> Step {
+    let mut step = classify_records(message, qname, qtype, zone);
+    add_dnssec(message, zone, &mut step);
+    step
+}
+
+fn add_dnssec(message: &Message, zone: &Name, step: &mut Step) {
+    let in_bailiwick = |record: &&Record| zone.zone_of(&record.name);
+    let proofs = match &step.outcome {
+        Outcome::NxDomain { .. } | Outcome::NoData { .. } => true,
+        Outcome::Referral { zone: child, .. } => {
+            let ds = message
+                .authorities
+                .iter()
+                .filter(in_bailiwick)
+                .filter(|r| r.record_type() == RecordType::DS && r.name == *child);
+            for record in ds {
+                accept(&mut step.accepted, record, Trust::AuthoritativeAuthority);
+            }
+            true
+        }
+        _ => false,
+    };
+    if proofs {
+        let denials = message
+            .authorities
+            .iter()
+            .filter(in_bailiwick)
+            .filter(|r| matches!(r.record_type(), RecordType::NSEC | RecordType::NSEC3));
+        for record in denials {
+            accept(&mut step.accepted, record, Trust::AuthoritativeAuthority);
+        }
+    }
+    let sections = [&message.answers, &message.authorities];
+    let sigs: Vec<(Record, Trust)> = sections
+        .into_iter()
+        .flatten()
+        .filter(in_bailiwick)
+        .filter_map(|sig| {
+            let covered = rrsig(sig)?.input().type_covered;
+            let (_, trust) = step
+                .accepted
+                .iter()
+                .find(|(r, _)| r.name == sig.name && r.record_type() == covered)?;
+            Some((sig.clone(), *trust))
+        })
+        .collect();
+    for (sig, trust) in &sigs {
+        accept(&mut step.accepted, sig, *trust);
+    }
+}
+
+fn classify_records(message: &Message, qname: &Name, qtype: RecordType, zone: &Name) -> Step {
     let rcode = message.metadata.response_code;
     if !matches!(rcode, ResponseCode::NoError | ResponseCode::NXDomain) {
         return lame(Lame::Rcode(rcode));
