@@ -11,6 +11,7 @@
 //! of the SERVFAIL sent to the client.
 
 pub mod anchors;
+pub mod denial;
 pub mod verify;
 
 /// What validation concluded about an answer (RFC 4035 4.3).

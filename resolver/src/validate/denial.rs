@@ -1,0 +1,525 @@
+//! Authenticated denial of existence: what NSEC (RFC 4035 5.4) and NSEC3
+//! (RFC 5155 8) records prove, once their signatures have been checked.
+//! Pure functions over the records of one response.
+
+use hickory_proto::dnssec::Nsec3HashAlgorithm;
+use hickory_proto::dnssec::rdata::{DNSSECRData, NSEC, NSEC3};
+use hickory_proto::rr::{Name, RData, Record, RecordType};
+
+/// NSEC3 iterations above which an answer is treated as insecure, as
+/// Unbound does (RFC 9276 3.2 lets validators draw the line).
+pub const MAX_NSEC3_ITERATIONS: u16 = 150;
+
+/// What the records prove about a denial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proof {
+    /// The denial holds.
+    Proven,
+    /// An opt-out NSEC3 spans the name, or the NSEC3 iterations exceed
+    /// [`MAX_NSEC3_ITERATIONS`]: an unsigned delegation may be there, so
+    /// the answer is insecure (RFC 5155 9.2).
+    Insecure,
+    /// The records do not prove it.
+    Missing,
+}
+
+/// The NSEC records of a response, by owner.
+pub fn nsecs(records: &[Record]) -> Vec<(&Name, &NSEC)> {
+    records
+        .iter()
+        .filter_map(|r| match &r.data {
+            RData::DNSSEC(DNSSECRData::NSEC(nsec)) => Some((&r.name, nsec)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The NSEC3 records of a response, by owner.
+pub fn nsec3s(records: &[Record]) -> Vec<(&Name, &NSEC3)> {
+    records
+        .iter()
+        .filter_map(|r| match &r.data {
+            RData::DNSSEC(DNSSECRData::NSEC3(nsec3)) => Some((&r.name, nsec3)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether an NSEC from `owner` to `next` covers `name` (lies strictly
+/// between them in canonical order; the last NSEC wraps to the apex).
+fn covers(owner: &Name, next: &Name, name: &Name) -> bool {
+    if owner < next {
+        owner < name && name < next
+    } else {
+        // The last NSEC of the zone: everything after it, within the zone.
+        owner < name && next.zone_of(name)
+    }
+}
+
+/// The deepest common ancestor of two names.
+fn common_ancestor(a: &Name, b: &Name) -> Name {
+    let mut ancestor = a.clone();
+    while !ancestor.zone_of(b) && !ancestor.is_root() {
+        ancestor = ancestor.base_name();
+    }
+    ancestor
+}
+
+/// `*.` + `name`.
+fn wildcard(name: &Name) -> Option<Name> {
+    Name::from_ascii("*").ok()?.append_domain(name).ok()
+}
+
+/// NXDOMAIN by NSEC: one NSEC covers the name, one covers the wildcard at
+/// the closest encloser (RFC 4035 5.4).
+pub fn nsec_nxdomain(name: &Name, nsecs: &[(&Name, &NSEC)]) -> Proof {
+    let Some((owner, nsec)) = nsecs
+        .iter()
+        .find(|(owner, nsec)| covers(owner, nsec.next_domain_name(), name))
+    else {
+        return Proof::Missing;
+    };
+    let a = common_ancestor(name, owner);
+    let b = common_ancestor(name, nsec.next_domain_name());
+    let encloser = if a.num_labels() >= b.num_labels() {
+        a
+    } else {
+        b
+    };
+    let Some(star) = wildcard(&encloser) else {
+        return Proof::Missing;
+    };
+    let wildcard_denied = nsecs
+        .iter()
+        .any(|(owner, nsec)| covers(owner, nsec.next_domain_name(), &star));
+    if wildcard_denied {
+        Proof::Proven
+    } else {
+        Proof::Missing
+    }
+}
+
+/// NODATA by NSEC: the name's NSEC lacks the type (and CNAME), or the
+/// name is an empty non-terminal (an NSEC covering it leads below it).
+/// For DS, the NSEC must come from the parent side of the cut.
+pub fn nsec_nodata(name: &Name, qtype: RecordType, nsecs: &[(&Name, &NSEC)]) -> Proof {
+    if let Some((_, nsec)) = nsecs.iter().find(|(owner, _)| *owner == name) {
+        let types: Vec<RecordType> = nsec.type_bit_maps().collect();
+        let lacks = !types.contains(&qtype) && !types.contains(&RecordType::CNAME);
+        let wrong_side =
+            qtype == RecordType::DS && types.contains(&RecordType::SOA) && !name.is_root();
+        return if lacks && !wrong_side {
+            Proof::Proven
+        } else {
+            Proof::Missing
+        };
+    }
+    let empty_non_terminal = nsecs.iter().any(|(owner, nsec)| {
+        covers(owner, nsec.next_domain_name(), name) && name.zone_of(nsec.next_domain_name())
+    });
+    if empty_non_terminal {
+        return Proof::Proven;
+    }
+    // Wildcard NODATA: the name does not exist, the wildcard lacks the type.
+    if nsec_nxdomain_name_only(name, nsecs)
+        && let Some((_, nsec)) = nsecs
+            .iter()
+            .find(|(owner, _)| owner.is_wildcard() && owner.base_name().zone_of(name))
+    {
+        let types: Vec<RecordType> = nsec.type_bit_maps().collect();
+        if !types.contains(&qtype) && !types.contains(&RecordType::CNAME) {
+            return Proof::Proven;
+        }
+    }
+    Proof::Missing
+}
+
+fn nsec_nxdomain_name_only(name: &Name, nsecs: &[(&Name, &NSEC)]) -> bool {
+    nsecs
+        .iter()
+        .any(|(owner, nsec)| covers(owner, nsec.next_domain_name(), name))
+}
+
+/// An answer synthesised from a wildcard: the name itself must not exist
+/// (RFC 4035 5.3.4); NSEC3: the next closer name is covered.
+pub fn wildcard_answer(name: &Name, closest_encloser: &Name, records: &[Record]) -> Proof {
+    let nsecs = nsecs(records);
+    if !nsecs.is_empty() {
+        return if nsec_nxdomain_name_only(name, &nsecs) {
+            Proof::Proven
+        } else {
+            Proof::Missing
+        };
+    }
+    let nsec3s = nsec3s(records);
+    let Some(chain) = Nsec3Chain::new(&nsec3s) else {
+        return Proof::Missing;
+    };
+    if chain.iterations > MAX_NSEC3_ITERATIONS {
+        return Proof::Insecure;
+    }
+    match next_closer(name, closest_encloser).and_then(|n| chain.covering(&n)) {
+        Some(nsec3) if nsec3.opt_out() => Proof::Insecure,
+        Some(_) => Proof::Proven,
+        None => Proof::Missing,
+    }
+}
+
+/// The ancestor of `name` one label below `encloser`.
+fn next_closer(name: &Name, encloser: &Name) -> Option<Name> {
+    let labels = usize::from(encloser.num_labels()) + 1;
+    (usize::from(name.num_labels()) >= labels).then(|| name.trim_to(labels))
+}
+
+/// The NSEC3 records of one response, with their owner hashes.
+struct Nsec3Chain<'r> {
+    iterations: u16,
+    salt: &'r [u8],
+    records: Vec<(Vec<u8>, &'r NSEC3)>,
+}
+
+impl<'r> Nsec3Chain<'r> {
+    fn new(nsec3s: &[(&'r Name, &'r NSEC3)]) -> Option<Self> {
+        let (_, first) = nsec3s.first()?;
+        let records = nsec3s
+            .iter()
+            .filter(|(_, n)| {
+                n.hash_algorithm() == Nsec3HashAlgorithm::SHA1
+                    && n.iterations() == first.iterations()
+                    && n.salt() == first.salt()
+            })
+            .filter_map(|(owner, n)| {
+                let label = owner.iter().next()?.to_ascii_uppercase();
+                Some((data_encoding::BASE32HEX_NOPAD.decode(&label).ok()?, *n))
+            })
+            .collect();
+        Some(Self {
+            iterations: first.iterations(),
+            salt: first.salt(),
+            records,
+        })
+    }
+
+    fn hash(&self, name: &Name) -> Option<Vec<u8>> {
+        Nsec3HashAlgorithm::SHA1
+            .hash(self.salt, name, self.iterations)
+            .ok()
+            .map(|d| d.as_ref().to_vec())
+    }
+
+    fn matching(&self, name: &Name) -> Option<&'r NSEC3> {
+        let hash = self.hash(name)?;
+        self.records
+            .iter()
+            .find(|(h, _)| *h == hash)
+            .map(|(_, n)| *n)
+    }
+
+    fn covering(&self, name: &Name) -> Option<&'r NSEC3> {
+        let hash = self.hash(name)?;
+        self.records
+            .iter()
+            .find(|(owner, nsec3)| {
+                let next = nsec3.next_hashed_owner_name();
+                if owner.as_slice() < next {
+                    owner.as_slice() < hash.as_slice() && hash.as_slice() < next
+                } else {
+                    hash.as_slice() > owner.as_slice() || hash.as_slice() < next
+                }
+            })
+            .map(|(_, n)| *n)
+    }
+
+    /// The closest encloser of `name` within `zone` and the NSEC3
+    /// covering the next closer name (RFC 5155 8.3).
+    fn closest_encloser(&self, name: &Name, zone: &Name) -> Option<(Name, &'r NSEC3)> {
+        let mut encloser = name.base_name();
+        loop {
+            if !zone.zone_of(&encloser) {
+                return None;
+            }
+            if self.matching(&encloser).is_some() {
+                let next = next_closer(name, &encloser)?;
+                return self.covering(&next).map(|cover| (encloser, cover));
+            }
+            if encloser.is_root() {
+                return None;
+            }
+            encloser = encloser.base_name();
+        }
+    }
+}
+
+/// NXDOMAIN by NSEC3: the closest encloser proof and the wildcard at the
+/// closest encloser covered (RFC 5155 8.4).
+pub fn nsec3_nxdomain(name: &Name, zone: &Name, nsec3s: &[(&Name, &NSEC3)]) -> Proof {
+    let Some(chain) = Nsec3Chain::new(nsec3s) else {
+        return Proof::Missing;
+    };
+    if chain.iterations > MAX_NSEC3_ITERATIONS {
+        return Proof::Insecure;
+    }
+    let Some((encloser, cover)) = chain.closest_encloser(name, zone) else {
+        return Proof::Missing;
+    };
+    let Some(star) = wildcard(&encloser) else {
+        return Proof::Missing;
+    };
+    if chain.covering(&star).is_none() {
+        return Proof::Missing;
+    }
+    if cover.opt_out() {
+        Proof::Insecure
+    } else {
+        Proof::Proven
+    }
+}
+
+/// NODATA by NSEC3 (RFC 5155 8.5-8.7): the name's NSEC3 lacks the type
+/// and CNAME; for DS without one, an opt-out span makes it insecure; for
+/// a wildcard, the closest encloser proof and the wildcard's NSEC3.
+pub fn nsec3_nodata(
+    name: &Name,
+    qtype: RecordType,
+    zone: &Name,
+    nsec3s: &[(&Name, &NSEC3)],
+) -> Proof {
+    let Some(chain) = Nsec3Chain::new(nsec3s) else {
+        return Proof::Missing;
+    };
+    if chain.iterations > MAX_NSEC3_ITERATIONS {
+        return Proof::Insecure;
+    }
+    let lacks = |nsec3: &NSEC3| {
+        let types: Vec<RecordType> = nsec3.type_bit_maps().collect();
+        !types.contains(&qtype) && !types.contains(&RecordType::CNAME)
+    };
+    if let Some(nsec3) = chain.matching(name) {
+        let wrong_side =
+            qtype == RecordType::DS && nsec3.type_bit_maps().any(|t| t == RecordType::SOA);
+        return if lacks(nsec3) && !wrong_side {
+            Proof::Proven
+        } else {
+            Proof::Missing
+        };
+    }
+    let Some((encloser, cover)) = chain.closest_encloser(name, zone) else {
+        return Proof::Missing;
+    };
+    if qtype == RecordType::DS {
+        return if cover.opt_out() {
+            Proof::Insecure
+        } else {
+            Proof::Missing
+        };
+    }
+    match wildcard(&encloser).and_then(|star| chain.matching(&star)) {
+        Some(nsec3) if lacks(nsec3) => Proof::Proven,
+        _ => Proof::Missing,
+    }
+}
+
+/// Whether the records prove `name` is an unsigned delegation: its NSEC
+/// or NSEC3 shows NS without DS or SOA, or an opt-out NSEC3 spans it.
+pub fn insecure_delegation(name: &Name, zone: &Name, records: &[Record]) -> bool {
+    let delegation_without_ds = |types: Vec<RecordType>| {
+        types.contains(&RecordType::NS)
+            && !types.contains(&RecordType::DS)
+            && !types.contains(&RecordType::SOA)
+    };
+    let nsecs = nsecs(records);
+    if let Some((_, nsec)) = nsecs.iter().find(|(owner, _)| *owner == name) {
+        return delegation_without_ds(nsec.type_bit_maps().collect());
+    }
+    let nsec3s = nsec3s(records);
+    let Some(chain) = Nsec3Chain::new(&nsec3s) else {
+        return false;
+    };
+    if let Some(nsec3) = chain.matching(name) {
+        return delegation_without_ds(nsec3.type_bit_maps().collect());
+    }
+    chain
+        .closest_encloser(name, zone)
+        .is_some_and(|(_, cover)| cover.opt_out())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+
+    fn name(text: &str) -> Name {
+        Name::from_str(text).unwrap()
+    }
+
+    fn nsec(owner: &str, next: &str, types: &[RecordType]) -> Record {
+        Record::from_rdata(
+            name(owner),
+            300,
+            RData::DNSSEC(DNSSECRData::NSEC(NSEC::new(
+                name(next),
+                types.iter().copied(),
+            ))),
+        )
+    }
+
+    #[test]
+    fn nsec_proves_nxdomain_nodata_and_empty_non_terminals() {
+        use RecordType::{A, MX, NS, NSEC as NSEC_TYPE, RRSIG, SOA, TXT};
+        let records = vec![
+            nsec(
+                "example.",
+                "a.b.ent.example.",
+                &[NS, SOA, MX, RRSIG, NSEC_TYPE],
+            ),
+            nsec("a.b.ent.example.", "www.example.", &[TXT, RRSIG, NSEC_TYPE]),
+            nsec("www.example.", "example.", &[A, RRSIG, NSEC_TYPE]),
+        ];
+        let set = nsecs(&records);
+        // nope.example. sorts between a.b.ent.example. and www.example.;
+        // *.example. sorts before a.b.ent.example., after example.
+        assert_eq!(nsec_nxdomain(&name("nope.example."), &set), Proof::Proven);
+        assert_eq!(
+            nsec_nxdomain(&name("www.example."), &set),
+            Proof::Missing,
+            "it exists"
+        );
+        assert_eq!(
+            nsec_nodata(&name("www.example."), RecordType::AAAA, &set),
+            Proof::Proven
+        );
+        assert_eq!(
+            nsec_nodata(&name("www.example."), A, &set),
+            Proof::Missing,
+            "A is there"
+        );
+        assert_eq!(
+            nsec_nodata(&name("ent.example."), A, &set),
+            Proof::Proven,
+            "an empty non-terminal"
+        );
+        // Without the NSEC that covers the wildcard, NXDOMAIN is not proven.
+        let partial = nsecs(&records[1..]);
+        assert_eq!(
+            nsec_nxdomain(&name("nope.example."), &partial),
+            Proof::Missing
+        );
+    }
+
+    /// An NSEC3 chain (salt ab, 1 iteration) over `names` with their types;
+    /// `opt_out` on every record.
+    fn nsec3_chain(names: &[(&str, &[RecordType])], opt_out: bool) -> Vec<Record> {
+        let hash = |n: &str| {
+            Nsec3HashAlgorithm::SHA1
+                .hash(&[0xab], &name(n), 1)
+                .unwrap()
+                .as_ref()
+                .to_vec()
+        };
+        let mut hashed: Vec<(Vec<u8>, &[RecordType])> =
+            names.iter().map(|(n, types)| (hash(n), *types)).collect();
+        hashed.sort();
+        (0..hashed.len())
+            .map(|i| {
+                let (owner, types) = &hashed[i];
+                let next = hashed[(i + 1) % hashed.len()].0.clone();
+                let label = data_encoding::BASE32HEX_NOPAD.encode(owner);
+                let rdata = NSEC3::new(
+                    Nsec3HashAlgorithm::SHA1,
+                    opt_out,
+                    1,
+                    vec![0xab],
+                    next,
+                    types.iter().copied(),
+                );
+                Record::from_rdata(
+                    name(&format!("{label}.example.")),
+                    300,
+                    RData::DNSSEC(DNSSECRData::NSEC3(rdata)),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn nsec3_proves_nxdomain_and_nodata_and_opt_out_is_insecure() {
+        use RecordType::{A, NS, SOA};
+        let zone = name("example.");
+        let names: &[(&str, &[RecordType])] = &[
+            ("example.", &[NS, SOA]),
+            ("www.example.", &[A]),
+            ("child.example.", &[NS]),
+        ];
+        let records = nsec3_chain(names, false);
+        let set = nsec3s(&records);
+        assert_eq!(
+            nsec3_nxdomain(&name("nope.example."), &zone, &set),
+            Proof::Proven
+        );
+        assert_eq!(
+            nsec3_nodata(&name("www.example."), RecordType::AAAA, &zone, &set),
+            Proof::Proven
+        );
+        assert_eq!(
+            nsec3_nodata(&name("www.example."), A, &zone, &set),
+            Proof::Missing
+        );
+        assert!(insecure_delegation(
+            &name("child.example."),
+            &zone,
+            &records
+        ));
+        assert_eq!(
+            nsec3_nxdomain(&name("nope.example."), &zone, &nsec3s(&records[..1])),
+            Proof::Missing
+        );
+
+        // Opt-out: an unsigned delegation may hide in the span.
+        let opt_out = nsec3_chain(&names[..2], true);
+        let set = nsec3s(&opt_out);
+        assert_eq!(
+            nsec3_nodata(&name("unsigned.example."), RecordType::DS, &zone, &set),
+            Proof::Insecure
+        );
+        assert!(insecure_delegation(
+            &name("unsigned.example."),
+            &zone,
+            &opt_out
+        ));
+        assert_eq!(
+            nsec3_nxdomain(&name("nope.example."), &zone, &set),
+            Proof::Insecure
+        );
+    }
+
+    #[test]
+    fn nsec_at_a_delegation_without_ds_proves_it_insecure() {
+        use RecordType::{NS, NSEC as NSEC_TYPE, RRSIG};
+        let records = vec![nsec(
+            "child.example.",
+            "www.example.",
+            &[NS, RRSIG, NSEC_TYPE],
+        )];
+        let zone = name("example.");
+        assert!(insecure_delegation(
+            &name("child.example."),
+            &zone,
+            &records
+        ));
+        assert_eq!(
+            nsec_nodata(&name("child.example."), RecordType::DS, &nsecs(&records)),
+            Proof::Proven
+        );
+        let signed = vec![nsec(
+            "child.example.",
+            "www.example.",
+            &[NS, RecordType::DS, RRSIG, NSEC_TYPE],
+        )];
+        assert!(!insecure_delegation(
+            &name("child.example."),
+            &zone,
+            &signed
+        ));
+    }
+}
