@@ -1,5 +1,6 @@
 //! Configuration: a TOML file and the flags `--listen`, `--root-hints`,
-//! `--config`, `--dot`, `--doh`, `--tls-cert`, `--tls-key`, read once
+//! `--config`, `--dot`, `--doh`, `--tls-cert`, `--tls-key`,
+//! `--trust-anchor`, read once
 //! into a validated [`Config`] (flags override).
 
 use std::net::SocketAddr;
@@ -13,6 +14,7 @@ use crate::forward::{ForwardZone, Protocol, parse_server};
 use crate::frontend::access::Network;
 use crate::hints::RootHints;
 use crate::iterate::Options;
+use crate::validate::anchors::TrustAnchors;
 use hickory_proto::rr::Name;
 
 /// Where the resolver listens when nothing is configured.
@@ -67,6 +69,11 @@ pub struct RawConfig {
     pub forward: Option<Vec<RawForward>>,
     /// UDP worker threads per address (default: one per CPU).
     pub udp_workers: Option<usize>,
+    /// Validate answers with DNSSEC (default on).
+    pub dnssec_validation: Option<bool>,
+    /// Trust anchors (DS or DNSKEY records in zone-file format) instead
+    /// of the built-in IANA root keys.
+    pub trust_anchor: Option<PathBuf>,
 }
 
 /// A `[[forward]]` table as written.
@@ -146,6 +153,8 @@ pub struct Config {
     pub forward: Vec<ForwardZone>,
     /// UDP worker threads per address.
     pub udp_workers: usize,
+    /// The trust anchors, or `None` when validation is off.
+    pub trust_anchors: Option<TrustAnchors>,
     /// The log filter.
     pub log_level: String,
 }
@@ -211,7 +220,16 @@ impl RawConfig {
         if !doh_path.starts_with('/') || doh_path.contains(['?', '#']) {
             bail!("doh-path: {doh_path:?} is not a URL path such as /dns-query");
         }
+        let trust_anchors = match (self.dnssec_validation.unwrap_or(true), &self.trust_anchor) {
+            (false, _) => None,
+            (true, None) => Some(TrustAnchors::iana()),
+            (true, Some(path)) => Some(TrustAnchors::load(path).map_err(|problems| {
+                let lines: Vec<String> = problems.list.iter().map(ToString::to_string).collect();
+                anyhow::anyhow!("invalid trust anchors:\n{}", lines.join("\n"))
+            })?),
+        };
         Ok(Config {
+            trust_anchors,
             listen,
             dot: self.dot.unwrap_or_default(),
             doh: self.doh.unwrap_or_default(),
@@ -302,6 +320,14 @@ mod tests {
         let doh = doh.validate().unwrap();
         assert_eq!((doh.doh.len(), doh.doh_path.as_str()), (1, "/resolve"));
         assert_eq!(config.doh_path, "/dns-query");
+        assert!(
+            config.trust_anchors.is_some(),
+            "validation is on by default"
+        );
+        let off: RawConfig = toml::from_str("dnssec-validation = false").unwrap();
+        assert!(off.validate().unwrap().trust_anchors.is_none());
+        let missing: RawConfig = toml::from_str("trust-anchor = \"/nonexistent/anchors\"").unwrap();
+        assert!(missing.validate().is_err());
         let bad: RawConfig = toml::from_str("doh-path = \"dns-query\"").unwrap();
         assert!(bad.validate().is_err(), "a path starts with /");
     }

@@ -45,6 +45,10 @@ struct Cli {
     /// TLS private key (PEM).
     #[arg(long, requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// Trust anchors for DNSSEC validation (DS or DNSKEY records in zone-file
+    /// format); the IANA root keys by default.
+    #[arg(long)]
+    trust_anchor: Option<PathBuf>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -65,6 +69,9 @@ fn main() -> anyhow::Result<()> {
     if !cli.doh.is_empty() {
         raw.doh = Some(cli.doh);
     }
+    if cli.trust_anchor.is_some() {
+        raw.trust_anchor = cli.trust_anchor;
+    }
     if cli.tls_cert.is_some() {
         raw.tls_cert = cli.tls_cert;
         raw.tls_key = cli.tls_key;
@@ -84,10 +91,13 @@ fn main() -> anyhow::Result<()> {
         let cache = Arc::new(Cache::new(config.cache));
         let forwarders = Forwarders::new(&config.forward, FORWARD_TIMEOUT)
             .map_err(|e| anyhow::anyhow!(e))?;
-        let resolver = Arc::new(
-            Resolver::new(Arc::clone(&cache), config.hints.clone(), config.options)
-                .with_forwarders(forwarders),
-        );
+        let mut resolver = Resolver::new(Arc::clone(&cache), config.hints.clone(), config.options)
+            .with_forwarders(forwarders);
+        match config.trust_anchors.clone() {
+            Some(anchors) => resolver = resolver.with_validation(anchors),
+            None => tracing::warn!("DNSSEC validation is off"),
+        }
+        let resolver = Arc::new(resolver);
         let local = Arc::new(
             LocalZones::load(config.local_zones.clone(), config.special_use_zones)
                 .context("cannot read the local zone directory")?,

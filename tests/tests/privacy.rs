@@ -60,7 +60,7 @@ fn no_client_address_in_debug_logs_and_no_client_subnet_anywhere() {
     std::fs::write(
         dir.join("resolver.toml"),
         format!(
-            "log-level = \"debug\"\nallow = [\"127.28.0.77/32\", \"127.0.0.1/32\"]\nupstream-port = {}\n\
+            "log-level = \"debug\"\ndnssec-validation = false\nallow = [\"127.28.0.77/32\", \"127.0.0.1/32\"]\nupstream-port = {}\n\
              root-hints = \"{}\"\n",
             root.addr.port(),
             dir.join("root.hints").display()

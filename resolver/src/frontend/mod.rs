@@ -35,10 +35,11 @@ use hickory_proto::serialize::binary::BinDecodable;
 use zone_loader::wire::query::{self, OPTION_EDE, Query, QueryError};
 use zone_loader::wire::writer::{Owner, Section, Writer};
 
-use crate::cache::{Data, Freshness, NegativeKind};
+use crate::cache::{self, Data, Freshness, NegativeKind};
 use crate::iterate::{Failure, Resolution, Resolver};
 use crate::local::LocalZones;
 use crate::records::{rdata_wire, wire_name};
+use crate::validate::Security;
 use access::Network;
 
 /// Largest UDP answer without EDNS (RFC 1035 4.2.1).
@@ -112,20 +113,24 @@ impl Frontend {
         let outcome = self.outcome(&query, allowed).await;
         let (rcode, ede) = match &outcome {
             Outcome::Rcode(rcode, ede) => (*rcode, *ede),
-            Outcome::Resolved(resolution) if resolution.stale => {
+            Outcome::Resolved(resolution, _) if resolution.stale => {
                 (resolution.rcode, Some(Ede(3, "")))
             }
-            Outcome::Resolved(resolution) => (resolution.rcode, None),
+            Outcome::Resolved(resolution, _) => (resolution.rcode, None),
         };
+        let authentic = matches!(outcome, Outcome::Resolved(_, true));
         let written = response(
             &mut out,
             msg,
             &query,
             transport,
-            rcode.low(),
-            ede,
+            Status {
+                rcode: rcode.low(),
+                ede,
+                authentic,
+            },
             |writer| {
-                if let Outcome::Resolved(resolution) = &outcome {
+                if let Outcome::Resolved(resolution, _) = &outcome {
                     write_answers(writer, &query, resolution);
                 }
                 true
@@ -210,8 +215,20 @@ impl Frontend {
             return false; // glue never answers; near expiry, the full path prefetches
         }
         let dnssec = query.edns.is_some_and(|e| e.dnssec_ok);
+        let verdict = match &hit.data {
+            Data::RRset(rrset) => rrset.security.get(),
+            Data::Negative(negative) => negative.security.get(),
+        };
+        let Some(authentic) = self.servable(query, verdict) else {
+            return false;
+        };
+        let ok = Status {
+            rcode: 0,
+            ede: None,
+            authentic,
+        };
         match hit.data {
-            Data::RRset(rrset) => response(out, msg, query, transport, 0, None, |writer| {
+            Data::RRset(rrset) => response(out, msg, query, transport, ok, |writer| {
                 let rrsig = u16::from(RecordType::RRSIG);
                 let sigs = rrset.signatures().filter(|_| dnssec);
                 rrset.records().all(|rdata| {
@@ -229,7 +246,11 @@ impl Frontend {
                     NegativeKind::NxDomain => ResponseCode::NXDomain,
                     NegativeKind::NoData => ResponseCode::NoError,
                 };
-                response(out, msg, query, transport, rcode.low(), None, |writer| {
+                let status = Status {
+                    rcode: rcode.low(),
+                    ..ok
+                };
+                response(out, msg, query, transport, status, |writer| {
                     let proof = negative.proof.iter().filter(|_| dnssec);
                     negative.soa.as_ref().is_none_or(|soa| {
                         writer
@@ -259,6 +280,44 @@ impl Frontend {
         }
     }
 
+    /// Whether cached data with `verdict` may answer `query` now, and with
+    /// AD: validated data answers (AD when the client set DO or AD);
+    /// unchecked or bogus data takes the full path, unless the client set
+    /// CD or validation is off.
+    fn servable(&self, query: &Query, verdict: cache::Security) -> Option<bool> {
+        if self.resolver.validation().is_none() || query.checking_disabled() {
+            return Some(false);
+        }
+        match verdict {
+            cache::Security::Secure => Some(wants_ad(query)),
+            cache::Security::Insecure => Some(false),
+            cache::Security::Unchecked | cache::Security::Bogus => None,
+        }
+    }
+
+    /// The verdict on a resolution: AD or not, or SERVFAIL with the
+    /// Extended DNS Error of a bogus answer. CD skips validation.
+    async fn checked(
+        &self,
+        query: &Query,
+        name: &Name,
+        qtype: RecordType,
+        resolution: Resolution,
+    ) -> Outcome {
+        if query.checking_disabled() || self.resolver.validation().is_none() {
+            return Outcome::Resolved(resolution, false);
+        }
+        match self.resolver.validate(name, qtype, &resolution).await {
+            Security::Secure => Outcome::Resolved(resolution, wants_ad(query)),
+            Security::Insecure => Outcome::Resolved(resolution, false),
+            Security::Bogus(reason) => {
+                tracing::debug!("{name} {qtype}: bogus ({reason:?})");
+                let (code, text) = reason.ede();
+                Outcome::Rcode(ResponseCode::ServFail, Some(Ede(code, text)))
+            }
+        }
+    }
+
     async fn outcome(&self, query: &Query, allowed: bool) -> Outcome {
         if !allowed {
             // Never the address: the privacy promise holds at every level.
@@ -280,7 +339,7 @@ impl Frontend {
         };
         if !query.recursion_desired() {
             return match self.resolver.resolve_cached(&name, qtype) {
-                Some(resolution) => Outcome::Resolved(resolution),
+                Some(resolution) => self.checked(query, &name, qtype, resolution).await,
                 None => Outcome::Rcode(
                     ResponseCode::ServFail,
                     Some(Ede(0, "RD=0 and not in the cache")),
@@ -296,9 +355,10 @@ impl Frontend {
             Ok(resolution) => {
                 if resolution.prefetch {
                     let resolver = Arc::clone(&self.resolver);
+                    let (name, resolver) = (name.clone(), resolver);
                     tokio::spawn(async move { resolver.refresh(&name, qtype).await });
                 }
-                Outcome::Resolved(resolution)
+                self.checked(query, &name, qtype, resolution).await
             }
             Err(failure) => Outcome::Rcode(ResponseCode::ServFail, Some(ede_for(failure))),
         }
@@ -324,8 +384,11 @@ fn response(
     msg: &[u8],
     query: &Query,
     transport: Transport,
-    rcode: u8,
-    ede: Option<Ede>,
+    Status {
+        rcode,
+        ede,
+        authentic,
+    }: Status,
     body: impl FnOnce(&mut Writer<'_>) -> bool,
 ) -> bool {
     let limit = match query.edns {
@@ -350,6 +413,9 @@ fn response(
     }
     writer.finish();
     buf[3] |= 0x80; // RA: recursion is available here.
+    if authentic {
+        buf[3] |= 0x20; // AD: validated (RFC 4035 3.2.3).
+    }
     if let Some(opt) = &opt
         && transport.encrypted()
         && query.edns.is_some_and(|e| e.padding)
@@ -383,7 +449,22 @@ fn pad(buf: &mut Vec<u8>, opt_start: usize) {
 
 enum Outcome {
     Rcode(ResponseCode, Option<Ede>),
-    Resolved(Resolution),
+    /// A resolution, and whether it is answered with AD.
+    Resolved(Resolution, bool),
+}
+
+/// The header of a response: RCODE, Extended DNS Error, AD.
+#[derive(Debug, Clone, Copy)]
+struct Status {
+    rcode: u8,
+    ede: Option<Ede>,
+    authentic: bool,
+}
+
+/// Whether the client asked to hear about validation: DO or AD set
+/// (RFC 6840 5.7).
+fn wants_ad(query: &Query) -> bool {
+    query.edns.is_some_and(|e| e.dnssec_ok) || query.authentic_data()
 }
 
 fn ede_for(failure: Failure) -> Ede {

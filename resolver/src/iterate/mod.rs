@@ -46,6 +46,8 @@ use crate::hints::RootHints;
 use crate::records::{address, rdata_wire, record, records, wire_name};
 use crate::servers::Servers;
 use crate::upstream::{self, Question, UpstreamError};
+use crate::validate::anchors::TrustAnchors;
+use crate::validate::chain::Validation;
 use crate::validate::verify::rrsig;
 use step::{NameServer, Outcome};
 
@@ -189,6 +191,7 @@ pub struct Resolver {
     inflight: Coalescer<InFlight, Answer>,
     prefetching: Coalescer<(Box<[u8]>, u16), ()>,
     forwarders: Forwarders,
+    validation: Option<Validation>,
     epoch: std::time::Instant,
 }
 
@@ -211,6 +214,7 @@ impl Resolver {
             inflight: Coalescer::new(),
             prefetching: Coalescer::new(),
             forwarders: Forwarders::default(),
+            validation: None,
             epoch: std::time::Instant::now(),
         }
     }
@@ -221,6 +225,18 @@ impl Resolver {
     pub fn with_forwarders(mut self, forwarders: Forwarders) -> Self {
         self.forwarders = forwarders;
         self
+    }
+
+    /// Validates answers with DNSSEC from these trust anchors.
+    #[must_use]
+    pub fn with_validation(mut self, anchors: TrustAnchors) -> Self {
+        self.validation = Some(Validation::new(anchors));
+        self
+    }
+
+    /// The validation state, when DNSSEC validation is on.
+    pub fn validation(&self) -> Option<&Validation> {
+        self.validation.as_ref()
     }
 
     /// Seconds on the cache's clock (the `now` every cache call takes).
@@ -339,12 +355,14 @@ impl Resolver {
                     break;
                 }
                 match self.fetch(&chain.name, qtype, budget, depth).await? {
-                    Iterated::Done(rcode, records, authority) => {
+                    Iterated::Done(rcode, records, mut authority) => {
                         chain.answers.extend(records);
+                        authority.append(&mut chain.proofs);
                         return Ok(Resolution::new(rcode, chain.answers, authority));
                     }
-                    Iterated::Alias(target, cnames) => {
+                    Iterated::Alias(target, cnames, proofs) => {
                         chain.answers.extend(cnames);
+                        chain.proofs.extend(proofs);
                         chain.name = target;
                         chain.links += 1;
                     }
@@ -646,7 +664,11 @@ impl Resolver {
             record.ttl = record.ttl.min(cap);
         }
         match step.outcome {
-            Outcome::Alias { target } => Iterated::Alias(target, records_of(&step.accepted)),
+            Outcome::Alias { target } => Iterated::Alias(
+                target,
+                records_of(&step.accepted),
+                proofs_of(&step.accepted),
+            ),
             Outcome::NxDomain { name: missing } => {
                 self.store_negative(&missing, qtype, NegativeKind::NxDomain, &step.accepted);
                 Iterated::Done(
@@ -668,7 +690,7 @@ impl Resolver {
                 Iterated::Done(
                     ResponseCode::NoError,
                     records_of(&step.accepted),
-                    Vec::new(),
+                    proofs_of(&step.accepted),
                 )
             }
         }
@@ -910,6 +932,8 @@ struct Chain {
     name: Name,
     /// The records gathered so far.
     answers: Vec<Record>,
+    /// NSEC/NSEC3 proofs gathered along the chain (wildcard answers).
+    proofs: Vec<Record>,
     /// Links followed.
     links: usize,
     /// Whether a cached link was near its expiry.
@@ -921,6 +945,7 @@ impl Chain {
         Self {
             name,
             answers: Vec::new(),
+            proofs: Vec::new(),
             links: 0,
             prefetch: false,
         }
@@ -935,7 +960,9 @@ enum Cached {
 
 enum Iterated {
     Done(ResponseCode, Vec<Record>, Vec<Record>),
-    Alias(Name, Vec<Record>),
+    /// A CNAME chain leaving the zone: the target, the chain, and any
+    /// wildcard proofs that came with it.
+    Alias(Name, Vec<Record>, Vec<Record>),
 }
 
 /// The SOA of a negative answer, its TTL lowered to the negative TTL
@@ -962,6 +989,18 @@ fn negative_soa(accepted: &[(Record, Trust)]) -> Vec<Record> {
             .cloned(),
     );
     out
+}
+
+/// The NSEC/NSEC3 records (and their RRSIGs) accepted with an answer.
+fn proofs_of(accepted: &[(Record, Trust)]) -> Vec<Record> {
+    accepted
+        .iter()
+        .map(|(r, _)| r)
+        .filter(|r| {
+            is_proof(r) && rrsig(r).is_none_or(|sig| sig.input().type_covered != RecordType::SOA)
+        })
+        .cloned()
+        .collect()
 }
 
 /// Whether a record belongs to a denial proof: an NSEC, an NSEC3, or an

@@ -95,7 +95,12 @@ pub fn classify(message: &Message, qname: &Name, qtype: RecordType, zone: &Name)
 fn add_dnssec(message: &Message, zone: &Name, step: &mut Step) {
     let in_bailiwick = |record: &&Record| zone.zone_of(&record.name);
     let proofs = match &step.outcome {
-        Outcome::NxDomain { .. } | Outcome::NoData { .. } => true,
+        // Denials; and answers synthesised from a wildcard, whose proof
+        // that the name itself does not exist rides in the authority section.
+        Outcome::NxDomain { .. }
+        | Outcome::NoData { .. }
+        | Outcome::Answer
+        | Outcome::Alias { .. } => true,
         Outcome::Referral { zone: child, .. } => {
             let ds = message
                 .authorities

@@ -11,6 +11,7 @@
 //! of the SERVFAIL sent to the client.
 
 pub mod anchors;
+pub mod chain;
 pub mod denial;
 pub mod verify;
 

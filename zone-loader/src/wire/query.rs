@@ -93,6 +93,12 @@ impl Query {
         self.flags & 0x0100 != 0
     }
 
+    /// AD, authentic data: in a query, a request for the AD bit in the
+    /// response (RFC 6840 5.7).
+    pub fn authentic_data(&self) -> bool {
+        self.flags & 0x0020 != 0
+    }
+
     /// CD, checking disabled (RFC 4035 3.2.2).
     pub fn checking_disabled(&self) -> bool {
         self.flags & 0x0010 != 0

@@ -1,0 +1,501 @@
+//! The chain of trust (RFC 4035 5): from a trust anchor down through DS
+//! and DNSKEY to the zone that signed an answer, and the verdict on a
+//! whole [`Resolution`]: every RRset of the answer, the denial proofs of
+//! a negative answer, and the proof that a wildcard did not hide the name.
+//!
+//! Keys are looked up by resolving DS (from the parent side) and DNSKEY
+//! with the resolver itself; what a zone's keys are (or that it is
+//! insecure or bogus) is kept for the keys' TTL, at most an hour (a bogus
+//! result for a minute, as Unbound's `val-bogus-ttl`). Verdicts are stored
+//! on the cached RRsets and negative answers, so the cache-hit path can
+//! answer with AD without validating again.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use dashmap::DashMap;
+use hickory_proto::dnssec::rdata::DNSKEY;
+use hickory_proto::op::ResponseCode;
+use hickory_proto::rr::{Name, RData, Record, RecordType};
+
+use super::anchors::TrustAnchors;
+use super::denial::{self, Proof};
+use super::verify::{self, Vouch, dnskey, ds, rrsig};
+use super::{Budget, Reason, Security};
+use crate::cache::{self, Data};
+use crate::iterate::{Resolution, Resolver};
+use crate::records::wire_name;
+
+/// Longest a zone's keys are trusted without looking again.
+const MAX_KEY_TTL: u32 = 3600;
+/// How long a bogus chain is remembered.
+const BOGUS_TTL: u32 = 60;
+/// Zones whose keys one query may look up.
+const MAX_KEY_LOOKUPS: usize = 24;
+
+/// What is known about a zone's keys.
+#[derive(Debug, Clone)]
+pub enum KeyState {
+    /// Its DNSKEYs, validated from an anchor.
+    Secure(Arc<[DNSKEY]>),
+    /// Unsigned, or signed only with algorithms not validated here.
+    Insecure,
+    /// The chain is broken here.
+    Bogus(Reason),
+}
+
+struct KeyEntry {
+    state: KeyState,
+    expires: u64,
+}
+
+/// Validation state shared by every query: the anchors and what is known
+/// about zones' keys.
+pub struct Validation {
+    anchors: TrustAnchors,
+    keys: DashMap<Name, KeyEntry>,
+}
+
+impl Validation {
+    /// Validation from `anchors`.
+    pub fn new(anchors: TrustAnchors) -> Self {
+        Self {
+            anchors,
+            keys: DashMap::new(),
+        }
+    }
+
+    /// The trust anchors.
+    pub fn anchors(&self) -> &TrustAnchors {
+        &self.anchors
+    }
+}
+
+/// The work one client query has done.
+struct Work {
+    budget: Budget,
+    lookups: usize,
+}
+
+type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Seconds since the Unix epoch, for signature validity (RFC 4034 3.1.5).
+fn unix_now() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as u32)
+}
+
+/// The RRsets of `records` (RRSIGs excluded), each as its records.
+fn rrsets(records: &[Record]) -> Vec<Vec<Record>> {
+    let mut out: Vec<Vec<Record>> = Vec::new();
+    for record in records
+        .iter()
+        .filter(|r| r.record_type() != RecordType::RRSIG)
+    {
+        match out
+            .iter_mut()
+            .find(|set| set[0].name == record.name && set[0].record_type() == record.record_type())
+        {
+            Some(set) => set.push(record.clone()),
+            None => out.push(vec![record.clone()]),
+        }
+    }
+    out
+}
+
+/// The RRSIGs in `records` over `owner` `rtype`.
+fn signatures(records: &[Record], owner: &Name, rtype: RecordType) -> Vec<Record> {
+    records
+        .iter()
+        .filter(|r| r.name == *owner && rrsig(r).is_some_and(|s| s.input().type_covered == rtype))
+        .cloned()
+        .collect()
+}
+
+/// The worse of two verdicts: bogus, then insecure, then secure.
+fn combine(a: Security, b: Security) -> Security {
+    match (a, b) {
+        (Security::Bogus(r), _) | (_, Security::Bogus(r)) => Security::Bogus(r),
+        (Security::Insecure, _) | (_, Security::Insecure) => Security::Insecure,
+        _ => Security::Secure,
+    }
+}
+
+impl Resolver {
+    /// The DNSSEC verdict on `resolution`, the answer to `qname`
+    /// `qtype`: [`Security::Insecure`] when validation is off or no
+    /// anchor covers the name. The verdict is stored in the cache.
+    pub async fn validate(
+        &self,
+        qname: &Name,
+        qtype: RecordType,
+        resolution: &Resolution,
+    ) -> Security {
+        let Some(validation) = self.validation() else {
+            return Security::Insecure;
+        };
+        if validation.anchors().closest(qname).is_none() {
+            return Security::Insecure;
+        }
+        let mut work = Work {
+            budget: Budget::per_query(),
+            lookups: 0,
+        };
+        let mut verdict = Security::Secure;
+        let mut end = qname.clone();
+        let dnames: Vec<&Name> = resolution
+            .answers
+            .iter()
+            .filter(|r| r.record_type() == RecordType::DNAME)
+            .map(|r| &r.name)
+            .collect();
+        for rrset in rrsets(&resolution.answers) {
+            let (owner, rtype) = (rrset[0].name.clone(), rrset[0].record_type());
+            if let RData::CNAME(target) = &rrset[0].data {
+                end = target.0.clone();
+                // Synthesised from a DNAME (RFC 6672 5.3.1): the DNAME is what is signed.
+                if dnames.iter().any(|d| **d != owner && d.zone_of(&owner)) {
+                    continue;
+                }
+            }
+            let sigs = signatures(&resolution.answers, &owner, rtype);
+            let mut security = match self.cached_verdict(&owner, rtype) {
+                Some(known) => known,
+                None => self.rrset_security(&rrset, &sigs, &mut work).await,
+            };
+            if security == Security::Secure {
+                security = self
+                    .wildcard_check(&owner, &sigs, &resolution.authority, &mut work)
+                    .await;
+            }
+            self.store_verdict(&owner, rtype, security);
+            verdict = combine(verdict, security);
+        }
+        let answered = resolution
+            .answers
+            .iter()
+            .any(|r| r.name == end && r.record_type() == qtype);
+        if !answered && qtype != RecordType::CNAME {
+            let denial = self
+                .denial_security(&end, qtype, resolution, &mut work)
+                .await;
+            self.store_verdict(&end, qtype, denial);
+            verdict = combine(verdict, denial);
+        }
+        verdict
+    }
+
+    fn cached_verdict(&self, owner: &Name, rtype: RecordType) -> Option<Security> {
+        let hit = self
+            .cache()
+            .get(&wire_name(owner), u16::from(rtype), self.now())?;
+        let Data::RRset(rrset) = hit.data else {
+            return None;
+        };
+        match rrset.security.get() {
+            cache::Security::Secure => Some(Security::Secure),
+            cache::Security::Insecure => Some(Security::Insecure),
+            cache::Security::Unchecked | cache::Security::Bogus => None,
+        }
+    }
+
+    /// Records the verdict on the cached RRset or negative answer.
+    fn store_verdict(&self, owner: &Name, rtype: RecordType, security: Security) {
+        let Some(hit) = self
+            .cache()
+            .get(&wire_name(owner), u16::from(rtype), self.now())
+        else {
+            return;
+        };
+        match hit.data {
+            Data::RRset(rrset) => rrset.security.set(to_cache(security)),
+            Data::Negative(negative) => negative.security.set(to_cache(security)),
+        }
+    }
+
+    /// One RRset against its signatures and its signer's keys; an
+    /// unsigned one is insecure only if its zone is.
+    fn rrset_security<'a>(
+        &'a self,
+        rrset: &'a [Record],
+        sigs: &'a [Record],
+        work: &'a mut Work,
+    ) -> Boxed<'a, Security> {
+        Box::pin(async move {
+            let owner = rrset[0].name.clone();
+            let signer = sigs
+                .iter()
+                .filter_map(rrsig)
+                .map(|s| s.input().signer_name.clone())
+                .find(|signer| signer.zone_of(&owner));
+            let Some(signer) = signer else {
+                return match self.zone_security(&owner, work).await {
+                    Security::Secure => Security::Bogus(Reason::RrsigsMissing),
+                    other => other,
+                };
+            };
+            match self.keys(&signer, work).await {
+                KeyState::Secure(keys) => {
+                    match verify::rrset(rrset, sigs, &keys, &signer, unix_now(), &mut work.budget) {
+                        Ok(()) => Security::Secure,
+                        Err(reason) => Security::Bogus(reason),
+                    }
+                }
+                KeyState::Insecure => Security::Insecure,
+                KeyState::Bogus(reason) => Security::Bogus(reason),
+            }
+        })
+    }
+
+    /// A signature with fewer labels than its owner: the answer was
+    /// synthesised from a wildcard, and the name itself must be proven
+    /// not to exist (RFC 4035 5.3.4).
+    async fn wildcard_check(
+        &self,
+        owner: &Name,
+        sigs: &[Record],
+        authority: &[Record],
+        work: &mut Work,
+    ) -> Security {
+        let Some(labels) = sigs
+            .iter()
+            .filter_map(rrsig)
+            .map(|s| s.input().num_labels)
+            .min()
+        else {
+            return Security::Secure;
+        };
+        if labels >= owner.num_labels() {
+            return Security::Secure;
+        }
+        let mut verdict = Security::Secure;
+        for proof in rrsets(authority)
+            .into_iter()
+            .filter(|set| matches!(set[0].record_type(), RecordType::NSEC | RecordType::NSEC3))
+        {
+            let sigs = signatures(authority, &proof[0].name, proof[0].record_type());
+            verdict = combine(verdict, self.rrset_security(&proof, &sigs, work).await);
+        }
+        if verdict != Security::Secure {
+            return verdict;
+        }
+        match denial::wildcard_answer(owner, &owner.trim_to(usize::from(labels)), authority) {
+            Proof::Proven => Security::Secure,
+            Proof::Insecure => Security::Insecure,
+            Proof::Missing => Security::Bogus(Reason::NsecMissing),
+        }
+    }
+
+    /// A negative answer for `name` `qtype`: its SOA and NSEC/NSEC3
+    /// records verified with the zone's keys, and what they prove.
+    fn denial_security<'a>(
+        &'a self,
+        name: &'a Name,
+        qtype: RecordType,
+        resolution: &'a Resolution,
+        work: &'a mut Work,
+    ) -> Boxed<'a, Security> {
+        Box::pin(async move {
+            let authority = &resolution.authority;
+            let Some(soa) = authority
+                .iter()
+                .find(|r| r.record_type() == RecordType::SOA)
+            else {
+                return match self.zone_security(name, work).await {
+                    Security::Secure => Security::Bogus(Reason::NsecMissing),
+                    other => other,
+                };
+            };
+            let zone = soa.name.clone();
+            let mut verdict = Security::Secure;
+            for set in rrsets(authority) {
+                let sigs = signatures(authority, &set[0].name, set[0].record_type());
+                verdict = combine(verdict, self.rrset_security(&set, &sigs, work).await);
+            }
+            if verdict != Security::Secure {
+                return verdict;
+            }
+            let nsecs = denial::nsecs(authority);
+            let nsec3s = denial::nsec3s(authority);
+            let proof = match (resolution.rcode == ResponseCode::NXDomain, nsecs.is_empty()) {
+                (true, false) => denial::nsec_nxdomain(name, &nsecs),
+                (true, true) => denial::nsec3_nxdomain(name, &zone, &nsec3s),
+                (false, false) => denial::nsec_nodata(name, qtype, &nsecs),
+                (false, true) => denial::nsec3_nodata(name, qtype, &zone, &nsec3s),
+            };
+            match proof {
+                Proof::Proven => Security::Secure,
+                Proof::Insecure => Security::Insecure,
+                Proof::Missing => Security::Bogus(Reason::NsecMissing),
+            }
+        })
+    }
+
+    /// Whether the zone holding `name` is signed: walks down from the
+    /// closest anchor, asking DS at each label, until an unsigned
+    /// delegation (insecure) or the name itself (secure).
+    fn zone_security<'a>(&'a self, name: &'a Name, work: &'a mut Work) -> Boxed<'a, Security> {
+        Box::pin(async move {
+            let Some(anchor) = self
+                .validation()
+                .and_then(|v| v.anchors().closest(name))
+                .cloned()
+            else {
+                return Security::Insecure;
+            };
+            match self.keys(&anchor, work).await {
+                KeyState::Secure(_) => {}
+                KeyState::Insecure => return Security::Insecure,
+                KeyState::Bogus(reason) => return Security::Bogus(reason),
+            }
+            for labels in usize::from(anchor.num_labels()) + 1..=usize::from(name.num_labels()) {
+                let candidate = name.trim_to(labels);
+                let Ok(resolution) = self.resolve(&candidate, RecordType::DS).await else {
+                    return Security::Bogus(Reason::DnskeyMissing);
+                };
+                let has_ds = resolution
+                    .answers
+                    .iter()
+                    .any(|r| r.name == candidate && r.record_type() == RecordType::DS);
+                if has_ds {
+                    match self.keys(&candidate, work).await {
+                        KeyState::Secure(_) => continue,
+                        KeyState::Insecure => return Security::Insecure,
+                        KeyState::Bogus(reason) => return Security::Bogus(reason),
+                    }
+                }
+                match self
+                    .denial_security(&candidate, RecordType::DS, &resolution, work)
+                    .await
+                {
+                    Security::Secure => {}
+                    other => return other,
+                }
+                let zone = resolution
+                    .authority
+                    .iter()
+                    .find(|r| r.record_type() == RecordType::SOA)
+                    .map_or_else(|| candidate.base_name(), |soa| soa.name.clone());
+                if denial::insecure_delegation(&candidate, &zone, &resolution.authority) {
+                    return Security::Insecure;
+                }
+            }
+            Security::Secure
+        })
+    }
+
+    /// The keys of `zone`: from its anchor, or from the DS records its
+    /// parent signs; remembered for their TTL.
+    fn keys<'a>(&'a self, zone: &'a Name, work: &'a mut Work) -> Boxed<'a, KeyState> {
+        Box::pin(async move {
+            let Some(validation) = self.validation() else {
+                return KeyState::Insecure;
+            };
+            let now = self.now();
+            if let Some(entry) = validation.keys.get(zone)
+                && entry.expires > now
+            {
+                return entry.state.clone();
+            }
+            work.lookups += 1;
+            if work.lookups > MAX_KEY_LOOKUPS {
+                return KeyState::Bogus(Reason::TooMuchWork);
+            }
+            let (state, ttl) = match validation.anchors().at(zone) {
+                Some(anchor) => {
+                    let vouch = if anchor.ds.is_empty() {
+                        Vouch::Keys(&anchor.keys)
+                    } else {
+                        Vouch::Ds(&anchor.ds)
+                    };
+                    self.fetch_keys(zone, &vouch, work).await
+                }
+                None => self.keys_from_parent(zone, work).await,
+            };
+            let ttl = match state {
+                KeyState::Bogus(_) => BOGUS_TTL,
+                _ => ttl.min(MAX_KEY_TTL),
+            };
+            validation.keys.insert(
+                zone.clone(),
+                KeyEntry {
+                    state: state.clone(),
+                    expires: now + u64::from(ttl),
+                },
+            );
+            state
+        })
+    }
+
+    /// The DS of `zone` from its parent, validated, then its keys.
+    async fn keys_from_parent(&self, zone: &Name, work: &mut Work) -> (KeyState, u32) {
+        let Ok(resolution) = self.resolve(zone, RecordType::DS).await else {
+            return (KeyState::Bogus(Reason::DnskeyMissing), BOGUS_TTL);
+        };
+        let ds_records: Vec<Record> = resolution
+            .answers
+            .iter()
+            .filter(|r| r.name == *zone && r.record_type() == RecordType::DS)
+            .cloned()
+            .collect();
+        if ds_records.is_empty() {
+            let ttl = resolution
+                .authority
+                .iter()
+                .map(|r| r.ttl)
+                .min()
+                .unwrap_or(BOGUS_TTL);
+            return match self
+                .denial_security(zone, RecordType::DS, &resolution, work)
+                .await
+            {
+                Security::Secure | Security::Insecure => (KeyState::Insecure, ttl),
+                Security::Bogus(reason) => (KeyState::Bogus(reason), BOGUS_TTL),
+            };
+        }
+        let sigs = signatures(&resolution.answers, zone, RecordType::DS);
+        match self.rrset_security(&ds_records, &sigs, work).await {
+            Security::Secure => {
+                let ds_set: Vec<_> = ds_records.iter().filter_map(ds).cloned().collect();
+                self.fetch_keys(zone, &Vouch::Ds(&ds_set), work).await
+            }
+            Security::Insecure => (KeyState::Insecure, ds_records[0].ttl),
+            Security::Bogus(reason) => (KeyState::Bogus(reason), BOGUS_TTL),
+        }
+    }
+
+    /// The DNSKEY RRset of `zone`, trusted through `vouch`.
+    async fn fetch_keys(&self, zone: &Name, vouch: &Vouch<'_>, work: &mut Work) -> (KeyState, u32) {
+        let Ok(resolution) = self.resolve(zone, RecordType::DNSKEY).await else {
+            return (KeyState::Bogus(Reason::DnskeyMissing), BOGUS_TTL);
+        };
+        let dnskeys: Vec<Record> = resolution
+            .answers
+            .iter()
+            .filter(|r| r.name == *zone && dnskey(r).is_some())
+            .cloned()
+            .collect();
+        let Some(ttl) = dnskeys.iter().map(|r| r.ttl).min() else {
+            return (KeyState::Bogus(Reason::DnskeyMissing), BOGUS_TTL);
+        };
+        let sigs = signatures(&resolution.answers, zone, RecordType::DNSKEY);
+        match verify::trusted_keys(zone, &dnskeys, &sigs, vouch, unix_now(), &mut work.budget) {
+            Ok(keys) => {
+                self.store_verdict(zone, RecordType::DNSKEY, Security::Secure);
+                (KeyState::Secure(keys.into()), ttl)
+            }
+            Err(Security::Bogus(reason)) => (KeyState::Bogus(reason), BOGUS_TTL),
+            Err(_) => (KeyState::Insecure, ttl),
+        }
+    }
+}
+
+fn to_cache(security: Security) -> cache::Security {
+    match security {
+        Security::Secure => cache::Security::Secure,
+        Security::Insecure => cache::Security::Insecure,
+        Security::Bogus(_) => cache::Security::Bogus,
+    }
+}
