@@ -6,6 +6,7 @@ pub mod certs;
 pub mod client;
 pub mod fake;
 pub mod peers;
+pub mod signed_world;
 pub mod spawn;
 pub mod tools;
 pub mod world;

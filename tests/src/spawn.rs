@@ -193,11 +193,13 @@ pub fn authdns(addr: SocketAddr, zones: &Path, config: &str, probe: &str) -> Pro
 /// is unsigned under a private root, so the IANA anchors cannot apply.
 pub fn resolver(hints: &Path, addr: SocketAddr, extra: &[&str], config: &str) -> Process {
     let dir = temp_dir(&format!("resolver-{}", addr.ip()));
-    let validation = if config.contains("trust-anchor") || config.contains("dnssec-validation") {
-        ""
-    } else {
-        "dnssec-validation = false\n"
-    };
+    let anchored = extra.contains(&"--trust-anchor");
+    let validation =
+        if anchored || config.contains("trust-anchor") || config.contains("dnssec-validation") {
+            ""
+        } else {
+            "dnssec-validation = false\n"
+        };
     std::fs::write(dir.join("resolver.toml"), format!("{validation}{config}")).expect("config");
     let mut args: Vec<String> = vec![
         "--listen".into(),

@@ -5,7 +5,7 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 
-use crate::spawn::{Process, binary, temp_dir, workspace};
+use crate::spawn::{Process, authdns, temp_dir, workspace};
 
 /// The servers: (last octet, zone directory, a zone to probe it with).
 const SERVERS: &[(u8, &str, &str)] = &[
@@ -50,21 +50,7 @@ impl World {
                 );
             }
             let addr = SocketAddr::new(address(net, last), 53);
-            let config = dir.join(format!("{name}.toml"));
-            std::fs::write(&config, "udp-workers = 1\nquery-log = true\n").expect("config");
-            let args: Vec<String> = vec![
-                "--listen".into(),
-                addr.to_string(),
-                "--zones".into(),
-                zones.display().to_string(),
-                "--config".into(),
-                config.display().to_string(),
-            ];
-            let log = dir.join(format!("{name}.log"));
-            servers.push((
-                last,
-                Process::start(&binary("authdns"), &args, addr, probe, log),
-            ));
+            servers.push((last, authdns(addr, &zones, "query-log = true\n", probe)));
         }
         Self {
             net,

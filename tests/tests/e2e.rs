@@ -13,4 +13,5 @@ mod recursion;
 mod reload;
 mod signed;
 mod unbound;
+mod validation;
 mod world;

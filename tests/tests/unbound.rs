@@ -12,7 +12,7 @@ use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::{Record, RecordType};
 use tests::client::{self, query};
 use tests::peers;
-use tests::spawn::{Process, binary, temp_dir};
+use tests::spawn::{resolver, temp_dir};
 use tests::world::World;
 
 /// Names asked with every type in `TYPES`.
@@ -173,17 +173,7 @@ fn same_answers_as_unbound() {
     let theirs: SocketAddr = "127.30.0.2:5301".parse().unwrap();
     let unbound = peers::unbound(theirs, &world.hints);
     let mine: SocketAddr = "127.30.0.1:5301".parse().unwrap();
-    let dir = temp_dir("resolver-vs-unbound");
-    let args: Vec<String> = [
-        "--listen",
-        &mine.to_string(),
-        "--root-hints",
-        &world.hints.display().to_string(),
-    ]
-    .iter()
-    .map(ToString::to_string)
-    .collect();
-    let ours = Process::start(&binary("resolver"), &args, mine, ".", dir.join("log"));
+    let ours = resolver(&world.hints, mine, &[], "");
 
     let cases = cases();
     assert!(
@@ -248,20 +238,8 @@ fn forwarding_over_tls_and_https_to_unbound() {
          tls-name = \"someone-else.test\"\ntls-ca = \"{ca}\"\n",
         ca = ca.display()
     );
-    std::fs::write(dir.join("resolver.toml"), config).unwrap();
     let mine: SocketAddr = "127.32.0.1:5301".parse().unwrap();
-    let args: Vec<String> = [
-        "--listen",
-        &mine.to_string(),
-        "--root-hints",
-        &world.hints.display().to_string(),
-        "--config",
-        &dir.join("resolver.toml").display().to_string(),
-    ]
-    .iter()
-    .map(ToString::to_string)
-    .collect();
-    let _ours = Process::start(&binary("resolver"), &args, mine, ".", dir.join("log"));
+    let _ours = resolver(&world.hints, mine, &[], &config);
 
     let over_tls = ask(mine, "www.example.internal.", RecordType::A);
     assert_eq!(

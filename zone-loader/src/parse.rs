@@ -52,6 +52,7 @@ struct Context {
 /// Parses master files and hands each good record to a sink.
 pub struct Parser<'s, S> {
     sink: &'s mut S,
+    default_ttl: Option<u32>,
     /// Problems found so far.
     pub problems: Problems,
     /// Every file read (the zone file and its includes), for change detection.
@@ -64,10 +65,19 @@ impl<'s, S: FnMut(ParsedRecord<'_>, &mut Problems)> Parser<'s, S> {
     pub fn new(sink: &'s mut S) -> Self {
         Self {
             sink,
+            default_ttl: None,
             problems: Problems::default(),
             files: Vec::new(),
             rdata: Vec::with_capacity(512),
         }
+    }
+
+    /// Records without a TTL (and no `$TTL` before them) get `ttl`, as in
+    /// files that are not zones (trust anchors), instead of an error.
+    #[must_use]
+    pub fn with_default_ttl(mut self, ttl: u32) -> Self {
+        self.default_ttl = Some(ttl);
+        self
     }
 
     /// Parses the file at `path` with `origin` as the initial `$ORIGIN`.
@@ -76,7 +86,7 @@ impl<'s, S: FnMut(ParsedRecord<'_>, &mut Problems)> Parser<'s, S> {
             origin: origin.clone(),
             last_owner: None,
             last_ttl: None,
-            default_ttl: None,
+            default_ttl: self.default_ttl,
         };
         let file: Arc<Path> = Arc::from(path);
         self.include(&file, &mut ctx, 0, &file, 0);
@@ -88,7 +98,7 @@ impl<'s, S: FnMut(ParsedRecord<'_>, &mut Problems)> Parser<'s, S> {
             origin: origin.clone(),
             last_owner: None,
             last_ttl: None,
-            default_ttl: None,
+            default_ttl: self.default_ttl,
         };
         self.entries(src, &Arc::from(name), &mut ctx, 0);
     }

@@ -85,7 +85,8 @@ impl TrustAnchors {
                 anchor.keys.push(key.clone());
             }
         };
-        let mut parser = Parser::new(&mut sink);
+        // Like Unbound's trust-anchor-file, records may leave the TTL out.
+        let mut parser = Parser::new(&mut sink).with_default_ttl(3600);
         parser.parse_file(path, &WireName::root());
         let mut problems = parser.problems;
         if found.is_empty() {
@@ -156,7 +157,7 @@ mod tests {
         std::fs::write(
             &file,
             "; a private root and a lab zone\n\
-             . 3600 IN DS 12345 13 2 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF\n\
+             . IN DS 12345 13 2 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF\n\
              lab.example. 3600 IN DNSKEY 257 3 15 l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4=\n\
              lab.example. 3600 IN A 192.0.2.1\n",
         )

@@ -158,6 +158,8 @@ pub fn wildcard_answer(name: &Name, closest_encloser: &Name, records: &[Record])
     if chain.iterations > MAX_NSEC3_ITERATIONS {
         return Proof::Insecure;
     }
+    // Covered by an opt-out span: an unsigned delegation could hold the
+    // name, so the expansion is not proven (insecure, as Unbound has it).
     match next_closer(name, closest_encloser).and_then(|n| chain.covering(&n)) {
         Some(nsec3) if nsec3.opt_out() => Proof::Insecure,
         Some(_) => Proof::Proven,

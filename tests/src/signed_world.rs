@@ -1,0 +1,207 @@
+//! A signed mini Internet for the validation tests, made at test time
+//! with ldns-keygen and ldns-signzone (ECDSA P-256), served by authdns on
+//! 127.N.0.101 (the root), .102 (every TLD) and .103 (one child):
+//!
+//! | zone | case |
+//! |---|---|
+//! | `sec.` | secure, NSEC: answers, a wildcard, NXDOMAIN, NODATA |
+//! | `n3.` | secure, NSEC3 with opt-out: the same cases |
+//! | `unsigned.n3.` | an unsigned child inside an opt-out span: insecure |
+//! | `plain.` | unsigned, no DS in the root: insecure |
+//! | `baddsx.` | the root's DS does not match its key: bogus |
+//! | `expired.` | signatures that expired in 2021: bogus |
+//! | `nosig.` | `www.nosig.` A lost its RRSIG: bogus |
+//! | `unsupp.` | its DS names an algorithm no validator knows (200): insecure |
+//!
+//! The root's key-signing key is the trust anchor, written as a DS.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::spawn::{Process, authdns, temp_dir};
+
+/// The TLDs below the root, all served by .102.
+const TLDS: &[&str] = &["sec", "n3", "plain", "baddsx", "expired", "nosig", "unsupp"];
+
+/// A running signed world; its servers stop when it is dropped.
+pub struct SignedWorld {
+    _servers: Vec<Process>,
+    /// Root hints naming the root server.
+    pub hints: PathBuf,
+    /// The trust anchor: the DS of the root's key-signing key.
+    pub anchor: PathBuf,
+}
+
+fn run(program: &str, args: &[&str], dir: &Path) -> String {
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} runs (apt-get install ldnsutils): {e}"));
+    assert!(
+        out.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned()
+}
+
+/// Keys for `zone` in `dir`: (KSK base name, ZSK base name, KSK's DS line).
+fn keys(dir: &Path, zone: &str) -> (String, String, String) {
+    let ksk = run("ldns-keygen", &["-a", "ECDSAP256SHA256", "-k", zone], dir);
+    let zsk = run("ldns-keygen", &["-a", "ECDSAP256SHA256", zone], dir);
+    let ds = std::fs::read_to_string(dir.join(format!("{ksk}.ds"))).expect("the KSK's DS");
+    (ksk, zsk, ds.trim().to_owned())
+}
+
+/// Signs `text` as `origin` with extra ldns-signzone `options` into
+/// `out`.
+fn sign(dir: &Path, origin: &str, text: &str, options: &[&str], out: &Path) -> String {
+    let name = if origin == "." {
+        "."
+    } else {
+        origin.trim_end_matches('.')
+    };
+    let (ksk, zsk, ds) = keys(dir, name);
+    let unsigned = dir.join(format!("{origin}unsigned"));
+    std::fs::write(&unsigned, text).expect("zone");
+    let mut args: Vec<String> = options.iter().map(ToString::to_string).collect();
+    let (unsigned, out) = (unsigned.display().to_string(), out.display().to_string());
+    args.extend([
+        "-o".into(),
+        origin.into(),
+        "-f".into(),
+        out,
+        unsigned,
+        zsk,
+        ksk,
+    ]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    run("ldns-signzone", &args, dir);
+    ds
+}
+
+fn zone(origin: &str, body: &str) -> String {
+    format!(
+        "$ORIGIN {origin}\n$TTL 3600\n@ SOA ns.tld. hostmaster.{origin} 1 7200 3600 1209600 300\n\
+         @ NS ns.tld.\nwww A 192.0.2.80\n*.wild A 192.0.2.99\ntext TXT \"signed\"\n{body}"
+    )
+}
+
+impl SignedWorld {
+    /// Signs and starts world `net` on 127.`net`.0.101-103.
+    pub fn start(net: u8) -> Self {
+        let dir = temp_dir(&format!("signed-world-{net}"));
+        let ip = |last: u8| format!("127.{net}.0.{last}");
+        let [root_dir, tld_dir, child_dir] = ["root", "tlds", "child"].map(|d| {
+            let path = dir.join(d);
+            std::fs::create_dir_all(&path).expect("world dir");
+            path
+        });
+        let keys_dir = dir.join("keys");
+        std::fs::create_dir_all(&keys_dir).expect("keys dir");
+
+        // The unsigned child inside n3.'s opt-out span.
+        std::fs::write(
+            child_dir.join("unsigned.n3.zone"),
+            format!(
+                "$ORIGIN unsigned.n3.\n$TTL 3600\n@ SOA ns hostmaster 1 7200 3600 1209600 300\n\
+                 @ NS ns\nns A {}\nwww A 192.0.2.33\n",
+                ip(103)
+            ),
+        )
+        .expect("child zone");
+
+        let mut root_body = String::new();
+        for tld in TLDS {
+            let origin = format!("{tld}.");
+            let out = tld_dir.join(format!("{tld}.zone"));
+            if *tld == "plain" {
+                std::fs::write(&out, zone(&origin, "")).expect("plain zone");
+                root_body.push_str(&format!("{tld} NS ns.tld.\n"));
+                continue;
+            }
+            let (body, options): (String, Vec<&str>) = match *tld {
+                "n3" => (
+                    format!(
+                        "unsigned NS ns.unsigned.n3.\nns.unsigned.n3. A {}\n",
+                        ip(103)
+                    ),
+                    vec!["-n", "-p", "-s", "aabbccdd", "-t", "1"],
+                ),
+                "expired" => (
+                    String::new(),
+                    vec!["-i", "20200101000000", "-e", "20210101000000"],
+                ),
+                _ => (String::new(), Vec::new()),
+            };
+            let ds = sign(&keys_dir, &origin, &zone(&origin, &body), &options, &out);
+            let ds = match *tld {
+                // A digest that matches no key.
+                "baddsx" => {
+                    let (head, digest) = ds.rsplit_once(char::is_whitespace).expect("a DS digest");
+                    let flipped: String = digest
+                        .chars()
+                        .map(|c| if c == '0' { '1' } else { '0' })
+                        .collect();
+                    format!("{head} {flipped}")
+                }
+                // An algorithm number no validator implements.
+                "unsupp" => {
+                    let fields: Vec<&str> = ds.split_whitespace().collect();
+                    let at = fields.iter().position(|f| *f == "DS").expect("DS") + 1;
+                    let mut fields: Vec<String> = fields.iter().map(ToString::to_string).collect();
+                    fields[at + 1] = "200".into();
+                    fields.join(" ")
+                }
+                _ => ds,
+            };
+            if *tld == "nosig" {
+                let signed = std::fs::read_to_string(&out).expect("signed zone");
+                let kept: Vec<&str> = signed
+                    .lines()
+                    .filter(|l| !(l.starts_with("www.nosig.") && l.contains("RRSIG\tA ")))
+                    .collect();
+                assert!(kept.len() < signed.lines().count(), "one RRSIG removed");
+                std::fs::write(&out, kept.join("\n") + "\n").expect("nosig zone");
+            }
+            root_body.push_str(&format!("{tld} NS ns.tld.\n{ds}\n"));
+        }
+        let root = format!(
+            "$ORIGIN .\n$TTL 3600\n. SOA ns.root. hostmaster.root. 1 7200 3600 1209600 300\n\
+             . NS ns.root.\nns.root. A {}\nns.tld. A {}\n{root_body}",
+            ip(101),
+            ip(102)
+        );
+        let root_ds = sign(&keys_dir, ".", &root, &[], &root_dir.join("root.zone"));
+        let anchor = dir.join("root.anchor");
+        std::fs::write(&anchor, format!("{root_ds}\n")).expect("anchor");
+        let hints = dir.join("root.hints");
+        std::fs::write(
+            &hints,
+            format!(". 3600 NS ns.root.\nns.root. 3600 A {}\n", ip(101)),
+        )
+        .expect("hints");
+
+        let servers = [
+            (101, &root_dir, "."),
+            (102, &tld_dir, "sec."),
+            (103, &child_dir, "unsigned.n3."),
+        ]
+        .into_iter()
+        .map(|(last, zones, probe)| {
+            let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, net, 0, last)), 53);
+            authdns(addr, zones, "", probe)
+        })
+        .collect();
+        Self {
+            _servers: servers,
+            hints,
+            anchor,
+        }
+    }
+}
