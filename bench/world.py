@@ -53,7 +53,10 @@ def start_resolver(kind, addr, port, hints, workdir, toml="", flags=(), unbound=
     log = open(workdir / f"{kind}.log", "w")
     if kind == "resolver":
         conf = workdir / "resolver.toml"
-        conf.write_text(f"udp-workers = 1\nlog-level = \"warn\"\nroot-hints = \"{hints}\"\n{toml}")
+        # The world is unsigned under a private root: validation stays off
+        # (Unbound runs its iterator alone) unless `toml` sets it up.
+        validation = "" if "trust-anchor" in toml else "dnssec-validation = false\n"
+        conf.write_text(f"udp-workers = 1\nlog-level = \"warn\"\nroot-hints = \"{hints}\"\n{validation}{toml}")
         cmd = [str(RESOLVER), "--listen", f"{addr}:{port}", "--config", str(conf)] + list(flags)
     else:
         conf = workdir / "unbound.conf"
