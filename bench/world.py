@@ -44,11 +44,12 @@ def start_world(data, net):
     return procs, hints
 
 
-def start_resolver(kind, addr, port, hints, workdir, toml="", flags=(), unbound=""):
+def start_resolver(kind, addr, port, hints, workdir, toml="", flags=(), unbound="",
+                   probe="www.example.internal."):
     """Starts our resolver (kind "resolver": extra `toml` lines and
-    `flags`) or Unbound (extra `unbound` server lines, iterator only) on
-    addr:port with one thread pinned to CPU 1, resolving from `hints`;
-    returns once it answers."""
+    `flags`) or Unbound (extra `unbound` server lines, iterator only unless
+    they say otherwise) on addr:port with one thread pinned to CPU 1,
+    resolving from `hints`; returns once it answers `probe`."""
     workdir.mkdir(parents=True)
     log = open(workdir / f"{kind}.log", "w")
     if kind == "resolver":
@@ -70,7 +71,7 @@ def start_resolver(kind, addr, port, hints, workdir, toml="", flags=(), unbound=
         cmd = ["unbound", "-d", "-c", str(conf)]
     proc = subprocess.Popen(["taskset", "-c", "1"] + cmd, stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_answering(addr, "www.example.internal.", proc, port, limit=30)
+        wait_answering(addr, probe, proc, port, limit=30)
     except RuntimeError:
         stop(proc)
         raise
