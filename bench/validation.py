@@ -85,8 +85,11 @@ def signed_world(data, names, rounds, cold):
 
 
 def start(kind, hints, anchor, workdir):
-    return start_resolver(kind, ADDRS[kind], PORT, hints, workdir, toml=f"trust-anchor = \"{anchor}\"\n",
-                          unbound=f"  module-config: \"validator iterator\"\n  trust-anchor-file: \"{anchor}\"\n",
+    """A fresh validating resolver or Unbound, caches large enough for every name."""
+    return start_resolver(kind, ADDRS[kind], PORT, hints, workdir,
+                          toml=f"trust-anchor = \"{anchor}\"\ncache-size = 1024\n",
+                          unbound=f"  module-config: \"validator iterator\"\n  trust-anchor-file: \"{anchor}\"\n"
+                                  "  msg-cache-size: 512m\n  rrset-cache-size: 512m\n  key-cache-size: 64m\n",
                           probe="www.sec.")
 
 
