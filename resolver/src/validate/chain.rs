@@ -25,7 +25,7 @@ use super::verify::{self, Vouch, dnskey, ds, rrsig};
 use super::{Budget, Reason, Security};
 use crate::cache::{self, Data};
 use crate::iterate::{Resolution, Resolver};
-use crate::records::wire_name;
+use crate::records::{rdata_wire, wire_name};
 
 /// Longest a zone's keys are trusted without looking again.
 const MAX_KEY_TTL: u32 = 3600;
@@ -161,16 +161,20 @@ impl Resolver {
                 }
             }
             let sigs = signatures(&resolution.answers, &owner, rtype);
-            let mut security = match self.cached_verdict(&owner, rtype) {
+            // A stored verdict covers the wildcard proof the data came with.
+            let security = match self.cached_verdict(&rrset) {
                 Some(known) => known,
-                None => self.rrset_security(&rrset, &sigs, &mut work).await,
+                None => {
+                    let mut security = self.rrset_security(&rrset, &sigs, &mut work).await;
+                    if security == Security::Secure {
+                        security = self
+                            .wildcard_check(&owner, &sigs, &resolution.authority, &mut work)
+                            .await;
+                    }
+                    self.store_verdict(&rrset, security);
+                    security
+                }
             };
-            if security == Security::Secure {
-                security = self
-                    .wildcard_check(&owner, &sigs, &resolution.authority, &mut work)
-                    .await;
-            }
-            self.store_verdict(&owner, rtype, security);
             verdict = combine(verdict, security);
         }
         let answered = resolution
@@ -181,37 +185,58 @@ impl Resolver {
             let denial = self
                 .denial_security(&end, qtype, resolution, &mut work)
                 .await;
-            self.store_verdict(&end, qtype, denial);
+            self.store_negative_verdict(&end, qtype, denial);
             verdict = combine(verdict, denial);
         }
         verdict
     }
 
-    fn cached_verdict(&self, owner: &Name, rtype: RecordType) -> Option<Security> {
-        let hit = self
-            .cache()
-            .get(&wire_name(owner), u16::from(rtype), self.now())?;
-        let Data::RRset(rrset) = hit.data else {
+    /// The cached entry holding exactly `rrset`'s data, if any: a verdict
+    /// is only ever reused or stored for the data it was reached on.
+    fn cached_rrset(&self, rrset: &[Record]) -> Option<Arc<cache::RRset>> {
+        let first = rrset.first()?;
+        let hit = self.cache().get(
+            &wire_name(&first.name),
+            u16::from(first.record_type()),
+            self.now(),
+        )?;
+        let Data::RRset(cached) = hit.data else {
             return None;
         };
-        match rrset.security.get() {
+        let mut ours: Vec<Vec<u8>> = rrset.iter().filter_map(|r| rdata_wire(&r.data)).collect();
+        let mut theirs: Vec<&[u8]> = cached.records().collect();
+        ours.sort_unstable();
+        ours.dedup();
+        theirs.sort_unstable();
+        theirs.dedup();
+        (ours.len() == theirs.len() && ours.iter().zip(&theirs).all(|(a, b)| a == b))
+            .then_some(cached)
+    }
+
+    /// The verdict already reached on `rrset`'s cached data.
+    fn cached_verdict(&self, rrset: &[Record]) -> Option<Security> {
+        match self.cached_rrset(rrset)?.security.get() {
             cache::Security::Secure => Some(Security::Secure),
             cache::Security::Insecure => Some(Security::Insecure),
             cache::Security::Unchecked | cache::Security::Bogus => None,
         }
     }
 
-    /// Records the verdict on the cached RRset or negative answer.
-    fn store_verdict(&self, owner: &Name, rtype: RecordType, security: Security) {
-        let Some(hit) = self
+    /// Records the verdict on `rrset`'s cached data.
+    fn store_verdict(&self, rrset: &[Record], security: Security) {
+        if let Some(cached) = self.cached_rrset(rrset) {
+            cached.security.set(to_cache(security));
+        }
+    }
+
+    /// Records the verdict on the cached negative answer for `name` `qtype`.
+    fn store_negative_verdict(&self, name: &Name, qtype: RecordType, security: Security) {
+        if let Some(hit) = self
             .cache()
-            .get(&wire_name(owner), u16::from(rtype), self.now())
-        else {
-            return;
-        };
-        match hit.data {
-            Data::RRset(rrset) => rrset.security.set(to_cache(security)),
-            Data::Negative(negative) => negative.security.set(to_cache(security)),
+            .get(&wire_name(name), u16::from(qtype), self.now())
+            && let Data::Negative(negative) = hit.data
+        {
+            negative.security.set(to_cache(security));
         }
     }
 
@@ -224,29 +249,47 @@ impl Resolver {
         work: &'a mut Work,
     ) -> Boxed<'a, Security> {
         Box::pin(async move {
-            let owner = rrset[0].name.clone();
-            let signer = sigs
+            if let Some(known) = self.cached_verdict(rrset) {
+                return known;
+            }
+            let security = self.check_rrset(rrset, sigs, work).await;
+            // A wildcard expansion's verdict also needs its proof: stored by
+            // the caller that checks it.
+            let expanded = sigs
                 .iter()
                 .filter_map(rrsig)
-                .map(|s| s.input().signer_name.clone())
-                .find(|signer| signer.zone_of(&owner));
-            let Some(signer) = signer else {
-                return match self.zone_security(&owner, work).await {
-                    Security::Secure => Security::Bogus(Reason::RrsigsMissing),
-                    other => other,
-                };
-            };
-            match self.keys(&signer, work).await {
-                KeyState::Secure(keys) => {
-                    match verify::rrset(rrset, sigs, &keys, &signer, unix_now(), &mut work.budget) {
-                        Ok(()) => Security::Secure,
-                        Err(reason) => Security::Bogus(reason),
-                    }
-                }
-                KeyState::Insecure => Security::Insecure,
-                KeyState::Bogus(reason) => Security::Bogus(reason),
+                .any(|s| s.input().num_labels < rrset[0].name.num_labels());
+            if !expanded {
+                self.store_verdict(rrset, security);
             }
+            security
         })
+    }
+
+    /// [`Self::rrset_security`] without the stored verdicts.
+    async fn check_rrset(&self, rrset: &[Record], sigs: &[Record], work: &mut Work) -> Security {
+        let owner = rrset[0].name.clone();
+        let signer = sigs
+            .iter()
+            .filter_map(rrsig)
+            .map(|s| s.input().signer_name.clone())
+            .find(|signer| signer.zone_of(&owner));
+        let Some(signer) = signer else {
+            return match self.zone_security(&owner, work).await {
+                Security::Secure => Security::Bogus(Reason::RrsigsMissing),
+                other => other,
+            };
+        };
+        match self.keys(&signer, work).await {
+            KeyState::Secure(keys) => {
+                match verify::rrset(rrset, sigs, &keys, &signer, unix_now(), &mut work.budget) {
+                    Ok(()) => Security::Secure,
+                    Err(reason) => Security::Bogus(reason),
+                }
+            }
+            KeyState::Insecure => Security::Insecure,
+            KeyState::Bogus(reason) => Security::Bogus(reason),
+        }
     }
 
     /// A signature with fewer labels than its owner: the answer was
@@ -483,7 +526,7 @@ impl Resolver {
         let sigs = signatures(&resolution.answers, zone, RecordType::DNSKEY);
         match verify::trusted_keys(zone, &dnskeys, &sigs, vouch, unix_now(), &mut work.budget) {
             Ok(keys) => {
-                self.store_verdict(zone, RecordType::DNSKEY, Security::Secure);
+                self.store_verdict(&dnskeys, Security::Secure);
                 (KeyState::Secure(keys.into()), ttl)
             }
             Err(Security::Bogus(reason)) => (KeyState::Bogus(reason), BOGUS_TTL),
