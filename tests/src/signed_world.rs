@@ -26,7 +26,7 @@ const TLDS: &[&str] = &["sec", "n3", "plain", "baddsx", "expired", "nosig", "uns
 
 /// A running signed world; its servers stop when it is dropped.
 pub struct SignedWorld {
-    _servers: Vec<Process>,
+    servers: Vec<Process>,
     /// Root hints naming the root server.
     pub hints: PathBuf,
     /// The trust anchor: the DS of the root's key-signing key.
@@ -93,6 +93,11 @@ fn zone(origin: &str, body: &str) -> String {
 }
 
 impl SignedWorld {
+    /// What the server of every TLD (.102) logged, its query log included.
+    pub fn tld_log(&self) -> String {
+        self.servers[1].log_text()
+    }
+
     /// Signs and starts world `net` on 127.`net`.0.101-103.
     pub fn start(net: u8) -> Self {
         let dir = temp_dir(&format!("signed-world-{net}"));
@@ -195,11 +200,11 @@ impl SignedWorld {
         .into_iter()
         .map(|(last, zones, probe)| {
             let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, net, 0, last)), 53);
-            authdns(addr, zones, "", probe)
+            authdns(addr, zones, "query-log = true\n", probe)
         })
         .collect();
         Self {
-            _servers: servers,
+            servers,
             hints,
             anchor,
         }

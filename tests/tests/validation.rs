@@ -197,6 +197,26 @@ fn validation_agrees_with_unbound_on_the_signed_world() {
         differences.join("\n")
     );
 
+    // RFC 8198: names in a gap that a validated NSEC already proves, and
+    // types a validated NSEC lacks, are answered without asking.
+    for (name, rtype, rcode) in [
+        ("other.sec.", RecordType::A, ResponseCode::NXDomain),
+        ("other.sec.", RecordType::AAAA, ResponseCode::NXDomain),
+        ("www.sec.", RecordType::SRV, ResponseCode::NoError),
+    ] {
+        let mine = ask(ours, name, rtype, true, false);
+        assert_eq!(mine.metadata.response_code, rcode, "{name} {rtype}");
+        assert!(mine.metadata.authentic_data, "{name} {rtype}: AD");
+        assert!(mine.answers.is_empty());
+        let unbound = ask(theirs, name, rtype, true, false);
+        assert_eq!(verdict(&mine), verdict(&unbound), "{name} {rtype}");
+    }
+    let log = world.tld_log();
+    assert!(
+        !log.contains("other.sec.") && !log.contains("www.sec. SRV"),
+        "answered from validated NSEC records, not asked:\n{log}"
+    );
+
     // DO brings the RRSIGs; without DO and AD, no AD and no RRSIG.
     let signed = ask(ours, "www.sec.", RecordType::A, true, false);
     assert!(

@@ -154,6 +154,11 @@ pub struct Resolution {
 }
 
 impl Resolution {
+    /// A denial (NXDOMAIN or NODATA) with its authority section.
+    pub fn denial(rcode: ResponseCode, authority: Vec<Record>) -> Self {
+        Self::new(rcode, Vec::new(), authority)
+    }
+
     fn new(rcode: ResponseCode, answers: Vec<Record>, authority: Vec<Record>) -> Self {
         Self {
             rcode,
@@ -353,6 +358,14 @@ impl Resolver {
                 }
                 if chain.links > self.options.limits.max_chain {
                     break;
+                }
+                // RFC 8198: a gap that validated NSEC records already prove.
+                if let Some(validation) = &self.validation
+                    && let Some(denial) = validation.nsec().answer(&chain.name, qtype, self.now())
+                {
+                    let mut resolution = denial;
+                    resolution.answers = std::mem::take(&mut chain.answers);
+                    return Ok(resolution);
                 }
                 match self.fetch(&chain.name, qtype, budget, depth).await? {
                     Iterated::Done(rcode, records, mut authority) => {

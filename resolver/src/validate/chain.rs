@@ -19,6 +19,7 @@ use hickory_proto::dnssec::rdata::DNSKEY;
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
+use super::aggressive::NsecCache;
 use super::anchors::TrustAnchors;
 use super::denial::{self, Proof};
 use super::verify::{self, Vouch, dnskey, ds, rrsig};
@@ -55,6 +56,7 @@ struct KeyEntry {
 pub struct Validation {
     anchors: TrustAnchors,
     keys: DashMap<Name, KeyEntry>,
+    nsec: NsecCache,
 }
 
 impl Validation {
@@ -63,7 +65,13 @@ impl Validation {
         Self {
             anchors,
             keys: DashMap::new(),
+            nsec: NsecCache::default(),
         }
+    }
+
+    /// The NSEC records of secure denials (RFC 8198).
+    pub fn nsec(&self) -> &NsecCache {
+        &self.nsec
     }
 
     /// The trust anchors.
@@ -368,6 +376,12 @@ impl Resolver {
                 (false, false) => denial::nsec_nodata(name, qtype, &nsecs),
                 (false, true) => denial::nsec3_nodata(name, qtype, &zone, &nsec3s),
             };
+            if proof == Proof::Proven
+                && !nsecs.is_empty()
+                && let Some(validation) = self.validation()
+            {
+                validation.nsec().learn(authority, self.now());
+            }
             match proof {
                 Proof::Proven => Security::Secure,
                 Proof::Insecure => Security::Insecure,

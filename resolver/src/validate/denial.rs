@@ -47,7 +47,7 @@ pub fn nsec3s(records: &[Record]) -> Vec<(&Name, &NSEC3)> {
 
 /// Whether an NSEC from `owner` to `next` covers `name` (lies strictly
 /// between them in canonical order; the last NSEC wraps to the apex).
-fn covers(owner: &Name, next: &Name, name: &Name) -> bool {
+pub fn covers(owner: &Name, next: &Name, name: &Name) -> bool {
     if owner < next {
         owner < name && name < next
     } else {
@@ -57,7 +57,7 @@ fn covers(owner: &Name, next: &Name, name: &Name) -> bool {
 }
 
 /// The deepest common ancestor of two names.
-fn common_ancestor(a: &Name, b: &Name) -> Name {
+pub fn common_ancestor(a: &Name, b: &Name) -> Name {
     let mut ancestor = a.clone();
     while !ancestor.zone_of(b) && !ancestor.is_root() {
         ancestor = ancestor.base_name();
@@ -66,17 +66,29 @@ fn common_ancestor(a: &Name, b: &Name) -> Name {
 }
 
 /// `*.` + `name`.
-fn wildcard(name: &Name) -> Option<Name> {
+pub fn wildcard(name: &Name) -> Option<Name> {
     Name::from_ascii("*").ok()?.append_domain(name).ok()
+}
+
+/// Whether an NSEC at `owner` with `types` may speak for `name`: not
+/// when `owner` is an ancestor that is a zone cut (NS without SOA) or a
+/// DNAME: the names below it live in another zone (RFC 6840 4.1).
+pub fn speaks_for(owner: &Name, types: &[RecordType], name: &Name) -> bool {
+    let cut = types.contains(&RecordType::NS) && !types.contains(&RecordType::SOA);
+    let redirected = cut || types.contains(&RecordType::DNAME);
+    !(redirected && owner != name && owner.zone_of(name))
+}
+
+/// Whether `nsec` at `owner` covers `name` and may say so.
+fn denies(owner: &Name, nsec: &NSEC, name: &Name) -> bool {
+    covers(owner, nsec.next_domain_name(), name)
+        && speaks_for(owner, &nsec.type_bit_maps().collect::<Vec<_>>(), name)
 }
 
 /// NXDOMAIN by NSEC: one NSEC covers the name, one covers the wildcard at
 /// the closest encloser (RFC 4035 5.4).
 pub fn nsec_nxdomain(name: &Name, nsecs: &[(&Name, &NSEC)]) -> Proof {
-    let Some((owner, nsec)) = nsecs
-        .iter()
-        .find(|(owner, nsec)| covers(owner, nsec.next_domain_name(), name))
-    else {
+    let Some((owner, nsec)) = nsecs.iter().find(|(owner, nsec)| denies(owner, nsec, name)) else {
         return Proof::Missing;
     };
     let a = common_ancestor(name, owner);
@@ -89,9 +101,7 @@ pub fn nsec_nxdomain(name: &Name, nsecs: &[(&Name, &NSEC)]) -> Proof {
     let Some(star) = wildcard(&encloser) else {
         return Proof::Missing;
     };
-    let wildcard_denied = nsecs
-        .iter()
-        .any(|(owner, nsec)| covers(owner, nsec.next_domain_name(), &star));
+    let wildcard_denied = nsecs.iter().any(|(owner, nsec)| denies(owner, nsec, &star));
     if wildcard_denied {
         Proof::Proven
     } else {
@@ -135,9 +145,7 @@ pub fn nsec_nodata(name: &Name, qtype: RecordType, nsecs: &[(&Name, &NSEC)]) -> 
 }
 
 fn nsec_nxdomain_name_only(name: &Name, nsecs: &[(&Name, &NSEC)]) -> bool {
-    nsecs
-        .iter()
-        .any(|(owner, nsec)| covers(owner, nsec.next_domain_name(), name))
+    nsecs.iter().any(|(owner, nsec)| denies(owner, nsec, name))
 }
 
 /// An answer synthesised from a wildcard: the name itself must not exist
@@ -493,6 +501,25 @@ mod tests {
             nsec3_nxdomain(&name("nope.example."), &zone, &set),
             Proof::Insecure
         );
+    }
+
+    #[test]
+    fn an_nsec_at_a_cut_says_nothing_about_names_below_it() {
+        use RecordType::{NS, NSEC as NSEC_TYPE, RRSIG};
+        let records = vec![
+            nsec(
+                "example.",
+                "child.example.",
+                &[NS, RecordType::SOA, RRSIG, NSEC_TYPE],
+            ),
+            nsec("child.example.", "example.", &[NS, RRSIG, NSEC_TYPE]),
+        ];
+        let set = nsecs(&records);
+        assert_eq!(
+            nsec_nxdomain(&name("www.child.example."), &set),
+            Proof::Missing
+        );
+        assert_eq!(nsec_nxdomain(&name("zzz.example."), &set), Proof::Proven);
     }
 
     #[test]

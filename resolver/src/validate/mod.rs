@@ -2,6 +2,8 @@
 //!
 //! - [`anchors`]: where trust starts: the IANA root keys (KSK-2017 and
 //!   KSK-2024) built in, or DS/DNSKEY records from a file;
+//! - [`aggressive`]: NSEC records of secure denials, answering later
+//!   questions in the gaps they prove (RFC 8198);
 //! - [`verify`]: one RRset against its RRSIGs and a zone's keys, and a
 //!   zone's DNSKEY RRset against the DS records that vouch for it, under a
 //!   per-query work budget (KeyTrap, CVE-2023-50387);
@@ -10,6 +12,7 @@
 //! carries the [`Reason`], which becomes the Extended DNS Error (RFC 8914)
 //! of the SERVFAIL sent to the client.
 
+pub mod aggressive;
 pub mod anchors;
 pub mod chain;
 pub mod denial;
