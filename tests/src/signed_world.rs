@@ -7,6 +7,7 @@
 //! | `sec.` | secure, NSEC: answers, a wildcard, NXDOMAIN, NODATA |
 //! | `n3.` | secure, NSEC3 with opt-out: the same cases |
 //! | `unsigned.n3.` | an unsigned child inside an opt-out span: insecure |
+//! | `n3many.` | NSEC3 with 200 iterations: its denials are insecure (RFC 9276) |
 //! | `plain.` | unsigned, no DS in the root: insecure |
 //! | `baddsx.` | the root's DS does not match its key: bogus |
 //! | `expired.` | signatures that expired in 2021: bogus |
@@ -22,7 +23,9 @@ use std::process::Command;
 use crate::spawn::{Process, authdns, temp_dir};
 
 /// The TLDs below the root, all served by .102.
-const TLDS: &[&str] = &["sec", "n3", "plain", "baddsx", "expired", "nosig", "unsupp"];
+const TLDS: &[&str] = &[
+    "sec", "n3", "n3many", "plain", "baddsx", "expired", "nosig", "unsupp",
+];
 
 /// A running signed world; its servers stop when it is dropped.
 pub struct SignedWorld {
@@ -138,6 +141,7 @@ impl SignedWorld {
                     ),
                     vec!["-n", "-p", "-s", "aabbccdd", "-t", "1"],
                 ),
+                "n3many" => (String::new(), vec!["-n", "-s", "aabbccdd", "-t", "200"]),
                 "expired" => (
                     String::new(),
                     vec!["-i", "20200101000000", "-e", "20210101000000"],

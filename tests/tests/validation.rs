@@ -73,6 +73,16 @@ const CASES: &[(&str, RecordType, Expect)] = &[
         Expect::Insecure(ResponseCode::NoError),
     ),
     (
+        "www.n3many.",
+        RecordType::A,
+        Expect::Secure(ResponseCode::NoError),
+    ),
+    (
+        "nope.n3many.",
+        RecordType::A,
+        Expect::Insecure(ResponseCode::NXDomain),
+    ),
+    (
         "www.plain.",
         RecordType::A,
         Expect::Insecure(ResponseCode::NoError),

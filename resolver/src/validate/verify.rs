@@ -379,6 +379,42 @@ mod tests {
     }
 
     #[test]
+    fn colliding_keys_and_piles_of_signatures_cost_a_bounded_number_of_checks() {
+        // KeyTrap (CVE-2023-50387): many keys sharing a key tag, many
+        // signatures over one RRset; none verifies.
+        let apex = Name::from_str("example.").unwrap();
+        let (all, ds) = zone(ZONES[2].1);
+        let mut budget = Budget::per_query();
+        let keys = trusted_keys(
+            &apex,
+            &of(&all, "example.", RecordType::DNSKEY),
+            &of(&all, "example.", RecordType::RRSIG),
+            &Vouch::Ds(&ds),
+            NOW,
+            &mut budget,
+        )
+        .unwrap();
+        let colliding: Vec<DNSKEY> = std::iter::repeat_n(keys.clone(), 50).flatten().collect();
+        let sigs: Vec<Record> =
+            std::iter::repeat_n(of(&all, "www.example.", RecordType::RRSIG), 50)
+                .flatten()
+                .collect();
+        let mut forged = of(&all, "www.example.", RecordType::A);
+        forged[0].data = RData::A("192.0.2.66".parse().unwrap());
+        let mut budget = Budget::per_query();
+        assert_eq!(
+            rrset(&forged, &sigs, &colliding, &apex, NOW, &mut budget),
+            Err(Reason::BadSignature)
+        );
+        let spent = Budget::PER_QUERY - budget.verifications;
+        let bound = (Budget::SIGNATURES_PER_RRSET * Budget::KEYS_PER_SIGNATURE) as u32;
+        assert!(
+            spent <= bound,
+            "{spent} checks for one RRset, at most {bound}"
+        );
+    }
+
+    #[test]
     fn the_budget_stops_runaway_verification() {
         let apex = Name::from_str("example.").unwrap();
         let (all, ds) = zone(ZONES[2].1);
