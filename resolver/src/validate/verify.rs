@@ -378,29 +378,36 @@ mod tests {
         );
     }
 
-    #[test]
-    fn colliding_keys_and_piles_of_signatures_cost_a_bounded_number_of_checks() {
-        // KeyTrap (CVE-2023-50387): many keys sharing a key tag, many
-        // signatures over one RRset; none verifies.
+    /// The ECDSA P-256 test zone's trusted keys, its records, and a
+    /// forged copy of www.example. A.
+    fn forged_www() -> (Vec<DNSKEY>, Vec<Record>, Vec<Record>) {
         let apex = Name::from_str("example.").unwrap();
         let (all, ds) = zone(ZONES[2].1);
-        let mut budget = Budget::per_query();
         let keys = trusted_keys(
             &apex,
             &of(&all, "example.", RecordType::DNSKEY),
             &of(&all, "example.", RecordType::RRSIG),
             &Vouch::Ds(&ds),
             NOW,
-            &mut budget,
+            &mut Budget::per_query(),
         )
         .unwrap();
-        let colliding: Vec<DNSKEY> = std::iter::repeat_n(keys.clone(), 50).flatten().collect();
+        let mut forged = of(&all, "www.example.", RecordType::A);
+        forged[0].data = RData::A("192.0.2.66".parse().unwrap());
+        (keys, all, forged)
+    }
+
+    #[test]
+    fn colliding_keys_and_piles_of_signatures_cost_a_bounded_number_of_checks() {
+        // KeyTrap (CVE-2023-50387): many keys sharing a key tag, many
+        // signatures over one RRset; none verifies.
+        let apex = Name::from_str("example.").unwrap();
+        let (keys, all, forged) = forged_www();
+        let colliding: Vec<DNSKEY> = std::iter::repeat_n(keys, 50).flatten().collect();
         let sigs: Vec<Record> =
             std::iter::repeat_n(of(&all, "www.example.", RecordType::RRSIG), 50)
                 .flatten()
                 .collect();
-        let mut forged = of(&all, "www.example.", RecordType::A);
-        forged[0].data = RData::A("192.0.2.66".parse().unwrap());
         let mut budget = Budget::per_query();
         assert_eq!(
             rrset(&forged, &sigs, &colliding, &apex, NOW, &mut budget),
@@ -417,19 +424,7 @@ mod tests {
     #[test]
     fn the_budget_stops_runaway_verification() {
         let apex = Name::from_str("example.").unwrap();
-        let (all, ds) = zone(ZONES[2].1);
-        let mut budget = Budget::per_query();
-        let keys = trusted_keys(
-            &apex,
-            &of(&all, "example.", RecordType::DNSKEY),
-            &of(&all, "example.", RecordType::RRSIG),
-            &Vouch::Ds(&ds),
-            NOW,
-            &mut budget,
-        )
-        .unwrap();
-        let mut forged = of(&all, "www.example.", RecordType::A);
-        forged[0].data = RData::A("192.0.2.66".parse().unwrap());
+        let (keys, all, forged) = forged_www();
         let sigs = of(&all, "www.example.", RecordType::RRSIG);
         let mut empty = Budget { verifications: 0 };
         assert_eq!(
