@@ -14,10 +14,10 @@ pub mod resolve;
 
 use std::net::IpAddr;
 
-use zone_loader::Snapshot;
 use zone_loader::rtype::code;
 use zone_loader::wire::query::{self, Edns, Query, QueryError};
 use zone_loader::wire::writer::{Owner, Section, Writer};
+use zone_loader::{Snapshot, Zone};
 
 use crate::chaos::{self, Chaos};
 use crate::cookies::CookieSecret;
@@ -119,7 +119,7 @@ pub fn answer(
         writer.set_rcode(rcode);
         return Some(finish(writer, opt.as_ref()));
     }
-    let Some(zone) = snapshot.find(query.qname()) else {
+    let Some(zone) = zone_for(snapshot, query.qname(), query.qtype) else {
         writer.set_rcode(rcode::REFUSED);
         return Some(finish(writer, opt.as_ref()));
     };
@@ -131,6 +131,24 @@ pub fn answer(
     let plan = resolve::resolve(snapshot, zone, query.qname(), query.qtype, any, dnssec);
     encode(&plan, &query, request.msg, &mut writer);
     Some(finish(writer, opt.as_ref()))
+}
+
+/// The zone that answers `qname` `qtype`: the deepest served zone at or
+/// above it, except that DS at a zone's apex is the parent's data, so a
+/// parent served here answers it (RFC 4035 3.1.4.1).
+fn zone_for<'s>(
+    snapshot: &'s Snapshot,
+    qname: &[u8],
+    qtype: u16,
+) -> Option<&'s std::sync::Arc<Zone>> {
+    let zone = snapshot.find(qname)?;
+    if qtype == code::DS && zone.origin().as_wire() == qname && !zone.origin().is_root() {
+        let parent = &qname[1 + usize::from(qname[0])..];
+        if let Some(parent) = snapshot.find(parent) {
+            return Some(parent);
+        }
+    }
+    Some(zone)
 }
 
 fn size_limit(query: &Query, config: &AnswerConfig, transport: Transport) -> usize {

@@ -603,3 +603,41 @@ fn rfc4592_2_2_1_names_not_synthesised() {
     let r = ask_rfc4592("ghost.*.example.", RecordType::MX);
     assert_eq!(r.metadata.response_code, ResponseCode::NXDomain);
 }
+
+#[test]
+fn rfc4035_ds_at_a_child_apex_is_answered_by_the_parent_served_here() {
+    let zone = |text: &str, origin: &str| {
+        let origin = Name::from_text(origin.as_bytes(), &Name::root()).unwrap();
+        Arc::new(zone_from_str(text, &origin, "test.zone").unwrap().0)
+    };
+    let child = "$TTL 60\n@ SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 192.0.2.53\n";
+    let both = Snapshot::new([zone(EXAMPLE, "example."), zone(child, "sub.example.")]);
+    let ask_ds = |snapshot: &Snapshot| {
+        let bytes = query("sub.example.", RecordType::DS, true)
+            .to_vec()
+            .unwrap();
+        Message::from_vec(&send_to(snapshot, &bytes, Transport::Udp).unwrap()).unwrap()
+    };
+    let answer = ask_ds(&both);
+    assert!(answer.metadata.authoritative);
+    assert_eq!(answer.answers.len(), 1, "the parent's DS");
+    assert_eq!(answer.answers[0].record_type(), RecordType::DS);
+    // Other types at the apex come from the child.
+    let ns = send_to(
+        &both,
+        &query("sub.example.", RecordType::NS, true)
+            .to_vec()
+            .unwrap(),
+        Transport::Udp,
+    )
+    .unwrap();
+    let ns = Message::from_vec(&ns).unwrap();
+    assert!(
+        ns.metadata.authoritative && ns.answers.iter().all(|r| r.record_type() == RecordType::NS)
+    );
+    // Without the parent, the child answers (NODATA, its own SOA).
+    let alone = Snapshot::new([zone(child, "sub.example.")]);
+    let nodata = ask_ds(&alone);
+    assert!(nodata.answers.is_empty());
+    assert_eq!(nodata.authorities[0].name.to_string(), "sub.example.");
+}
