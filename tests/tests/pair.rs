@@ -22,11 +22,13 @@ fn the_demo_pair_resolves_from_its_local_root() {
     );
     let shipped = std::fs::read_to_string(workspace().join("examples/pair/resolver.toml")).unwrap();
     let hints = workspace().join("examples/pair/root.hints");
+    let anchor = workspace().join("examples/pair/root.anchor");
     let config = shipped
         .replace("127.0.0.1:5301", "127.0.0.42:5301")
         .replace("127.0.0.1:8", "127.0.0.42:8")
         .replace("upstream-port = 5300", "upstream-port = 5399")
-        .replace("examples/pair/root.hints", &hints.display().to_string());
+        .replace("examples/pair/root.hints", &hints.display().to_string())
+        .replace("examples/pair/root.anchor", &anchor.display().to_string());
     for moved in ["127.0.0.42:5301", "127.0.0.42:8853", "127.0.0.42:8443"] {
         assert_eq!(config.matches(moved).count(), 1, "{moved}");
     }
@@ -46,6 +48,14 @@ fn the_demo_pair_resolves_from_its_local_root() {
         ["www.example.internal. 3600 a 192.0.2.80"]
     );
     assert!(www.metadata.recursion_available && !www.metadata.authoritative);
+    // The demo's zones are signed and its root key is the trust anchor.
+    let mut asked_ad = recursive("www.example.internal.", RecordType::A);
+    asked_ad.metadata.authentic_data = true;
+    let validated = client::udp(addr, &asked_ad).unwrap();
+    assert!(
+        validated.metadata.authentic_data,
+        "AD for a validated answer"
+    );
     let docs = client::udp(addr, &recursive("docs.example.internal.", RecordType::AAAA)).unwrap();
     assert_eq!(
         lines(&docs.answers),
