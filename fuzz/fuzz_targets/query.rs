@@ -1,4 +1,6 @@
-//! authdns answering an arbitrary message against a fixed snapshot.
+//! authdns answering an arbitrary message against a fixed snapshot: an
+//! unsigned zone and the demo's signed root and example.internal. (NSEC),
+//! over UDP or TCP as the first octet says.
 #![no_main]
 
 use std::net::{IpAddr, Ipv4Addr};
@@ -11,9 +13,15 @@ use libfuzzer_sys::fuzz_target;
 use zone_loader::{Name, Snapshot, zone_from_str};
 
 static SNAPSHOT: LazyLock<Snapshot> = LazyLock::new(|| {
-    let text = include_str!("../../examples/zones/example.net.zone");
-    let origin = Name::from_text(b"example.net.", &Name::root()).expect("valid origin");
-    Snapshot::new([Arc::new(zone_from_str(text, &origin, "example.net.zone").expect("example zone loads").0)])
+    let zone = |text: &str, origin: &str| {
+        let origin = Name::from_text(origin.as_bytes(), &Name::root()).expect("valid origin");
+        Arc::new(zone_from_str(text, &origin, "fuzz.zone").expect("example zone loads").0)
+    };
+    Snapshot::new([
+        zone(include_str!("../../examples/zones/example.net.zone"), "example.net."),
+        zone(include_str!("../../examples/zones/root.zone"), "."),
+        zone(include_str!("../../examples/zones/example.internal.zone"), "example.internal."),
+    ])
 });
 
 static CONFIG: LazyLock<AnswerConfig> = LazyLock::new(|| AnswerConfig {
@@ -24,6 +32,10 @@ static CONFIG: LazyLock<AnswerConfig> = LazyLock::new(|| AnswerConfig {
 });
 
 fuzz_target!(|data: &[u8]| {
-    let request = Request { msg: data, transport: Transport::Udp, client: IpAddr::V4(Ipv4Addr::LOCALHOST), now: 0 };
+    let Some((&first, msg)) = data.split_first() else {
+        return;
+    };
+    let transport = if first & 1 == 0 { Transport::Udp } else { Transport::Tcp };
+    let request = Request { msg, transport, client: IpAddr::V4(Ipv4Addr::LOCALHOST), now: 0 };
     let _ = answer(&SNAPSHOT, &CONFIG, &request, &mut Vec::new());
 });

@@ -7,6 +7,7 @@ mod authoritative;
 mod differential;
 mod doh;
 mod dot;
+mod hostile;
 mod pair;
 mod privacy;
 mod recursion;

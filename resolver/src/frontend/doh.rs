@@ -212,26 +212,11 @@ impl Endpoint {
 
     /// `?dns=` (RFC 8484) or `?name=` (the JSON API).
     async fn get(&self, query: &str, client: IpAddr) -> Response<Full<Bytes>> {
-        let params: Vec<_> = form_urlencoded::parse(query.as_bytes()).collect();
-        if let Some((_, encoded)) = params.iter().find(|(key, _)| key == "dns") {
-            if encoded.len() > MAX_MESSAGE.div_ceil(3) * 4 {
-                return error(StatusCode::PAYLOAD_TOO_LARGE, "DNS message too large");
-            }
-            return match data_encoding::BASE64URL_NOPAD
-                .decode(encoded.trim_end_matches('=').as_bytes())
-            {
-                Ok(msg) => self.exchange(&msg, client).await,
-                Err(_) => error(StatusCode::BAD_REQUEST, "dns is not base64url"),
-            };
+        match decode_get(query) {
+            Ok(GetRequest::Wire(msg)) => self.exchange(&msg, client).await,
+            Ok(GetRequest::Json(msg)) => self.json_exchange(&msg, client).await,
+            Err((status, why)) => error(status, &why),
         }
-        if params.iter().any(|(key, _)| key == "name") {
-            let pairs = params.iter().map(|(k, v)| (k.as_ref(), v.as_ref()));
-            return match json::query(pairs) {
-                Ok(msg) => self.json_exchange(&msg, client).await,
-                Err(json::BadQuery(why)) => error(StatusCode::BAD_REQUEST, &why),
-            };
-        }
-        error(StatusCode::BAD_REQUEST, "give a dns or a name parameter")
     }
 
     /// The DNS response to `msg`, or `None` to send nothing. A cache hit is
@@ -271,6 +256,43 @@ impl Endpoint {
             None => error(StatusCode::BAD_REQUEST, "not a DNS query"),
         }
     }
+}
+
+/// What a GET asks for: a DNS query, carried as is (`?dns=`) or built
+/// from the JSON API's parameters (`?name=`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GetRequest {
+    /// `?dns=`: the decoded message.
+    Wire(Vec<u8>),
+    /// `?name=...`: the query the parameters make; answered in JSON.
+    Json(Vec<u8>),
+}
+
+/// Decodes the query string of a GET, or says which error status and why.
+pub fn decode_get(query: &str) -> Result<GetRequest, (StatusCode, String)> {
+    let params: Vec<_> = form_urlencoded::parse(query.as_bytes()).collect();
+    if let Some((_, encoded)) = params.iter().find(|(key, _)| key == "dns") {
+        if encoded.len() > MAX_MESSAGE.div_ceil(3) * 4 {
+            return Err((
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "DNS message too large".into(),
+            ));
+        }
+        return data_encoding::BASE64URL_NOPAD
+            .decode(encoded.trim_end_matches('=').as_bytes())
+            .map(GetRequest::Wire)
+            .map_err(|_| (StatusCode::BAD_REQUEST, "dns is not base64url".into()));
+    }
+    if params.iter().any(|(key, _)| key == "name") {
+        let pairs = params.iter().map(|(k, v)| (k.as_ref(), v.as_ref()));
+        return json::query(pairs)
+            .map(GetRequest::Json)
+            .map_err(|json::BadQuery(why)| (StatusCode::BAD_REQUEST, why));
+    }
+    Err((
+        StatusCode::BAD_REQUEST,
+        "give a dns or a name parameter".into(),
+    ))
 }
 
 /// The body of a POST: `application/dns-message`, at most 65,535 octets,

@@ -83,7 +83,7 @@ fn frame(framed: &mut Vec<u8>, response: &[u8]) {
 }
 
 /// The next length-prefixed message, or `None` at EOF, error or idle timeout.
-async fn read_message<R: AsyncRead + Unpin>(reader: &mut R) -> Option<Vec<u8>> {
+pub async fn read_message<R: AsyncRead + Unpin>(reader: &mut R) -> Option<Vec<u8>> {
     let mut len = [0u8; 2];
     timeout(IDLE_TIMEOUT, reader.read_exact(&mut len))
         .await

@@ -1,0 +1,209 @@
+//! Hostile messages, each with the outcome it must get, sent to authdns
+//! and to the resolver (which share the query parser but not the rest):
+//! truncated headers, compression loops and forward pointers, labels
+//! over 63 octets, names over 255, wrong counts, OPT in the wrong section
+//! or twice, a huge RDLENGTH, and a TCP length prefix that lies. After
+//! each, the server still answers a normal query.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+use hickory_proto::op::{Message, ResponseCode};
+use hickory_proto::rr::RecordType;
+use tests::client::{self, recursive};
+use tests::spawn::{Process, authdns, loopback, resolver, workspace};
+use tests::world::World;
+
+/// What a hostile message must get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// No response at all.
+    Drop,
+    /// A response with this RCODE.
+    Rcode(ResponseCode),
+}
+
+/// A header: ID 0x4242, `flags`, and the four counts.
+fn header(flags: u16, counts: [u16; 4]) -> Vec<u8> {
+    let mut out = vec![0x42, 0x42];
+    out.extend_from_slice(&flags.to_be_bytes());
+    for count in counts {
+        out.extend_from_slice(&count.to_be_bytes());
+    }
+    out
+}
+
+/// A question for `qname` (raw wire bytes) type A class IN.
+fn question(qname: &[u8]) -> Vec<u8> {
+    let mut out = qname.to_vec();
+    out.extend_from_slice(&[0, 1, 0, 1]);
+    out
+}
+
+/// A well-formed question for `www.example.com.`.
+fn www() -> Vec<u8> {
+    question(b"\x03www\x07example\x03com\x00")
+}
+
+/// An OPT record with `rdlength` announced and `rdata` present.
+fn opt(rdlength: u16, rdata: &[u8]) -> Vec<u8> {
+    let mut out = vec![0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0];
+    out.extend_from_slice(&rdlength.to_be_bytes());
+    out.extend_from_slice(rdata);
+    out
+}
+
+fn cases() -> Vec<(&'static str, Vec<u8>, Outcome)> {
+    use Outcome::{Drop, Rcode};
+    let formerr = Rcode(ResponseCode::FormErr);
+    let q = [1, 0, 0, 0];
+    let long_label = {
+        let mut name = vec![64];
+        name.extend_from_slice(&[b'a'; 64]);
+        name.push(0);
+        name
+    };
+    let long_name = {
+        let mut name = Vec::new();
+        for _ in 0..5 {
+            name.push(60);
+            name.extend_from_slice(&[b'a'; 60]);
+        }
+        name.push(0);
+        name
+    };
+    vec![
+        ("five octets", header(0x0100, q)[..5].to_vec(), Drop),
+        (
+            "a response (QR=1)",
+            [header(0x8100, q), www()].concat(),
+            Drop,
+        ),
+        ("a header and no question", header(0x0100, q), formerr),
+        (
+            "two questions",
+            [header(0x0100, [2, 0, 0, 0]), www(), www()].concat(),
+            formerr,
+        ),
+        ("no question", header(0x0100, [0, 0, 0, 0]), formerr),
+        (
+            "a compression pointer to itself",
+            [header(0x0100, q), vec![0xc0, 12, 0, 1, 0, 1]].concat(),
+            formerr,
+        ),
+        (
+            "a forward compression pointer",
+            [header(0x0100, q), vec![0xc0, 20, 0, 1, 0, 1, 0, 0], www()].concat(),
+            formerr,
+        ),
+        (
+            "a 64-octet label",
+            [header(0x0100, q), question(&long_label)].concat(),
+            formerr,
+        ),
+        (
+            "a 306-octet name",
+            [header(0x0100, q), question(&long_name)].concat(),
+            formerr,
+        ),
+        (
+            "an answer count with nothing behind it",
+            [header(0x0100, [1, 1, 0, 0]), www()].concat(),
+            formerr,
+        ),
+        (
+            "two OPT records",
+            [
+                header(0x0100, [1, 0, 0, 2]),
+                www(),
+                opt(0, &[]),
+                opt(0, &[]),
+            ]
+            .concat(),
+            formerr,
+        ),
+        (
+            "OPT in the authority section",
+            [header(0x0100, [1, 0, 1, 0]), www(), opt(0, &[])].concat(),
+            formerr,
+        ),
+        (
+            "an OPT RDLENGTH past the end",
+            [header(0x0100, [1, 0, 0, 1]), www(), opt(65535, &[0, 10])].concat(),
+            formerr,
+        ),
+        (
+            "an unknown opcode",
+            [header(0x7100, q), www()].concat(),
+            Rcode(ResponseCode::NotImp),
+        ),
+    ]
+}
+
+fn rcode(answer: &[u8]) -> ResponseCode {
+    Message::from_vec(answer)
+        .map(|m| m.metadata.response_code)
+        .unwrap_or_else(|_| ResponseCode::from(0, answer[3] & 0x0f))
+}
+
+/// Sends every case to `server` and checks its outcome, then that a
+/// normal query (`probe`) is still answered over UDP and TCP.
+fn hostile_table(label: &str, server: &Process, probe: &str) {
+    for (what, bytes, expected) in cases() {
+        let got = match client::udp_raw(server.addr, &bytes) {
+            Ok(answer) => {
+                assert_eq!(
+                    &answer[..2],
+                    &[0x42, 0x42],
+                    "{label} {what}: the ID is echoed"
+                );
+                Outcome::Rcode(rcode(&answer))
+            }
+            Err(_) => Outcome::Drop,
+        };
+        assert_eq!(got, expected, "{label}: {what}");
+    }
+    // A TCP length prefix that promises more than comes: the connection
+    // is dropped in time, and nothing else suffers.
+    let mut stream = TcpStream::connect(server.addr).unwrap();
+    stream.write_all(&[0x01, 0x00, 0x42, 0x42, 0x01]).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(15)))
+        .unwrap();
+    let mut buf = [0u8; 16];
+    assert!(
+        matches!(stream.read(&mut buf), Ok(0) | Err(_)),
+        "{label}: the lying connection gets no answer"
+    );
+    let normal = recursive(probe, RecordType::SOA);
+    let udp = client::udp(server.addr, &normal).unwrap();
+    let tcp = client::tcp(server.addr, &normal).unwrap();
+    for answer in [udp, tcp] {
+        assert_eq!(
+            answer.metadata.response_code,
+            ResponseCode::NoError,
+            "{label}"
+        );
+        assert!(!answer.answers.is_empty(), "{label}: still answering");
+    }
+}
+
+#[test]
+fn authdns_meets_hostile_messages_with_the_right_outcome_and_keeps_serving() {
+    let server = authdns(
+        loopback(31),
+        &workspace().join("examples/zones"),
+        "",
+        "example.com.",
+    );
+    hostile_table("authdns", &server, "example.com.");
+}
+
+#[test]
+fn the_resolver_meets_hostile_messages_with_the_right_outcome_and_keeps_serving() {
+    let world = World::start(38);
+    let addr: SocketAddr = "127.38.0.1:5301".parse().unwrap();
+    let server = resolver(&world.hints, addr, &[], "");
+    hostile_table("resolver", &server, "example.internal.");
+}
