@@ -49,7 +49,9 @@ def start_server(kind, zone_file, workdir, prefix=()):
         target = zones / "bench.test.zone"
         if not target.exists():
             target.symlink_to(zone_file)
-        (workdir / "authdns.toml").write_text("udp-workers = 1\nlog-level = \"warn\"\n")
+        # Throughput from one client: response rate limiting off (Knot and NSD
+        # have none by default either).
+        (workdir / "authdns.toml").write_text("udp-workers = 1\nlog-level = \"warn\"\nrate-limit = 0\n")
         cmd = [str(AUTHDNS), "--listen", f"{addr}:{PORT}", "--zones", str(zones), "--config", str(workdir / "authdns.toml")]
     elif kind == "knot":
         conf = workdir / "knot.conf"

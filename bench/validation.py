@@ -75,7 +75,7 @@ def signed_world(data, names, rounds, cold):
     procs = []
     for last, zones, probe in ((101, root_dir, "."), (102, sec_dir, "www.sec.")):
         conf = data / f"{last}.toml"
-        conf.write_text("udp-workers = 1\nlog-level = \"warn\"\n")
+        conf.write_text("udp-workers = 1\nlog-level = \"warn\"\nrate-limit = 0\n")
         log = open(data / f"{last}.log", "w")
         procs.append(subprocess.Popen(
             ["taskset", "-c", "0", str(AUTHDNS), "--listen", f"{NET}{last}:53", "--zones", str(zones),

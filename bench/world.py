@@ -27,7 +27,7 @@ def start_world(data, net):
         for zone in (source / name).iterdir():
             (zones / zone.name).write_text(zone.read_text().replace("127.0.0.", net))
         conf = data / "world" / f"{name}.toml"
-        conf.write_text("udp-workers = 1\nlog-level = \"warn\"\n")
+        conf.write_text("udp-workers = 1\nlog-level = \"warn\"\nrate-limit = 0\n")
         log = open(data / "world" / f"{name}.log", "w")
         procs.append(subprocess.Popen(
             ["taskset", "-c", "0", str(AUTHDNS), "--listen", f"{net}{last}:53", "--zones", str(zones),

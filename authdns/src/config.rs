@@ -23,6 +23,10 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:5300";
 pub const DEFAULT_ZONES: &str = "examples/zones";
 /// EDNS UDP payload size: 1232 avoids IP fragmentation (DNS Flag Day 2020).
 pub const DEFAULT_EDNS_UDP_SIZE: u16 = 1232;
+/// UDP responses a second per client network and response kind.
+pub const DEFAULT_RATE_LIMIT: u32 = 20;
+/// One limited response in this many is sent truncated.
+pub const DEFAULT_RATE_LIMIT_SLIP: u32 = 2;
 
 /// The configuration file as written.
 #[derive(Debug, Default, Deserialize)]
@@ -54,6 +58,12 @@ pub struct RawConfig {
     pub query_log_clients: Option<bool>,
     /// TCP settings.
     pub tcp: Option<RawTcp>,
+    /// UDP responses a second per client network and response kind
+    /// (response rate limiting); 0 turns it off (default 20).
+    pub rate_limit: Option<u32>,
+    /// Past the rate, one response in this many is sent truncated, the
+    /// rest dropped; 0 drops them all (default 2).
+    pub rate_limit_slip: Option<u32>,
 }
 
 /// The `[tcp]` table.
@@ -85,6 +95,8 @@ pub struct Config {
     pub query_log: QueryLog,
     /// What answers depend on.
     pub answer: AnswerConfig,
+    /// Response rate limiting: (responses a second, slip), if on.
+    pub rate_limit: Option<(u32, u32)>,
 }
 
 impl RawConfig {
@@ -129,7 +141,15 @@ impl RawConfig {
             0 => std::thread::available_parallelism().map_or(1, usize::from),
             n => n,
         };
+        let rate_limit = match self.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT) {
+            0 => None,
+            rate => Some((
+                rate,
+                self.rate_limit_slip.unwrap_or(DEFAULT_RATE_LIMIT_SLIP),
+            )),
+        };
         Ok(Config {
+            rate_limit,
             listen,
             zones: self.zones.unwrap_or_else(|| PathBuf::from(DEFAULT_ZONES)),
             udp_workers,

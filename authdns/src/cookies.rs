@@ -52,6 +52,32 @@ impl CookieSecret {
     }
 }
 
+impl CookieSecret {
+    /// Whether the query in `msg` carries a server cookie we made for this
+    /// client within the last hour (RFC 9018 4.3): proof that `client` is
+    /// its real source.
+    pub fn proves(&self, msg: &[u8], client: IpAddr, now: u32) -> bool {
+        let Ok(query) = zone_loader::wire::query::parse(msg) else {
+            return false;
+        };
+        let Some(cookie) = query.edns.and_then(|e| e.cookie) else {
+            return false;
+        };
+        let Some(server) = cookie.server.filter(|s| s.len == 16) else {
+            return false;
+        };
+        let made = u32::from_be_bytes([
+            server.bytes[4],
+            server.bytes[5],
+            server.bytes[6],
+            server.bytes[7],
+        ]);
+        let age = now.wrapping_sub(made) as i32;
+        (-300..=3600).contains(&age)
+            && self.server_cookie(&cookie.client, client, made)[..] == server.bytes[..16]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

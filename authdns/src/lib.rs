@@ -15,4 +15,5 @@ pub mod edns;
 pub mod listen;
 pub mod querylog;
 pub mod reload;
+pub mod rrl;
 pub mod server;

@@ -16,6 +16,7 @@ use zone_loader::directory::ZoneDirectory;
 use crate::config::Config;
 use crate::listen::{Service, tcp, udp};
 use crate::reload;
+use crate::rrl::RateLimiter;
 
 /// Runs until SIGTERM or SIGINT.
 pub fn run(config: Config) -> anyhow::Result<()> {
@@ -30,6 +31,9 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         snapshot: Arc::clone(&shared),
         answer: config.answer.clone(),
         query_log: config.query_log,
+        rate_limit: config
+            .rate_limit
+            .map(|(rate, slip)| RateLimiter::new(rate, slip)),
     });
     let shutdown = Arc::new(AtomicBool::new(false));
 

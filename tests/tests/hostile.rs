@@ -207,3 +207,82 @@ fn the_resolver_meets_hostile_messages_with_the_right_outcome_and_keeps_serving(
     let server = resolver(&world.hints, addr, &[], "");
     hostile_table("resolver", &server, "example.internal.");
 }
+
+/// A query for www.example.com. A with EDNS and a COOKIE option holding
+/// `cookie` (8 octets: client only; 24: client and server).
+fn with_cookie(cookie: &[u8]) -> Vec<u8> {
+    let mut msg = [header(0x0000, [1, 0, 0, 1]), www()].concat();
+    let mut option = vec![0, 10];
+    option.extend_from_slice(&(cookie.len() as u16).to_be_bytes());
+    option.extend_from_slice(cookie);
+    msg.extend_from_slice(&opt(option.len() as u16, &option));
+    msg
+}
+
+/// The COOKIE option's data in a response.
+fn cookie_of(answer: &[u8]) -> Vec<u8> {
+    let at = answer
+        .windows(4)
+        .rposition(|w| w == [0, 10, 0, 24])
+        .expect("a server cookie in the response");
+    answer[at + 4..at + 28].to_vec()
+}
+
+#[test]
+fn response_rate_limiting_slips_and_drops_but_lets_cookies_through() {
+    let server = authdns(
+        loopback(32),
+        &workspace().join("examples/zones"),
+        "rate-limit = 5\nrate-limit-slip = 2\n",
+        "example.com.",
+    );
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let query = [header(0x0000, [1, 0, 0, 0]), www()].concat();
+    // A burst of 20, then whatever comes back.
+    for _ in 0..20 {
+        socket.send_to(&query, server.addr).unwrap();
+    }
+    let (mut full, mut truncated) = (0, 0);
+    let mut buf = [0u8; 1500];
+    while let Ok(len) = socket.recv(&mut buf) {
+        if buf[2] & 0x02 != 0 {
+            assert_eq!(&buf[6..12], &[0; 6], "a slipped answer has no records");
+            assert!(len < 50);
+            truncated += 1;
+        } else {
+            full += 1;
+        }
+    }
+    let dropped = 20 - full - truncated;
+    // 5 answered (10 if the burst straddles a second), then half of the
+    // rest slipped and half dropped.
+    assert!((5..=10).contains(&full), "{full} full answers");
+    assert!(
+        truncated >= 4 && dropped >= 4,
+        "{truncated} slipped, {dropped} dropped"
+    );
+
+    // A client that returns our server cookie is not limited (the
+    // handshake itself waits for the next second's allowance).
+    std::thread::sleep(Duration::from_millis(1100));
+    let first = client::udp_raw(server.addr, &with_cookie(&[7; 8])).unwrap();
+    let cookie = cookie_of(&first);
+    for _ in 0..20 {
+        socket.send_to(&with_cookie(&cookie), server.addr).unwrap();
+    }
+    let mut answered = 0;
+    while socket.recv(&mut buf).is_ok() {
+        answered += usize::from(buf[2] & 0x02 == 0 && buf[7] > 0);
+    }
+    assert_eq!(answered, 20, "every query with a valid cookie is answered");
+    // TCP is never limited.
+    let tcp = client::tcp(
+        server.addr,
+        &client::query("www.example.com.", RecordType::A, false),
+    )
+    .unwrap();
+    assert!(!tcp.answers.is_empty());
+}

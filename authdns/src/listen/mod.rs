@@ -8,6 +8,7 @@ use zone_loader::SharedSnapshot;
 
 use crate::answer::{self, AnswerConfig, Request};
 use crate::querylog::QueryLog;
+use crate::rrl::RateLimiter;
 
 /// What every listener shares.
 pub struct Service {
@@ -17,6 +18,8 @@ pub struct Service {
     pub answer: AnswerConfig,
     /// The query log.
     pub query_log: QueryLog,
+    /// Response rate limiting for UDP, if on.
+    pub rate_limit: Option<RateLimiter>,
 }
 
 impl Service {

@@ -14,6 +14,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 
 use super::Service;
 use crate::answer::{self, Request, Transport};
+use crate::rrl::{self, Verdict};
 
 /// How often a worker checks for shutdown while idle.
 const SHUTDOWN_POLL: Duration = Duration::from_millis(200);
@@ -91,9 +92,22 @@ fn serve(socket: &UdpSocket, service: &Service, shutdown: &AtomicBool) {
             client: peer.ip(),
             now: super::unix_now(),
         };
-        if let Some(out) = service.respond(&request, &mut response)
-            && let Err(e) = socket.send_to(&response[..out], peer)
+        let Some(mut out) = service.respond(&request, &mut response) else {
+            continue;
+        };
+        if let Some(limiter) = &service.rate_limit
+            && !service
+                .answer
+                .cookie_secret
+                .proves(request.msg, peer.ip(), request.now)
         {
+            match limiter.check(peer.ip(), &response[..out], request.now) {
+                Verdict::Send => {}
+                Verdict::Slip => out = rrl::slip(&mut response[..out]),
+                Verdict::Drop => continue,
+            }
+        }
+        if let Err(e) = socket.send_to(&response[..out], peer) {
             tracing::debug!("udp send failed: {}", e.kind());
         }
     }
