@@ -57,7 +57,9 @@ def start_resolver(kind, addr, port, hints, workdir, toml="", flags=(), unbound=
         # The world is unsigned under a private root: validation stays off
         # (Unbound runs its iterator alone) unless `toml` sets it up.
         validation = "" if "trust-anchor" in toml else "dnssec-validation = false\n"
-        conf.write_text(f"udp-workers = 1\nlog-level = \"warn\"\nroot-hints = \"{hints}\"\n{validation}{toml}")
+        # Load from one client: the per-client resolution rate is lifted.
+        conf.write_text(f"udp-workers = 1\nlog-level = \"warn\"\nroot-hints = \"{hints}\"\nclient-rate-limit = 0\n"
+                        f"{validation}{toml}")
         cmd = [str(RESOLVER), "--listen", f"{addr}:{port}", "--config", str(conf)] + list(flags)
     else:
         conf = workdir / "unbound.conf"

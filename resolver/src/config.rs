@@ -69,6 +69,11 @@ pub struct RawConfig {
     pub forward: Option<Vec<RawForward>>,
     /// UDP worker threads per address (default: one per CPU).
     pub udp_workers: Option<usize>,
+    /// Queries needing resolution a second per client network (IPv4 /24,
+    /// IPv6 /56); 0: no limit (default 1000).
+    pub client_rate_limit: Option<u32>,
+    /// Resolutions in progress at once (default 4096).
+    pub max_resolutions: Option<usize>,
     /// Validate answers with DNSSEC (default on).
     pub dnssec_validation: Option<bool>,
     /// Trust anchors (DS or DNSKEY records in zone-file format) instead
@@ -155,6 +160,10 @@ pub struct Config {
     pub udp_workers: usize,
     /// The trust anchors, or `None` when validation is off.
     pub trust_anchors: Option<TrustAnchors>,
+    /// Resolving queries a second per client network (0: unlimited).
+    pub client_rate_limit: u32,
+    /// Resolutions in progress at once.
+    pub max_resolutions: usize,
     /// The log filter.
     pub log_level: String,
 }
@@ -228,7 +237,13 @@ impl RawConfig {
                 anyhow::anyhow!("invalid trust anchors:\n{}", lines.join("\n"))
             })?),
         };
+        let max_resolutions = self.max_resolutions.unwrap_or(4096);
+        if max_resolutions == 0 {
+            bail!("max-resolutions must be at least 1");
+        }
         Ok(Config {
+            client_rate_limit: self.client_rate_limit.unwrap_or(1000),
+            max_resolutions,
             trust_anchors,
             listen,
             dot: self.dot.unwrap_or_default(),

@@ -11,6 +11,7 @@ use clap::Parser;
 use resolver::cache::Cache;
 use resolver::config::RawConfig;
 use resolver::forward::Forwarders;
+use resolver::frontend::limits::Limits;
 use resolver::frontend::{Frontend, doh, dot, tcp, udp};
 use resolver::iterate::Resolver;
 use resolver::local::LocalZones;
@@ -107,6 +108,7 @@ fn main() -> anyhow::Result<()> {
             resolver,
             allow: config.allow.clone(),
             local: Arc::clone(&local),
+            limits: Limits::new(config.client_rate_limit, config.max_resolutions),
         });
         // Encrypted listeners first: once UDP answers, everything is up.
         let certificates = if config.dot.is_empty() && config.doh.is_empty() {

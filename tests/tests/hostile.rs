@@ -286,3 +286,32 @@ fn response_rate_limiting_slips_and_drops_but_lets_cookies_through() {
     .unwrap();
     assert!(!tcp.answers.is_empty());
 }
+
+#[test]
+fn a_client_network_over_its_resolution_rate_is_cut_but_cache_hits_still_answer() {
+    let world = World::start(39);
+    let addr: SocketAddr = "127.39.0.1:5301".parse().unwrap();
+    let _server = resolver(&world.hints, addr, &[], "client-rate-limit = 5\n");
+    let cached = recursive("www.example.internal.", RecordType::A);
+    assert!(!client::udp(addr, &cached).unwrap().answers.is_empty());
+    std::thread::sleep(Duration::from_millis(1100));
+    // A burst of names never seen (a random-subdomain flood, in small).
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_millis(1500)))
+        .unwrap();
+    for i in 0..20 {
+        let q = recursive(&format!("r{i}.wild.example.internal."), RecordType::A);
+        socket.send_to(&q.to_vec().unwrap(), addr).unwrap();
+    }
+    let mut answered = 0;
+    let mut buf = [0u8; 1500];
+    while socket.recv(&mut buf).is_ok() {
+        answered += 1;
+    }
+    assert!((5..=10).contains(&answered), "{answered} of 20 resolved");
+    // Cache hits are never limited.
+    for _ in 0..20 {
+        assert!(!client::udp(addr, &cached).unwrap().answers.is_empty());
+    }
+}

@@ -21,6 +21,7 @@ pub mod access;
 pub mod doh;
 pub mod dot;
 pub mod json;
+pub mod limits;
 pub mod message;
 pub mod stream;
 pub mod tcp;
@@ -92,6 +93,8 @@ pub struct Frontend {
     pub allow: Vec<Network>,
     /// Zones answered here, without recursion.
     pub local: Arc<LocalZones>,
+    /// Per-client and overall bounds on resolution.
+    pub limits: limits::Limits,
 }
 
 impl Frontend {
@@ -110,7 +113,24 @@ impl Frontend {
         }
         let query = query::parse(msg).ok()?;
         let allowed = self.allow.iter().any(|n| n.contains(client));
-        let outcome = self.outcome(&query, allowed).await;
+        // Cache hits never get here: these limits bind only the work a
+        // client can cause (a random-subdomain flood is all misses).
+        let slot = self.limits.resolution();
+        let outcome = if !self.limits.allow(client, self.resolver.now()) {
+            tracing::debug!("a client network went over its resolution rate");
+            if transport == Transport::Udp {
+                return None; // no answer to reflect
+            }
+            Outcome::Rcode(ResponseCode::Refused, Some(Ede(0, "rate limited")))
+        } else if slot.is_none() {
+            Outcome::Rcode(
+                ResponseCode::ServFail,
+                Some(Ede(0, "too many resolutions in progress")),
+            )
+        } else {
+            self.outcome(&query, allowed).await
+        };
+        drop(slot);
         let (rcode, ede) = match &outcome {
             Outcome::Rcode(rcode, ede) => (*rcode, *ede),
             Outcome::Resolved(resolution, _) if resolution.stale => {
