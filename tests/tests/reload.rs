@@ -257,6 +257,13 @@ fn reload_under_load_answers_every_query_from_one_version() {
     let mut reloads = 0;
     while reloads < RELOADS {
         reloads += 1;
+        // Once in the middle, a broken file: the last good version keeps
+        // answering, and the next good file loads as before.
+        if reloads == RELOADS / 2 {
+            write_atomic(&file, "$TTL 60\n@ SOA broken\n");
+            server.signal("HUP");
+            std::thread::sleep(Duration::from_millis(20));
+        }
         write_atomic(&file, &zone_text(1 + reloads));
         server.signal("HUP");
         std::thread::sleep(Duration::from_millis(20));
@@ -278,6 +285,20 @@ fn reload_under_load_answers_every_query_from_one_version() {
         seen.len() >= 10,
         "answers came from only {} versions: reloads did not take effect under load",
         seen.len()
+    );
+    // A broken file at the end: the last good version stays.
+    write_atomic(&file, "$TTL 60\n@ SOA broken\n");
+    server.signal("HUP");
+    std::thread::sleep(Duration::from_millis(300));
+    let after = client::udp(target, &query("check.load.example.", RecordType::A, true)).unwrap();
+    assert_eq!(
+        version_of(&after),
+        Ok(1 + RELOADS),
+        "the last good zone keeps serving"
+    );
+    assert!(
+        server.log_text().contains("keeping"),
+        "the broken file is reported"
     );
     assert!(server.stop());
 }
