@@ -30,7 +30,7 @@ def query(name, qtype, do=True, flags=0x0100):
 def save(target, data):
     directory = CORPUS / target
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / hashlib.sha1(data).hexdigest()).write_bytes(data)
+    (directory / f"seed-{hashlib.sha1(data).hexdigest()[:16]}").write_bytes(data)
 
 
 QUESTIONS = [(n, t) for n in ["www.example.internal.", "nope.example.internal.", "docs.example.internal.",
