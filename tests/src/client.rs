@@ -79,7 +79,13 @@ pub fn udp_raw_from(local: SocketAddr, addr: SocketAddr, bytes: &[u8]) -> io::Re
 fn exchange(socket: &UdpSocket, addr: SocketAddr, bytes: &[u8]) -> io::Result<Vec<u8>> {
     socket.send_to(bytes, addr)?;
     let mut buf = vec![0u8; 65_535];
-    let (len, _) = socket.recv_from(&mut buf)?;
+    let len = loop {
+        match socket.recv_from(&mut buf) {
+            // A signal for another thread of the test process: wait on.
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            received => break received?.0,
+        }
+    };
     buf.truncate(len);
     Ok(buf)
 }

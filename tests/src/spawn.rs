@@ -191,6 +191,8 @@ pub fn authdns(addr: SocketAddr, zones: &Path, config: &str, probe: &str) -> Pro
 /// flags; its log and files are in the directory `resolver-ADDRESS`.
 /// DNSSEC validation is off unless `config` sets it up: the mini Internet
 /// is unsigned under a private root, so the IANA anchors cannot apply.
+/// The per-client resolution rate is lifted unless `config` sets it: a
+/// test is load from one client.
 pub fn resolver(hints: &Path, addr: SocketAddr, extra: &[&str], config: &str) -> Process {
     let dir = temp_dir(&format!("resolver-{}", addr.ip()));
     let anchored = extra.contains(&"--trust-anchor");
@@ -200,7 +202,16 @@ pub fn resolver(hints: &Path, addr: SocketAddr, extra: &[&str], config: &str) ->
         } else {
             "dnssec-validation = false\n"
         };
-    std::fs::write(dir.join("resolver.toml"), format!("{validation}{config}")).expect("config");
+    let rate = if config.contains("client-rate-limit") {
+        ""
+    } else {
+        "client-rate-limit = 0\n"
+    };
+    std::fs::write(
+        dir.join("resolver.toml"),
+        format!("{validation}{rate}{config}"),
+    )
+    .expect("config");
     let mut args: Vec<String> = vec![
         "--listen".into(),
         addr.to_string(),
