@@ -23,17 +23,15 @@ num-threads 1 and caches large enough for every name), interleaved:
 Medians over rounds are reported. Runs as root (port 53 on loopback);
 every loop is bounded.
 """
-import argparse
 import socket
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import cpu_seconds, dns_query, dnsperf, stop  # noqa: E402
-from world import AUTHDNS, RESOLVER, start_resolver, start_world  # noqa: E402
+from common import cached_qps, dns_query, dnsperf, median_p95_ms, stop  # noqa: E402
+from world import bench_args, start_resolver, start_world  # noqa: E402
 
 NET = "127.40.0."
 PORT = 5301
@@ -76,16 +74,7 @@ def vm_rss_mib(pid):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--rounds", type=int, default=5)
-    p.add_argument("--names", type=int, default=100_000)
-    p.add_argument("--seconds", type=int, default=8)
-    p.add_argument("--cold", type=int, default=1000)
-    args = p.parse_args()
-    for binary in (AUTHDNS, RESOLVER):
-        if not binary.exists():
-            sys.exit("build first: cargo build --release -p authdns -p resolver")
-    data = Path(tempfile.mkdtemp(prefix="bench-resolver-"))
+    args, data = bench_args(__doc__, 100_000, "bench-resolver-")
     queries = data / "names.txt"
     queries.write_text("".join(f"n{i}.wild.example.internal. A\n" for i in range(args.names)))
     world, hints = start_world(data, NET)
@@ -95,16 +84,11 @@ def main():
             for kind in ADDRS:
                 proc = start(kind, hints, data / f"{kind}-{round_no}")
                 try:
-                    latencies = sorted(timed_query(ADDRS[kind], n) for n in cold_names(round_no, args.cold))
-                    median = statistics.median(latencies) * 1e3
-                    p95 = latencies[int(len(latencies) * 0.95) - 1] * 1e3
+                    median, p95 = median_p95_ms(timed_query(ADDRS[kind], n) for n in cold_names(round_no, args.cold))
                     _, filled, fill_lost = dnsperf(ADDRS[kind], PORT, queries, ["-n", "1", "-c", "4", "-q", "100", "-t", "10"])
                     time.sleep(0.5)
                     rss = vm_rss_mib(proc.pid)
-                    dnsperf(ADDRS[kind], PORT, queries, ["-c", "4", "-q", "200", "-T", "2", "-l", "1"])
-                    before = cpu_seconds(proc.pid)
-                    qps, completed, lost = dnsperf(ADDRS[kind], PORT, queries, ["-c", "4", "-q", "200", "-T", "2", "-l", str(args.seconds)])
-                    cpu_us = (cpu_seconds(proc.pid) - before) / max(completed, 1) * 1e6
+                    qps, cpu_us, lost = cached_qps(proc, ADDRS[kind], PORT, queries, args.seconds)
                     results[kind].append((median, p95, rss, qps, cpu_us))
                     print(f"round {round_no + 1} {kind:8} cold median {median:6.3f} ms p95 {p95:6.3f} ms | "
                           f"{filled} names cached ({fill_lost} lost) RSS {rss:6.1f} MiB | "

@@ -20,19 +20,17 @@ resolver fresh (one thread, pinned to CPU 1), interleaved:
 
 Medians over rounds. Runs as root (port 53); every loop is bounded.
 """
-import argparse
 import socket
 import statistics
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import cpu_seconds, dns_query, dnsperf, stop, wait_answering  # noqa: E402
-from world import AUTHDNS, RESOLVER, start_resolver  # noqa: E402
+from common import cached_qps, dns_query, dnsperf, median_p95_ms, stop, wait_answering  # noqa: E402
+from world import AUTHDNS, bench_args, start_resolver  # noqa: E402
 
 NET = "127.42.0."
 PORT = 5301
@@ -112,16 +110,7 @@ def validated_query(addr, name, timeout=5.0):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--rounds", type=int, default=5)
-    p.add_argument("--names", type=int, default=20_000)
-    p.add_argument("--seconds", type=int, default=8)
-    p.add_argument("--cold", type=int, default=1000)
-    args = p.parse_args()
-    for binary in (AUTHDNS, RESOLVER):
-        if not binary.exists():
-            sys.exit("build first: cargo build --release -p authdns -p resolver")
-    data = Path(tempfile.mkdtemp(prefix="bench-validation-"))
+    args, data = bench_args(__doc__, 20_000, "bench-validation-")
     queries = data / "names.txt"
     queries.write_text("".join(f"h{i}.sec. A\n" for i in range(args.names)))
     world, hints, anchor = signed_world(data, args.names, args.rounds, args.cold)
@@ -133,15 +122,9 @@ def main():
                 try:
                     cold = [validated_query(addr, f"c{round_no}-{i}.sec.") for i in range(args.cold)]
                     unvalidated = sum(1 for _, ad in cold if not ad)
-                    latencies = sorted(t for t, _ in cold)
-                    median = statistics.median(latencies) * 1e3
-                    p95 = latencies[int(len(latencies) * 0.95) - 1] * 1e3
+                    median, p95 = median_p95_ms(t for t, _ in cold)
                     _, filled, _ = dnsperf(addr, PORT, queries, ["-n", "1", "-c", "4", "-q", "100", "-t", "10"])
-                    dnsperf(addr, PORT, queries, ["-c", "4", "-q", "200", "-T", "2", "-l", "1"])
-                    before = cpu_seconds(proc.pid)
-                    qps, completed, lost = dnsperf(addr, PORT, queries,
-                                                   ["-c", "4", "-q", "200", "-T", "2", "-l", str(args.seconds)])
-                    cpu_us = (cpu_seconds(proc.pid) - before) / max(completed, 1) * 1e6
+                    qps, cpu_us, lost = cached_qps(proc, addr, PORT, queries, args.seconds)
                     results[kind].append((median, p95, qps, cpu_us))
                     print(f"round {round_no + 1} {kind:8} cold median {median:6.3f} ms p95 {p95:6.3f} ms "
                           f"({unvalidated} without AD) | {filled} cached | {qps:9.0f} qps {cpu_us:5.2f} us CPU/query "

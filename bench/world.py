@@ -1,7 +1,10 @@
 """The mini Internet of tests/data/world for the resolver benchmarks (one
 authdns instance per directory on NET<last> port 53, pinned to CPU 0),
 and the two resolvers started over it the same way."""
+import argparse
 import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 from common import pin_all_threads, stop, wait_answering
@@ -79,3 +82,19 @@ def start_resolver(kind, addr, port, hints, workdir, toml="", flags=(), unbound=
         raise
     pin_all_threads(proc.pid, 1)
     return proc
+
+
+def bench_args(doc, names, prefix):
+    """The options every resolver benchmark takes (--rounds, --names,
+    --seconds, --cold), after checking the binaries are built; and a fresh
+    working directory."""
+    p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--names", type=int, default=names)
+    p.add_argument("--seconds", type=int, default=8)
+    p.add_argument("--cold", type=int, default=1000)
+    args = p.parse_args()
+    for binary in (AUTHDNS, RESOLVER):
+        if not binary.exists():
+            sys.exit("build first: cargo build --release -p authdns -p resolver")
+    return args, Path(tempfile.mkdtemp(prefix=prefix))
