@@ -129,3 +129,22 @@ def median_p95_ms(seconds):
     """The median and 95th percentile of latencies in seconds, in ms."""
     ordered = sorted(seconds)
     return statistics.median(ordered) * 1e3, ordered[int(len(ordered) * 0.95) - 1] * 1e3
+
+
+def timed_query(addr, port, name, ad=False, timeout=5.0):
+    """(seconds from send to answer, the response's flags) for `name` A,
+    RD set (and AD, asking for it, with `ad`)."""
+    _, q = dns_query(name)
+    if ad:
+        q = q[:3] + bytes([q[3] | 0x20]) + q[4:]
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(timeout)
+    try:
+        start = time.perf_counter()
+        s.sendto(q, (addr, port))
+        while True:
+            data, _ = s.recvfrom(4096)
+            if data[:2] == q[:2]:
+                return time.perf_counter() - start, struct.unpack(">H", data[2:4])[0]
+    finally:
+        s.close()

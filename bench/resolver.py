@@ -23,14 +23,13 @@ num-threads 1 and caches large enough for every name), interleaved:
 Medians over rounds are reported. Runs as root (port 53 on loopback);
 every loop is bounded.
 """
-import socket
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import cached_qps, dns_query, dnsperf, median_p95_ms, stop  # noqa: E402
+from common import cached_qps, dnsperf, median_p95_ms, stop, timed_query  # noqa: E402
 from world import bench_args, start_resolver, start_world  # noqa: E402
 
 NET = "127.40.0."
@@ -42,22 +41,6 @@ def start(kind, hints, workdir):
     """A fresh resolver or Unbound with caches large enough for every name."""
     return start_resolver(kind, ADDRS[kind], PORT, hints, workdir, toml="cache-size = 1024\n",
                           unbound="  msg-cache-size: 512m\n  rrset-cache-size: 512m\n")
-
-
-def timed_query(addr, name, timeout=5.0):
-    """Seconds from send to answer, RD set."""
-    qid, q = dns_query(name)
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.settimeout(timeout)
-    try:
-        start = time.perf_counter()
-        s.sendto(q, (addr, PORT))
-        while True:
-            data, _ = s.recvfrom(4096)
-            if data[:2] == q[:2]:
-                return time.perf_counter() - start
-    finally:
-        s.close()
 
 
 def cold_names(round_no, count):
@@ -84,7 +67,7 @@ def main():
             for kind in ADDRS:
                 proc = start(kind, hints, data / f"{kind}-{round_no}")
                 try:
-                    median, p95 = median_p95_ms(timed_query(ADDRS[kind], n) for n in cold_names(round_no, args.cold))
+                    median, p95 = median_p95_ms(timed_query(ADDRS[kind], PORT, n)[0] for n in cold_names(round_no, args.cold))
                     _, filled, fill_lost = dnsperf(ADDRS[kind], PORT, queries, ["-n", "1", "-c", "4", "-q", "100", "-t", "10"])
                     time.sleep(0.5)
                     rss = vm_rss_mib(proc.pid)
