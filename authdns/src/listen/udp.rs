@@ -95,14 +95,14 @@ fn serve(socket: &UdpSocket, service: &Service, shutdown: &AtomicBool) {
         let Some(mut out) = service.respond(&request, &mut response) else {
             continue;
         };
-        if let Some(limiter) = &service.rate_limit
-            && !service
-                .answer
-                .cookie_secret
-                .proves(request.msg, peer.ip(), request.now)
-        {
-            match limiter.check(peer.ip(), &response[..out], request.now) {
+        // The cookie is checked (a second parse of the query) only for a
+        // response the limiter would hold back: off the common path.
+        if let Some(limiter) = &service.rate_limit {
+            let verdict = limiter.check(peer.ip(), &response[..out], request.now);
+            let cookie = &service.answer.cookie_secret;
+            match verdict {
                 Verdict::Send => {}
+                _ if cookie.proves(request.msg, peer.ip(), request.now) => {}
                 Verdict::Slip => out = rrl::slip(&mut response[..out]),
                 Verdict::Drop => continue,
             }
