@@ -28,6 +28,11 @@ pub const DEFAULT_RATE_LIMIT: u32 = 20;
 /// One limited response in this many is sent truncated.
 pub const DEFAULT_RATE_LIMIT_SLIP: u32 = 2;
 
+/// Simultaneous TCP connections, over every listen address.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// Simultaneous TCP connections from one client.
+pub const DEFAULT_MAX_CONNECTIONS_PER_CLIENT: usize = 64;
+
 /// The configuration file as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -72,8 +77,11 @@ pub struct RawConfig {
 pub struct RawTcp {
     /// Seconds a connection may stay idle (RFC 7766 6.2.3).
     pub idle_timeout: Option<u64>,
-    /// Most simultaneous TCP connections.
+    /// Most simultaneous TCP connections, over every listen address.
     pub max_connections: Option<usize>,
+    /// Most simultaneous TCP connections from one client (IPv4 address,
+    /// IPv6 /64); 0: no per-client bound.
+    pub max_connections_per_client: Option<usize>,
 }
 
 /// The validated configuration.
@@ -132,7 +140,10 @@ impl RawConfig {
         let tcp = self.tcp.unwrap_or_default();
         let tcp = TcpLimits {
             idle_timeout: Duration::from_secs(tcp.idle_timeout.unwrap_or(10)),
-            max_connections: tcp.max_connections.unwrap_or(1024),
+            max_connections: tcp.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS),
+            max_connections_per_client: tcp
+                .max_connections_per_client
+                .unwrap_or(DEFAULT_MAX_CONNECTIONS_PER_CLIENT),
         };
         if tcp.max_connections == 0 {
             bail!("tcp.max-connections must be at least 1");
@@ -210,6 +221,7 @@ mod tests {
             [tcp]
             idle-timeout = 3
             max-connections = 10
+            max-connections-per-client = 3
             "#,
         )
         .unwrap();
@@ -218,6 +230,15 @@ mod tests {
         assert_eq!(config.answer.nsid.as_deref(), Some(&b"ns1"[..]));
         assert_eq!(config.watch, Some(Duration::from_secs(5)));
         assert_eq!(config.tcp.max_connections, 10);
+        assert_eq!(config.tcp.max_connections_per_client, 3);
+        let defaults = RawConfig::default().validate().unwrap().tcp;
+        assert_eq!(
+            (
+                defaults.max_connections,
+                defaults.max_connections_per_client
+            ),
+            (1024, 64)
+        );
         assert!(config.query_log.enabled && !config.query_log.clients);
     }
 

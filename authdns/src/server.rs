@@ -14,6 +14,7 @@ use zone_loader::SharedSnapshot;
 use zone_loader::directory::ZoneDirectory;
 
 use crate::config::Config;
+use crate::listen::connections::ConnectionLimits;
 use crate::listen::{Service, tcp, udp};
 use crate::reload;
 use crate::rrl::RateLimiter;
@@ -61,12 +62,17 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
         let (stop_tx, stop_rx) = watch::channel(false);
+        let connections = ConnectionLimits::new(
+            config.tcp.max_connections,
+            config.tcp.max_connections_per_client,
+        );
         for listener in tcp_listeners {
             let listener =
                 TcpListener::from_std(listener).context("cannot register a tcp listener")?;
             tokio::spawn(tcp::serve(
                 listener,
                 config.tcp,
+                Arc::clone(&connections),
                 Arc::clone(&service),
                 stop_rx.clone(),
             ));

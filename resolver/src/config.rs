@@ -74,6 +74,12 @@ pub struct RawConfig {
     pub client_rate_limit: Option<u32>,
     /// Resolutions in progress at once (default 4096).
     pub max_resolutions: Option<usize>,
+    /// TCP, DoT and DoH connections open at once, over every listener
+    /// (default 4096).
+    pub max_connections: Option<usize>,
+    /// TCP, DoT and DoH connections open at once from one client (IPv4
+    /// address, IPv6 /64); 0: no per-client bound (default 64).
+    pub max_connections_per_client: Option<usize>,
     /// Validate answers with DNSSEC (default on).
     pub dnssec_validation: Option<bool>,
     /// Trust anchors (DS or DNSKEY records in zone-file format) instead
@@ -164,6 +170,10 @@ pub struct Config {
     pub client_rate_limit: u32,
     /// Resolutions in progress at once.
     pub max_resolutions: usize,
+    /// Stream connections open at once.
+    pub max_connections: usize,
+    /// Stream connections open at once from one client (0: unbounded).
+    pub max_connections_per_client: usize,
     /// The log filter.
     pub log_level: String,
 }
@@ -173,7 +183,12 @@ impl RawConfig {
     pub fn from_file(path: &Path) -> anyhow::Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        toml::from_str(&text).with_context(|| format!("in {}", path.display()))
+        Self::from_toml(&text).with_context(|| format!("in {}", path.display()))
+    }
+
+    /// Parses TOML text.
+    pub fn from_toml(text: &str) -> anyhow::Result<Self> {
+        Ok(toml::from_str(text)?)
     }
 
     /// Validates and fills in defaults.
@@ -241,9 +256,15 @@ impl RawConfig {
         if max_resolutions == 0 {
             bail!("max-resolutions must be at least 1");
         }
+        let max_connections = self.max_connections.unwrap_or(4096);
+        if max_connections == 0 {
+            bail!("max-connections must be at least 1");
+        }
         Ok(Config {
             client_rate_limit: self.client_rate_limit.unwrap_or(1000),
             max_resolutions,
+            max_connections,
+            max_connections_per_client: self.max_connections_per_client.unwrap_or(64),
             trust_anchors,
             listen,
             dot: self.dot.unwrap_or_default(),
@@ -326,6 +347,26 @@ mod tests {
             let raw: RawConfig = toml::from_str(bad).unwrap();
             assert!(raw.validate().is_err(), "{bad}");
         }
+        let defaults = RawConfig::default().validate().unwrap();
+        assert_eq!(
+            (
+                defaults.max_connections,
+                defaults.max_connections_per_client
+            ),
+            (4096, 64)
+        );
+        let raw: RawConfig =
+            toml::from_str("max-connections = 10\nmax-connections-per-client = 0\n").unwrap();
+        let config = raw.validate().unwrap();
+        assert_eq!(
+            (config.max_connections, config.max_connections_per_client),
+            (10, 0)
+        );
+        let none: RawConfig = toml::from_str("max-connections = 0").unwrap();
+        assert!(
+            none.validate().is_err(),
+            "no connections at all is a mistake"
+        );
         let half: RawConfig = toml::from_str("tls-cert = \"cert.pem\"").unwrap();
         assert!(half.validate().is_err(), "a certificate needs its key");
         let bad: RawConfig = toml::from_str("allow = [\"10.0.0.0/40\"]").unwrap();

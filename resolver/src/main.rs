@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use authdns::listen::connections::ConnectionLimits;
 use clap::Parser;
 use resolver::cache::Cache;
 use resolver::config::RawConfig;
@@ -109,6 +110,10 @@ fn main() -> anyhow::Result<()> {
             allow: config.allow.clone(),
             local: Arc::clone(&local),
             limits: Limits::new(config.client_rate_limit, config.max_resolutions),
+            connections: ConnectionLimits::new(
+                config.max_connections,
+                config.max_connections_per_client,
+            ),
         });
         // Encrypted listeners first: once UDP answers, everything is up.
         let certificates = if config.dot.is_empty() && config.doh.is_empty() {

@@ -1,7 +1,7 @@
 //! A plain DNS client over UDP and TCP, with hickory-proto messages.
 
 use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpStream, UdpSocket};
+use std::net::{IpAddr, SocketAddr, TcpStream, UdpSocket};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -111,6 +111,12 @@ pub fn tcp_many_within(
 ) -> io::Result<Vec<Message>> {
     let mut stream = TcpStream::connect_timeout(&addr, TIMEOUT)?;
     stream.set_read_timeout(Some(timeout))?;
+    exchange_on(&mut stream, msgs)
+}
+
+/// Sends queries over an open DNS stream (TCP framing) and decodes the
+/// answers in the order they arrive.
+pub fn exchange_on<S: Read + Write>(stream: &mut S, msgs: &[Message]) -> io::Result<Vec<Message>> {
     let mut out = Vec::new();
     for msg in msgs {
         let bytes = msg.to_vec().map_err(io::Error::other)?;
@@ -127,6 +133,30 @@ pub fn tcp_many_within(
             Message::from_vec(&buf).map_err(io::Error::other)
         })
         .collect()
+}
+
+/// Opens a TCP connection to `addr` from the address `local` (any port):
+/// tests use distinct 127.x.y.z source addresses as distinct clients.
+pub fn tcp_connect_from(local: IpAddr, addr: SocketAddr) -> io::Result<TcpStream> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.bind(&SocketAddr::new(local, 0).into())?;
+    socket.connect_timeout(&addr.into(), TIMEOUT)?;
+    let stream: TcpStream = socket.into();
+    stream.set_read_timeout(Some(TIMEOUT))?;
+    Ok(stream)
+}
+
+/// Whether the server closes `stream` (the read sees its end, or a reset)
+/// within `limit`.
+pub fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {
+    stream.set_read_timeout(Some(limit)).ok();
+    let mut byte = [0u8; 1];
+    match stream.read(&mut byte) {
+        Ok(0) => true,
+        Err(e) => e.kind() == io::ErrorKind::ConnectionReset,
+        Ok(_) => false,
+    }
 }
 
 /// Sends one query over TCP.

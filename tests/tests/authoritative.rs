@@ -1,13 +1,12 @@
 //! authdns serving the example zones, queried like a user would.
 
-use std::io::Read;
-use std::net::{SocketAddr, TcpStream};
+use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::RecordType;
-use tests::client::{self, lines, query};
+use tests::client::{self, closed_within, lines, query};
 use tests::spawn::{self, authdns, loopback, workspace};
 
 #[test]
@@ -82,12 +81,6 @@ fn rfc7766_several_queries_per_tcp_connection() {
     );
 }
 
-fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {
-    stream.set_read_timeout(Some(limit)).unwrap();
-    let mut byte = [0u8; 1];
-    matches!(stream.read(&mut byte), Ok(0))
-}
-
 #[test]
 fn tcp_idle_timeout_and_connection_limit() {
     let config = "[tcp]\nidle-timeout = 1\nmax-connections = 2\n";
@@ -115,6 +108,48 @@ fn tcp_idle_timeout_and_connection_limit() {
     // The slots are free again.
     let answer = client::tcp(server.addr, &query("example.com.", RecordType::NS, false)).unwrap();
     assert_eq!(answer.answers.len(), 2);
+}
+
+#[test]
+fn tcp_connections_are_bounded_per_client() {
+    let config = "[tcp]\nmax-connections = 5\nmax-connections-per-client = 2\n";
+    let server = authdns(
+        loopback(19),
+        &workspace().join("examples/zones"),
+        config,
+        "example.com.",
+    );
+    let hog: IpAddr = "127.19.0.1".parse().unwrap();
+    let held: Vec<TcpStream> = (0..2)
+        .map(|_| client::tcp_connect_from(hog, server.addr).unwrap())
+        .collect();
+    let mut third = client::tcp_connect_from(hog, server.addr).unwrap();
+    assert!(
+        closed_within(&mut third, Duration::from_secs(1)),
+        "the client's third connection is over its limit"
+    );
+    // Another client still gets in, and the held ones still work.
+    let q = query("example.com.", RecordType::NS, false);
+    let ns_records = |stream: &mut TcpStream| {
+        client::exchange_on(stream, std::slice::from_ref(&q)).unwrap()[0]
+            .answers
+            .len()
+    };
+    let other: IpAddr = "127.19.0.2".parse().unwrap();
+    assert_eq!(
+        ns_records(&mut client::tcp_connect_from(other, server.addr).unwrap()),
+        2
+    );
+    for mut stream in held {
+        assert_eq!(ns_records(&mut stream), 2);
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let mut again = client::tcp_connect_from(hog, server.addr).unwrap();
+    assert_eq!(
+        ns_records(&mut again),
+        2,
+        "closed connections give their slots back"
+    );
 }
 
 #[test]

@@ -308,7 +308,13 @@ fn many_concurrent_connections_are_all_served() {
         for i in 0..CONNECTIONS {
             let (connector, barrier) = (connector.clone(), Arc::clone(&barrier));
             tasks.push(tokio::spawn(async move {
-                let tcp = tokio::net::TcpStream::connect("127.36.0.1:8443")
+                // 30 clients (source addresses) of 10 connections each,
+                // within the per-client bound.
+                let socket = tokio::net::TcpSocket::new_v4().unwrap();
+                let source = SocketAddr::from(([127, 36, 1, 1 + (i % 30) as u8], 0));
+                socket.bind(source).unwrap();
+                let tcp = socket
+                    .connect("127.36.0.1:8443".parse().unwrap())
                     .await
                     .unwrap();
                 let name = rustls_pki_types::ServerName::try_from("doh.test").unwrap();

@@ -4,12 +4,14 @@
 //! `-- --ignored`.
 
 mod authoritative;
+mod connections;
 mod differential;
 mod doh;
 mod dot;
 mod hostile;
 mod pair;
 mod privacy;
+mod readme;
 mod recursion;
 mod reload;
 mod signed;

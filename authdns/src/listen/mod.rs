@@ -1,6 +1,7 @@
 //! Sockets: UDP on blocking worker threads, TCP on tokio, both answering
 //! through one [`Service`].
 
+pub mod connections;
 pub mod tcp;
 pub mod udp;
 

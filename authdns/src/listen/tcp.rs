@@ -1,6 +1,7 @@
 //! TCP (RFC 7766): several queries per connection, answered in order; an
-//! idle timeout between queries and a bound on simultaneous connections
-//! (a connection over the limit is closed at once).
+//! idle timeout between queries and bounds on simultaneous connections,
+//! overall and per client ([`ConnectionLimits`]; a connection over a
+//! limit is closed at once).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -8,9 +9,10 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::watch;
 
 use super::Service;
+use super::connections::ConnectionLimits;
 use crate::answer::{Request, Transport};
 
 /// TCP limits.
@@ -20,16 +22,19 @@ pub struct TcpLimits {
     pub idle_timeout: Duration,
     /// Most connections at once.
     pub max_connections: usize,
+    /// Most connections at once from one client (0: no bound).
+    pub max_connections_per_client: usize,
 }
 
-/// Accepts connections until `shutdown` turns true.
+/// Accepts connections until `shutdown` turns true; `connections` is
+/// shared by every listener.
 pub async fn serve(
     listener: TcpListener,
     limits: TcpLimits,
+    connections: Arc<ConnectionLimits>,
     service: Arc<Service>,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let slots = Arc::new(Semaphore::new(limits.max_connections));
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -42,14 +47,14 @@ pub async fn serve(
                 continue;
             }
         };
-        let Ok(permit) = Arc::clone(&slots).try_acquire_owned() else {
+        let Some(slot) = connections.admit(peer.ip()) else {
             drop(stream);
             continue;
         };
         let service = Arc::clone(&service);
         tokio::spawn(async move {
             connection(stream, peer, limits, &service).await;
-            drop(permit);
+            drop(slot);
         });
     }
 }

@@ -30,6 +30,7 @@ pub mod udp;
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use authdns::listen::connections::ConnectionLimits;
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, RecordType};
 use hickory_proto::serialize::binary::BinDecodable;
@@ -95,6 +96,8 @@ pub struct Frontend {
     pub local: Arc<LocalZones>,
     /// Per-client and overall bounds on resolution.
     pub limits: limits::Limits,
+    /// Per-client and overall bounds on TCP, DoT and DoH connections.
+    pub connections: Arc<ConnectionLimits>,
 }
 
 impl Frontend {
