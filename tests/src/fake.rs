@@ -1,6 +1,6 @@
-//! A scripted authoritative server for cases the real ones cannot play
-//! (a server that answers NXDOMAIN wrongly, one that records what it is
-//! asked): every query is kept, and `script` says what to answer.
+//! Scripted authoritative servers for cases the real ones cannot play: a
+//! server that answers NXDOMAIN wrongly, one that records what it is
+//! asked, one that lies. Every query is kept; a script says what to send.
 
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::{Arc, Mutex};
@@ -12,6 +12,16 @@ use hickory_proto::rr::{RData, Record};
 
 /// How long a fake server runs at most.
 const LIFETIME: Duration = Duration::from_secs(60);
+
+/// One message a scripted server sends for a query.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// From the server's own address and port.
+    Send(Message),
+    /// From another port of the same address: an off-path spoofer's guess,
+    /// which a resolver must not take for the server's answer.
+    Spoof(Message),
+}
 
 /// A running fake server (a thread; it stops after a minute).
 pub struct FakeServer {
@@ -27,11 +37,31 @@ impl FakeServer {
     where
         F: Fn(&Query) -> (ResponseCode, Vec<Record>) + Send + 'static,
     {
+        Self::scripted(addr, move |query| {
+            let question = query.queries.first().cloned()?;
+            let (rcode, answers) = script(&question);
+            let mut response = response_to(query);
+            response.metadata.response_code = rcode;
+            for answer in answers {
+                response.add_answer(answer);
+            }
+            Some(vec![Reply::Send(response)])
+        })
+    }
+
+    /// Starts on `addr` (port 0: any); `script` gives every message to
+    /// send for a query, in order (`None` or nothing: stay silent).
+    pub fn scripted<F>(addr: &str, script: F) -> Self
+    where
+        F: Fn(&Message) -> Option<Vec<Reply>> + Send + 'static,
+    {
         let socket = UdpSocket::bind(addr).expect("fake server address");
         socket
             .set_read_timeout(Some(Duration::from_millis(200)))
             .expect("read timeout");
         let bound = socket.local_addr().expect("bound address");
+        let spoofer =
+            UdpSocket::bind(SocketAddr::new(bound.ip(), 0)).expect("a second port for spoofing");
         let seen = Arc::new(Mutex::new(Vec::new()));
         let record = Arc::clone(&seen);
         std::thread::spawn(move || {
@@ -48,20 +78,14 @@ impl FakeServer {
                 let Ok(query) = Message::from_vec(&buf[..len]) else {
                     continue;
                 };
-                let Some(question) = query.queries.first().cloned() else {
-                    continue;
-                };
-                let (rcode, answers) = script(&question);
-                let mut response =
-                    Message::new(query.metadata.id, MessageType::Response, OpCode::Query);
-                response.metadata.authoritative = true;
-                response.metadata.response_code = rcode;
-                for answer in answers {
-                    response.add_answer(answer);
-                }
-                response.add_query(question);
-                if let Ok(bytes) = response.to_vec() {
-                    let _ = socket.send_to(&bytes, peer);
+                for reply in script(&query).unwrap_or_default() {
+                    let (from, msg) = match &reply {
+                        Reply::Send(msg) => (&socket, msg),
+                        Reply::Spoof(msg) => (&spoofer, msg),
+                    };
+                    if let Ok(bytes) = msg.to_vec() {
+                        let _ = from.send_to(&bytes, peer);
+                    }
                 }
             }
         });
@@ -72,6 +96,16 @@ impl FakeServer {
     pub fn queries(&self) -> Vec<Vec<u8>> {
         self.seen.lock().expect("not poisoned").clone()
     }
+}
+
+/// An empty authoritative response to `query`: its ID and question, AA.
+pub fn response_to(query: &Message) -> Message {
+    let mut response = Message::new(query.metadata.id, MessageType::Response, OpCode::Query);
+    response.metadata.authoritative = true;
+    if let Some(question) = query.queries.first() {
+        response.add_query(question.clone());
+    }
+    response
 }
 
 /// An A record of `question`'s name with 192.0.2.7, TTL 60.

@@ -26,7 +26,7 @@ fn dot_answer(source: &str, pin: &str) -> String {
     let out = kdig(&[
         "-b",
         source,
-        "@127.40.0.1",
+        "@127.43.0.1",
         "-p",
         "8853",
         &format!("+tls-pin={pin}"),
@@ -45,26 +45,26 @@ fn doh_answer(source: &str) -> String {
         "-k",
         "--interface",
         source,
-        "https://127.40.0.1:8443/dns-query?name=www.example.internal&type=A",
+        "https://127.43.0.1:8443/dns-query?name=www.example.internal&type=A",
     ])
 }
 
 #[test]
 fn one_client_cannot_hold_every_connection() {
-    let world = World::start(40);
-    let addr: SocketAddr = "127.40.0.1:5301".parse().unwrap();
-    let dot: SocketAddr = "127.40.0.1:8853".parse().unwrap();
-    let doh: SocketAddr = "127.40.0.1:8443".parse().unwrap();
+    let world = World::start(43);
+    let addr: SocketAddr = "127.43.0.1:5301".parse().unwrap();
+    let dot: SocketAddr = "127.43.0.1:8853".parse().unwrap();
+    let doh: SocketAddr = "127.43.0.1:8443".parse().unwrap();
     let server = resolver(
         &world.hints,
         addr,
-        &["--dot", "127.40.0.1:8853", "--doh", "127.40.0.1:8443"],
+        &["--dot", "127.43.0.1:8853", "--doh", "127.43.0.1:8443"],
         "max-connections-per-client = 3\n",
     );
     let pin = pin(&server.log_text());
 
     // The hog opens one connection to each listener and says nothing.
-    let hog: IpAddr = "127.40.1.1".parse().unwrap();
+    let hog: IpAddr = "127.43.1.1".parse().unwrap();
     let opened = Instant::now();
     let held_tcp = tcp_connect_from(hog, addr).unwrap();
     let mut held_dot = tcp_connect_from(hog, dot).unwrap();
@@ -80,7 +80,7 @@ fn one_client_cannot_hold_every_connection() {
     }
 
     // Everyone else is still served on every transport.
-    let other = "127.40.1.2";
+    let other = "127.43.1.2";
     let mut tcp = tcp_connect_from(other.parse().unwrap(), addr).unwrap();
     let answer = client::exchange_on(
         &mut tcp,
@@ -94,7 +94,7 @@ fn one_client_cannot_hold_every_connection() {
         "DoH from another client"
     );
     assert_eq!(
-        dot_answer("127.40.1.1", &pin),
+        dot_answer("127.43.1.1", &pin),
         "",
         "the hog is at its limit"
     );
@@ -106,7 +106,7 @@ fn one_client_cannot_hold_every_connection() {
     let waited = opened.elapsed();
     assert!(waited >= Duration::from_secs(4), "{waited:?}");
     std::thread::sleep(Duration::from_millis(100));
-    assert_eq!(dot_answer("127.40.1.1", &pin), "192.0.2.80");
-    assert!(doh_answer("127.40.1.1").contains("192.0.2.80"));
+    assert_eq!(dot_answer("127.43.1.1", &pin), "192.0.2.80");
+    assert!(doh_answer("127.43.1.1").contains("192.0.2.80"));
     drop(held_tcp);
 }

@@ -16,5 +16,6 @@ mod recursion;
 mod reload;
 mod signed;
 mod unbound;
+mod upstream;
 mod validation;
 mod world;

@@ -1,0 +1,306 @@
+//! Hostile upstream answers, end to end: scripted authoritative servers on
+//! 127.44.0.X lie to the resolver binary in the ways poisoning attempts
+//! and broken servers do. Each lie is rejected, the client gets the
+//! honest answer or SERVFAIL, and the cache keeps nothing of it.
+//!
+//! - root (.1) delegates `victim.` (.3, honest), `evil.` (.2) and `loop.` (.4);
+//! - `evil.` answers with out-of-bailiwick records, a CNAME with the
+//!   target's data forged, spoofed and mismatched responses before the
+//!   real one, a referral for a zone it does not serve, an endless CNAME
+//!   chain and a CNAME loop;
+//! - `loop.` delegates `a.loop.` and `b.loop.` to .5, which refers back
+//!   sideways (the same zone) or upwards (to `loop.`).
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::{Duration, Instant};
+
+use hickory_proto::op::{Message, ResponseCode};
+use hickory_proto::rr::rdata::{A, CNAME, NS, SOA};
+use hickory_proto::rr::{Name, RData, Record, RecordType};
+use tests::client::{self, lines, query, recursive};
+use tests::fake::{FakeServer, Reply, response_to};
+use tests::spawn::{resolver, temp_dir};
+
+/// The address the forged records point to; nothing listens there.
+const FORGED: [u8; 4] = [192, 0, 2, 66];
+
+fn name(text: &str) -> Name {
+    Name::from_ascii(text).unwrap()
+}
+
+fn a(owner: &str, ip: [u8; 4]) -> Record {
+    Record::from_rdata(name(owner), 300, RData::A(A::from(Ipv4Addr::from(ip))))
+}
+
+fn ns(owner: &str, target: &str) -> Record {
+    Record::from_rdata(name(owner), 300, RData::NS(NS(name(target))))
+}
+
+fn cname(owner: &str, target: &str) -> Record {
+    Record::from_rdata(name(owner), 300, RData::CNAME(CNAME(name(target))))
+}
+
+/// The lowercased question name and type of `query`.
+fn question(query: &Message) -> (String, RecordType) {
+    let q = &query.queries[0];
+    (q.name().to_string().to_ascii_lowercase(), q.query_type())
+}
+
+fn within(qname: &str, zone: &str) -> bool {
+    zone == "." || qname == zone || qname.ends_with(&format!(".{zone}"))
+}
+
+/// A referral to `zone`, served by `ns.ZONE` at 127.44.0.`last`.
+fn referral(query: &Message, zone: &str, last: u8) -> Message {
+    let mut msg = response_to(query);
+    msg.metadata.authoritative = false;
+    let server = format!("ns.{zone}");
+    msg.add_authority(ns(zone, &server));
+    msg.add_additional(a(&server, [127, 44, 0, last]));
+    msg
+}
+
+/// An authoritative answer with `records`.
+fn answer(query: &Message, records: Vec<Record>) -> Message {
+    let mut msg = response_to(query);
+    msg.add_answers(records);
+    msg
+}
+
+/// NODATA (or NXDOMAIN) from `zone`, with its SOA.
+fn negative(query: &Message, zone: &str, rcode: ResponseCode) -> Message {
+    let mut msg = response_to(query);
+    msg.metadata.response_code = rcode;
+    let soa = SOA::new(
+        name(&format!("ns.{zone}")),
+        name("hostmaster.invalid."),
+        1,
+        3600,
+        600,
+        86400,
+        60,
+    );
+    msg.add_authority(Record::from_rdata(name(zone), 60, RData::SOA(soa)));
+    msg
+}
+
+fn one(msg: Message) -> Option<Vec<Reply>> {
+    Some(vec![Reply::Send(msg)])
+}
+
+fn root(query: &Message) -> Option<Vec<Reply>> {
+    let (qname, _) = question(query);
+    for (zone, last) in [("victim.", 3), ("evil.", 2), ("loop.", 4)] {
+        if within(&qname, zone) {
+            return one(referral(query, zone, last));
+        }
+    }
+    one(negative(query, ".", ResponseCode::NXDomain))
+}
+
+fn victim(query: &Message) -> Option<Vec<Reply>> {
+    match question(query) {
+        (qname, RecordType::A) if qname == "ns.victim." => {
+            one(answer(query, vec![a(&qname, [127, 44, 0, 3])]))
+        }
+        (qname, RecordType::A) => one(answer(query, vec![a(&qname, [192, 0, 2, 1])])),
+        (qname, RecordType::NS) if qname == "victim." => {
+            one(answer(query, vec![ns("victim.", "ns.victim.")]))
+        }
+        _ => one(negative(query, "victim.", ResponseCode::NoError)),
+    }
+}
+
+fn evil(query: &Message) -> Option<Vec<Reply>> {
+    let (qname, qtype) = question(query);
+    if qtype != RecordType::A {
+        return one(negative(query, "evil.", ResponseCode::NoError));
+    }
+    if let Some(n) = qname
+        .strip_suffix(".chain.evil.")
+        .and_then(|label| label.strip_prefix('c'))
+        .and_then(|n| n.parse::<u32>().ok())
+    {
+        let next = format!("c{}.chain.evil.", n + 1);
+        return one(answer(query, vec![cname(&qname, &next)]));
+    }
+    match qname.as_str() {
+        "poison.evil." => {
+            let mut msg = answer(
+                query,
+                vec![a(&qname, [192, 0, 2, 7]), a("a.victim.", FORGED)],
+            );
+            msg.add_authority(ns("victim.", "ns.victim."));
+            msg.add_additional(a("ns.victim.", [127, 44, 0, 66]));
+            msg.add_additional(a("a.victim.", FORGED));
+            one(msg)
+        }
+        "cname.evil." => one(answer(
+            query,
+            vec![cname(&qname, "b.victim."), a("b.victim.", FORGED)],
+        )),
+        "spoofed.evil." => {
+            let forged = answer(query, vec![a(&qname, FORGED)]);
+            let mut wrong_id = forged.clone();
+            wrong_id.metadata.id = wrong_id.metadata.id.wrapping_add(1);
+            let mut wrong_question = response_to(query);
+            wrong_question.queries[0].set_name(name("other.evil."));
+            wrong_question.add_answer(a("other.evil.", FORGED));
+            let honest = answer(query, vec![a(&qname, [192, 0, 2, 7])]);
+            Some(vec![
+                Reply::Spoof(forged),
+                Reply::Send(wrong_id),
+                Reply::Send(wrong_question),
+                Reply::Send(honest),
+            ])
+        }
+        "ref.evil." => {
+            let mut msg = referral(query, "victim.", 66);
+            msg.additionals.push(a("c.victim.", FORGED));
+            one(msg)
+        }
+        "l1.evil." => one(answer(
+            query,
+            vec![cname("l1.evil.", "l2.evil."), cname("l2.evil.", "l1.evil.")],
+        )),
+        "l2.evil." => one(answer(query, vec![cname("l2.evil.", "l1.evil.")])),
+        _ => one(negative(query, "evil.", ResponseCode::NoError)),
+    }
+}
+
+fn loop_top(query: &Message) -> Option<Vec<Reply>> {
+    let (qname, _) = question(query);
+    for zone in ["a.loop.", "b.loop."] {
+        if within(&qname, zone) {
+            return one(referral(query, zone, 5));
+        }
+    }
+    one(negative(query, "loop.", ResponseCode::NoError))
+}
+
+/// The server of `a.loop.` and `b.loop.`, which refers every question
+/// elsewhere: sideways to `a.loop.` itself, or up to `loop.`.
+fn loop_child(query: &Message) -> Option<Vec<Reply>> {
+    let (qname, _) = question(query);
+    if within(&qname, "a.loop.") {
+        one(referral(query, "a.loop.", 4))
+    } else {
+        one(referral(query, "loop.", 4))
+    }
+}
+
+fn servfail_quickly(addr: SocketAddr, qname: &str) {
+    let started = Instant::now();
+    let answer = client::udp_within(
+        addr,
+        &recursive(qname, RecordType::A),
+        Duration::from_secs(8),
+    )
+    .unwrap_or_else(|e| panic!("{qname}: {e}"));
+    assert_eq!(
+        answer.metadata.response_code,
+        ResponseCode::ServFail,
+        "{qname}: {:?}",
+        lines(&answer.answers)
+    );
+    assert!(answer.answers.is_empty(), "{qname}");
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(5), "{qname} took {took:?}");
+}
+
+/// The answer lines for `qname` A, resolved (`rd`) or from the cache only.
+fn answer_lines(addr: SocketAddr, qname: &str, rd: bool) -> Vec<String> {
+    let msg = if rd {
+        recursive(qname, RecordType::A)
+    } else {
+        query(qname, RecordType::A, true)
+    };
+    lines(&client::udp(addr, &msg).unwrap().answers)
+}
+
+#[test]
+fn lies_from_upstream_are_rejected_and_never_cached() {
+    let root_server = FakeServer::scripted("127.44.0.1:53", root);
+    let evil_server = FakeServer::scripted("127.44.0.2:53", evil);
+    let victim_server = FakeServer::scripted("127.44.0.3:53", victim);
+    let loop_servers = [
+        FakeServer::scripted("127.44.0.4:53", loop_top),
+        FakeServer::scripted("127.44.0.5:53", loop_child),
+    ];
+    let dir = temp_dir("upstream-44");
+    let hints = dir.join("root.hints");
+    std::fs::write(&hints, ". 3600 NS a.root.\na.root. 3600 A 127.44.0.1\n").unwrap();
+    let addr: SocketAddr = "127.44.1.1:5301".parse().unwrap();
+    let _server = resolver(&hints, addr, &[], "");
+
+    // Out-of-bailiwick records in every section: only the answer the
+    // server may give is kept.
+    assert_eq!(
+        answer_lines(addr, "poison.evil.", true),
+        ["poison.evil. 300 a 192.0.2.7"]
+    );
+    // A CNAME into another zone: the target's data comes from its own server.
+    assert_eq!(
+        answer_lines(addr, "cname.evil.", true),
+        [
+            "b.victim. 300 a 192.0.2.1",
+            "cname.evil. 300 cname b.victim."
+        ]
+    );
+    // A spoofed response from another port, one with the wrong ID and one
+    // for another question arrive first; the real one wins.
+    assert_eq!(
+        answer_lines(addr, "spoofed.evil.", true),
+        ["spoofed.evil. 300 a 192.0.2.7"]
+    );
+    // A referral to a zone the server does not serve: lame.
+    servfail_quickly(addr, "ref.evil.");
+    // An endless CNAME chain, and a loop.
+    servfail_quickly(addr, "c0.chain.evil.");
+    servfail_quickly(addr, "l1.evil.");
+    // Referral loops: sideways (the same zone again) and upwards.
+    servfail_quickly(addr, "x.a.loop.");
+    servfail_quickly(addr, "y.b.loop.");
+
+    // Nothing forged reached the cache (RD=0 answers from the cache only)...
+    for qname in [
+        "a.victim.",
+        "b.victim.",
+        "c.victim.",
+        "ns.victim.",
+        "other.evil.",
+    ] {
+        let cached = answer_lines(addr, qname, false);
+        assert!(
+            cached
+                .iter()
+                .all(|line| !line.contains("192.0.2.66") && !line.contains("127.44.0.66")),
+            "{qname}: {cached:?}"
+        );
+    }
+    assert!(answer_lines(addr, "other.evil.", false).is_empty());
+    // ...and the victim's names resolve through its real server.
+    for qname in ["a.victim.", "c.victim.", "d.victim."] {
+        assert_eq!(
+            answer_lines(addr, qname, true),
+            [format!("{qname} 300 a 192.0.2.1")]
+        );
+    }
+    let asked: Vec<String> = victim_server
+        .queries()
+        .iter()
+        .filter_map(|raw| Message::from_vec(raw).ok())
+        .map(|q| question(&q).0)
+        .collect();
+    for qname in ["a.victim.", "b.victim.", "c.victim."] {
+        assert!(asked.iter().any(|q| q == qname), "{qname}: {asked:?}");
+    }
+    // Every lie cost a bounded number of upstream queries.
+    let upstream = evil_server.queries().len()
+        + loop_servers
+            .iter()
+            .map(|s| s.queries().len())
+            .sum::<usize>();
+    assert!(upstream < 150, "{upstream} upstream queries");
+    assert!(!root_server.queries().is_empty());
+}
