@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, RecordType};
@@ -10,6 +12,7 @@ use resolver::cache::{Cache, Limits as CacheLimits};
 use resolver::hints::RootHints;
 use resolver::iterate::{Failure, Options, Resolution, Resolver};
 use tests::client::{self, lines, query, recursive};
+use tests::fake::{FakeServer, Reply, a_record, response_to};
 use tests::spawn::temp_dir;
 use tests::world::World;
 
@@ -277,7 +280,7 @@ async fn popular_answers_near_expiry_are_prefetched() {
     assert_eq!(first.answers[0].ttl, 10, "TTLs are capped by max-ttl");
 
     // In the last tenth of its TTL a hit asks for a refresh.
-    tokio::time::sleep(std::time::Duration::from_millis(9200)).await;
+    tokio::time::sleep(Duration::from_millis(9200)).await;
     let late = resolver.resolve(&www, RecordType::A).await.unwrap();
     assert!(late.prefetch && !late.stale);
     resolver.refresh(&www, RecordType::A).await;
@@ -301,7 +304,7 @@ async fn expired_answers_are_served_stale_when_every_server_is_gone() {
     let www = name("www.example.internal.");
     resolver.resolve(&www, RecordType::A).await.unwrap();
     drop(world);
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
     let stale = resolver.resolve(&www, RecordType::A).await.unwrap();
     assert!(stale.stale);
     assert_eq!(
@@ -316,12 +319,67 @@ async fn expired_answers_are_served_stale_when_every_server_is_gone() {
 }
 
 #[tokio::test]
+async fn expired_answers_are_served_after_1800_ms_when_the_servers_fall_silent() {
+    // Three root servers that answer every A question, until they stop
+    // answering at all (a host down, or a flood dropping packets).
+    let silent = Arc::new(AtomicBool::new(false));
+    let servers: Vec<FakeServer> = (1..=3)
+        .map(|last| {
+            let silent = Arc::clone(&silent);
+            FakeServer::scripted(&format!("127.49.0.{last}:53"), move |query| {
+                if silent.load(Ordering::Relaxed) {
+                    return None;
+                }
+                let mut answer = response_to(query);
+                answer.add_answer(a_record(&query.queries[0]));
+                Some(vec![Reply::Send(answer)])
+            })
+        })
+        .collect();
+    let hints = RootHints::parse(
+        b". 3600000 NS a.root.\n. 3600000 NS b.root.\n. 3600000 NS c.root.\n\
+          a.root. 3600000 A 127.49.0.1\nb.root. 3600000 A 127.49.0.2\nc.root. 3600000 A 127.49.0.3\n",
+        std::path::Path::new("silent.hints"),
+    )
+    .unwrap();
+    let cache = Cache::new(CacheLimits {
+        max_ttl: 1,
+        ..CacheLimits::default()
+    });
+    let resolver = Resolver::new(Arc::new(cache), hints, Options::default());
+    let www = name("www.silent.");
+    resolver.resolve(&www, RecordType::A).await.unwrap();
+    silent.store(true, Ordering::Relaxed);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+
+    // Asking all three would take 3 x 1.5 s; the client gets the stale
+    // answer after 1.8 s (RFC 8767 5), marked for a background refresh.
+    let started = Instant::now();
+    let stale = resolver.resolve(&www, RecordType::A).await.unwrap();
+    let waited = started.elapsed();
+    assert!(stale.stale && stale.prefetch);
+    assert_eq!(answer_lines(&stale), ["www.silent. 30 a 192.0.2.7"]);
+    assert!(
+        (Duration::from_millis(1700)..Duration::from_millis(2500)).contains(&waited),
+        "{waited:?}"
+    );
+    // A name never cached has nothing to fall back on: it fails.
+    assert!(
+        resolver
+            .resolve(&name("new.silent."), RecordType::A)
+            .await
+            .is_err()
+    );
+    assert!(servers.iter().all(|s| !s.queries().is_empty()));
+}
+
+#[tokio::test]
 async fn a_wrong_nxdomain_for_a_minimised_name_falls_back_to_the_full_name() {
     // A root that answers NXDOMAIN for every name but the full one, as
     // broken servers answer empty non-terminals.
-    let root = tests::fake::FakeServer::start("127.19.0.1:0", |question| {
+    let root = FakeServer::start("127.19.0.1:0", |question| {
         if question.name().to_string() == "a.b.broken." {
-            (ResponseCode::NoError, vec![tests::fake::a_record(question)])
+            (ResponseCode::NoError, vec![a_record(question)])
         } else {
             (ResponseCode::NXDomain, Vec::new())
         }
@@ -482,7 +540,7 @@ fn special_use_names_and_local_zones_are_answered_here() {
     assert!(reloaded, "the new zone is served after SIGHUP");
     std::fs::write(&corp, "$TTL 300\n@ SOA broken\n").unwrap();
     server.signal("HUP");
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    std::thread::sleep(Duration::from_millis(500));
     let kept = client::udp(addr, &recursive("www.corp.internal.", RecordType::A)).unwrap();
     assert_eq!(lines(&kept.answers), ["www.corp.internal. 300 a 10.0.0.81"]);
     assert!(server.log_text().contains("corp.internal.zone:2"));
@@ -502,7 +560,7 @@ fn wait_for_answer(addr: SocketAddr, expected: &str) -> bool {
         if lines(&answer.answers) == [expected] {
             return true;
         }
-        std::thread::sleep(std::time::Duration::from_millis(100));
+        std::thread::sleep(Duration::from_millis(100));
     }
     false
 }

@@ -88,6 +88,10 @@ impl Default for Limits {
 pub const MAX_MINIMISED: usize = 10;
 /// TTL of an answer served stale (RFC 8767 4).
 pub const STALE_TTL: u32 = 30;
+/// How long a client waits for resolution when expired data could answer
+/// it (RFC 8767 5, the client response timer): past this, the stale data
+/// is answered and the resolution goes on in the background.
+pub const STALE_ANSWER_DELAY: Duration = Duration::from_millis(1800);
 
 /// How the resolver works, beyond its limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -255,13 +259,30 @@ impl Resolver {
     }
 
     /// Resolves `qname` `qtype` (class IN). When that fails and expired
-    /// data is still cached, that is served, marked stale.
+    /// data is still cached, that is served, marked stale; so it is when
+    /// resolution takes longer than [`STALE_ANSWER_DELAY`], marked for a
+    /// refresh in the background as well (`prefetch`).
     pub async fn resolve(&self, qname: &Name, qtype: RecordType) -> Result<Resolution, Failure> {
         let mut budget = self.budget();
-        match self
-            .resolve_within(qname.clone(), qtype, &mut budget, 0)
-            .await
-        {
+        let mut resolution =
+            std::pin::pin!(self.resolve_within(qname.clone(), qtype, &mut budget, 0));
+        let resolved =
+            if self.options.serve_stale && self.answer_from_cache(qname, qtype, true).is_some() {
+                match tokio::time::timeout(STALE_ANSWER_DELAY, &mut resolution).await {
+                    Ok(resolved) => resolved,
+                    Err(_) => match self.answer_from_cache(qname, qtype, true) {
+                        Some(mut stale) => {
+                            stale.stale = true;
+                            stale.prefetch = true;
+                            return Ok(stale);
+                        }
+                        None => resolution.await,
+                    },
+                }
+            } else {
+                resolution.await
+            };
+        match resolved {
             Ok(resolution) => Ok(resolution),
             Err(failure) => {
                 if self.options.serve_stale
