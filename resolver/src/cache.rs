@@ -16,6 +16,9 @@
 //!   returned as [`Freshness::Stale`] for the caller to use when upstreams fail.
 //! - A memory budget: [`Cache::evict`] drops what is past the stale window,
 //!   then the least recently used entries, until the cache is within budget.
+//!   An insert that takes the cache over budget wakes whoever waits in
+//!   [`Cache::over_budget_wakeup`], so a burst of new names is evicted at
+//!   once rather than at the next periodic pass.
 //!
 //! Time is passed in (`now`, seconds on any monotonic clock): the cache
 //! does no IO and reads no clock.
@@ -24,6 +27,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
 
 use dashmap::DashMap;
+use tokio::sync::Notify;
 
 /// Default cap on positive TTLs: one day.
 pub const DEFAULT_MAX_TTL: u32 = 86_400;
@@ -335,6 +339,7 @@ pub struct Cache {
     map: DashMap<Key, Entry, hashbrown::DefaultHashBuilder>,
     used: AtomicUsize,
     limits: Limits,
+    pressure: Notify,
 }
 
 impl Cache {
@@ -344,7 +349,14 @@ impl Cache {
             map: DashMap::with_hasher(hashbrown::DefaultHashBuilder::default()),
             used: AtomicUsize::new(0),
             limits,
+            pressure: Notify::new(),
         }
+    }
+
+    /// Returns once an insert has taken the cache over its budget (at
+    /// once if one did since the last call): the moment to [`Cache::evict`].
+    pub async fn over_budget_wakeup(&self) {
+        self.pressure.notified().await;
     }
 
     /// Its limits.
@@ -430,7 +442,9 @@ impl Cache {
                 };
             })
             .or_insert_with(|| {
-                self.used.fetch_add(size, Ordering::Relaxed);
+                if self.used.fetch_add(size, Ordering::Relaxed) + size > self.limits.budget {
+                    self.pressure.notify_one();
+                }
                 entry
             });
         stored
@@ -622,6 +636,39 @@ mod tests {
         assert_eq!(cache.evict(111), 1);
         assert!(cache.is_empty());
         assert_eq!(cache.used(), 0);
+    }
+
+    #[tokio::test]
+    async fn going_over_budget_wakes_the_evictor() {
+        let cache = Cache::new(Limits {
+            budget: 4 * (ENTRY_OVERHEAD + 20),
+            ..Limits::default()
+        });
+        let insert = |i: u8| {
+            let name = format!("\x05n{i:04}\x07example\x00");
+            cache.insert_rrset(
+                name.as_bytes(),
+                a([10, 0, 0, i], Trust::AuthoritativeAnswer),
+                60,
+                0,
+            );
+        };
+        let woken = || {
+            tokio::time::timeout(
+                std::time::Duration::from_millis(20),
+                cache.over_budget_wakeup(),
+            )
+        };
+        insert(1);
+        insert(2);
+        assert!(woken().await.is_err(), "within budget: no wakeup");
+        for i in 3..10 {
+            insert(i);
+        }
+        assert!(cache.over_budget());
+        assert!(woken().await.is_ok(), "over budget: woken");
+        cache.evict(1);
+        assert!(woken().await.is_err(), "one wakeup per excess");
     }
 
     #[test]

@@ -229,11 +229,15 @@ fn certificate_store(config: &resolver::config::Config) -> anyhow::Result<Arc<Ce
 }
 
 /// Keeps the cache within its budget, off the query path, on the
-/// resolver's clock.
+/// resolver's clock: as soon as an insert goes over it, and every 5 s
+/// (which also drops data past the stale window).
 async fn evict(cache: Arc<Cache>, resolver: Arc<Resolver>) {
     let mut tick = tokio::time::interval(Duration::from_secs(5));
     loop {
-        tick.tick().await;
+        tokio::select! {
+            _ = tick.tick() => {}
+            () = cache.over_budget_wakeup() => {}
+        }
         if cache.over_budget() {
             cache.evict(resolver.now());
         }
