@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, RecordType};
-use resolver::cache::{Cache, Limits as CacheLimits};
+use resolver::cache::{Cache, Limits as CacheLimits, RRset, Trust};
 use resolver::hints::RootHints;
 use resolver::iterate::{Failure, Options, Resolution, Resolver};
+use resolver::records::wire_name;
 use tests::client::{self, lines, query, recursive};
 use tests::fake::{FakeServer, Reply, a_record, response_to};
 use tests::spawn::temp_dir;
@@ -212,6 +213,36 @@ async fn lame_and_silent_servers_and_loops_fail_or_fall_back() {
         .resolve(&name("loop1.example.internal."), RecordType::A)
         .await;
     assert_eq!(looping.unwrap_err(), Failure::ChainTooLong);
+
+    // A cached delegation that lost the address of its server inside the
+    // zone (evicted, say), keeping only the lame one: the referral is
+    // asked again for its glue, rather than the zone given up.
+    let cache = Arc::new(Cache::new(CacheLimits::default()));
+    let ns = |target: &str| wire_name(&name(target));
+    let (good, lame) = (ns("ns.partlame.internal."), ns("ns.lame.internal."));
+    cache.insert_rrset(
+        &ns("partlame.internal."),
+        RRset::new(2, Trust::AuthoritativeAnswer, [&good[..], &lame[..]]),
+        3600,
+        0,
+    );
+    cache.insert_rrset(
+        &lame,
+        RRset::new(1, Trust::Additional, [&[127u8, 15, 0, 107][..]]),
+        3600,
+        0,
+    );
+    let hints = RootHints::load(&world.hints).unwrap();
+    let evicted = Resolver::new(cache, hints, Options::default());
+    let answer = evicted
+        .resolve(&name("www.partlame.internal."), RecordType::A)
+        .await;
+    assert_eq!(
+        answer.map(|a| answer_lines(&a)),
+        Ok(vec![
+            "www.partlame.internal. 3600 a 203.0.113.20".to_owned()
+        ])
+    );
 }
 
 #[tokio::test]

@@ -754,13 +754,16 @@ impl Resolver {
                         _ => None,
                     })
                     .collect();
-                // Servers named inside the zone with no address cached
-                // could only be found by asking the zone itself: start
-                // higher up instead (the root: from the hints).
-                let reachable = servers
+                // A server named inside the zone is found only through the
+                // parent's glue. When one has no address cached (never
+                // glued, expired or evicted), start higher up, where the
+                // referral brings the glue again: asking only the others
+                // would lose that server until the NS RRset expires, and
+                // with it the zone when the others fail.
+                let complete = servers
                     .iter()
-                    .any(|s| !s.addresses.is_empty() || !zone.zone_of(&s.name));
-                if reachable {
+                    .all(|s| !s.addresses.is_empty() || !zone.zone_of(&s.name));
+                if complete {
                     return (zone, servers);
                 }
             }
