@@ -166,6 +166,14 @@ pub fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// Writes a file atomically (a temporary file, then a rename), as editors
+/// and deploy tools do: a reload never sees half a file.
+pub fn write_atomic(path: &Path, text: &str) {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, text).expect("write the temporary file");
+    std::fs::rename(&tmp, path).expect("rename it into place");
+}
+
 /// Starts authdns on `addr` serving `zones`, with extra config lines.
 pub fn authdns(addr: SocketAddr, zones: &Path, config: &str, probe: &str) -> Process {
     let dir = temp_dir(&format!("authdns-{}", addr.ip()));

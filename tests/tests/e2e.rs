@@ -8,6 +8,7 @@ mod connections;
 mod differential;
 mod doh;
 mod dot;
+mod faults;
 mod hostile;
 mod pair;
 mod privacy;

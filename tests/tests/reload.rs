@@ -2,7 +2,6 @@
 //! version, and reloads under a stream of queries.
 
 use std::net::{SocketAddr, UdpSocket};
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -10,14 +9,7 @@ use std::time::{Duration, Instant};
 use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::{RData, RecordType};
 use tests::client::{self, lines, query};
-use tests::spawn::{authdns, loopback, temp_dir};
-
-/// Writes a file atomically (temp file, then rename), as editors and deploy tools do.
-fn write_atomic(path: &Path, text: &str) {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, text).unwrap();
-    std::fs::rename(&tmp, path).unwrap();
-}
+use tests::spawn::{authdns, loopback, temp_dir, write_atomic};
 
 fn zone_text(version: u32) -> String {
     format!(
