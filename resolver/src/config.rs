@@ -74,6 +74,8 @@ pub struct RawConfig {
     pub client_rate_limit: Option<u32>,
     /// Resolutions in progress at once (default 4096).
     pub max_resolutions: Option<usize>,
+    /// Upstream queries in flight to one zone (default 256; 0: no bound).
+    pub max_queries_per_zone: Option<usize>,
     /// TCP, DoT and DoH connections open at once, over every listener
     /// (default 4096).
     pub max_connections: Option<usize>,
@@ -224,7 +226,12 @@ impl RawConfig {
         };
         let iterate = Options::default();
         let options = Options {
-            limits: iterate.limits,
+            limits: crate::iterate::Limits {
+                max_zone_queries: self
+                    .max_queries_per_zone
+                    .unwrap_or(iterate.limits.max_zone_queries),
+                ..iterate.limits
+            },
             upstream_port: self.upstream_port.unwrap_or(iterate.upstream_port),
             qname_minimisation: self
                 .qname_minimisation
@@ -355,6 +362,9 @@ mod tests {
             ),
             (4096, 64)
         );
+        assert_eq!(defaults.options.limits.max_zone_queries, 256);
+        let raw: RawConfig = toml::from_str("max-queries-per-zone = 0").unwrap();
+        assert_eq!(raw.validate().unwrap().options.limits.max_zone_queries, 0);
         let raw: RawConfig =
             toml::from_str("max-connections = 10\nmax-connections-per-client = 0\n").unwrap();
         let config = raw.validate().unwrap();

@@ -12,7 +12,7 @@ use std::time::Duration;
 use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::RecordType;
 use tests::client::{self, recursive};
-use tests::spawn::{Process, authdns, loopback, resolver, workspace};
+use tests::spawn::{Process, authdns, loopback, resolver, temp_dir, workspace};
 use tests::world::World;
 
 /// What a hostile message must get.
@@ -314,4 +314,76 @@ fn a_client_network_over_its_resolution_rate_is_cut_but_cache_hits_still_answer(
     for _ in 0..20 {
         assert!(!client::udp(addr, &cached).unwrap().answers.is_empty());
     }
+}
+
+#[test]
+fn a_flood_to_one_silent_zone_leaves_room_for_other_zones() {
+    // slow. is served by a socket that never answers; fast. by authdns.
+    let dir = temp_dir("hostile-zone-flood");
+    let (root, fast) = (dir.join("root"), dir.join("fast"));
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::create_dir_all(&fast).unwrap();
+    std::fs::write(
+        root.join("root.zone"),
+        "$TTL 3600\n@ SOA a.root. hostmaster 1 3600 600 86400 60\n@ NS a.root.\n\
+         a.root. A 127.50.0.1\nslow. NS ns.slow.\nns.slow. A 127.50.0.2\n\
+         fast. NS ns.fast.\nns.fast. A 127.50.0.3\n",
+    )
+    .unwrap();
+    std::fs::write(
+        fast.join("fast.zone"),
+        "$TTL 60\n@ SOA ns hostmaster 1 3600 600 86400 60\n@ NS ns\nns A 127.50.0.3\n* A 192.0.2.3\n",
+    )
+    .unwrap();
+    let _silent = std::net::UdpSocket::bind("127.50.0.2:53").unwrap();
+    // The resolver is one client to them: no response rate limiting.
+    let _root = authdns(
+        "127.50.0.1:53".parse().unwrap(),
+        &root,
+        "rate-limit = 0\n",
+        ".",
+    );
+    let _fast = authdns(
+        "127.50.0.3:53".parse().unwrap(),
+        &fast,
+        "rate-limit = 0\n",
+        "fast.",
+    );
+    let hints = dir.join("root.hints");
+    std::fs::write(&hints, ". 3600 NS a.root.\na.root. 3600 A 127.50.0.1\n").unwrap();
+    let addr: SocketAddr = "127.50.1.1:5301".parse().unwrap();
+    let _server = resolver(
+        &hints,
+        addr,
+        &[],
+        "max-resolutions = 64\nmax-queries-per-zone = 8\n",
+    );
+
+    // Random names under slow. for 3 s, 2,000 a second: every one needs
+    // resolution, and each would hold a slot for 1.5 s.
+    let flood = std::thread::spawn(move || {
+        let socket = std::net::UdpSocket::bind("127.50.1.100:0").unwrap();
+        let started = std::time::Instant::now();
+        let mut sent = 0;
+        while started.elapsed() < Duration::from_secs(3) {
+            let q = recursive(&format!("r{sent}.slow."), RecordType::A);
+            socket.send_to(&q.to_vec().unwrap(), addr).unwrap();
+            sent += 1;
+            std::thread::sleep(Duration::from_micros(500));
+        }
+        sent
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    for i in 0..10 {
+        let answer = client::udp(addr, &recursive(&format!("n{i}.fast."), RecordType::A))
+            .unwrap_or_else(|e| panic!("n{i}.fast.: {e}"));
+        assert_eq!(
+            answer.metadata.response_code,
+            ResponseCode::NoError,
+            "n{i}.fast. during the flood"
+        );
+        assert_eq!(answer.answers.len(), 1);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(flood.join().unwrap() > 1000, "the flood ran");
 }

@@ -26,6 +26,7 @@
 //! entry read near its expiry is flagged for prefetch.
 
 pub mod step;
+pub mod zone_queries;
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -50,6 +51,7 @@ use crate::validate::anchors::TrustAnchors;
 use crate::validate::chain::Validation;
 use crate::validate::verify::rrsig;
 use step::{NameServer, Outcome};
+use zone_queries::ZoneQueries;
 
 /// Bounds on the work one client query may cause.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +70,9 @@ pub struct Limits {
     pub exchange_timeout: Duration,
     /// Time for the whole client query.
     pub deadline: Duration,
+    /// Upstream queries in flight to one zone, over every client query
+    /// (0: no bound).
+    pub max_zone_queries: usize,
 }
 
 impl Default for Limits {
@@ -80,10 +85,13 @@ impl Default for Limits {
             max_depth: 4,
             exchange_timeout: Duration::from_millis(1500),
             deadline: Duration::from_secs(10),
+            max_zone_queries: DEFAULT_MAX_ZONE_QUERIES,
         }
     }
 }
 
+/// Upstream queries in flight to one zone when nothing is configured.
+pub const DEFAULT_MAX_ZONE_QUERIES: usize = 256;
 /// Most minimised queries per resolution (RFC 9156 MAX_MINIMISE_COUNT).
 pub const MAX_MINIMISED: usize = 10;
 /// TTL of an answer served stale (RFC 8767 4).
@@ -137,6 +145,8 @@ pub enum Failure {
     TooManyReferrals,
     /// The CNAME chain is too long or loops.
     ChainTooLong,
+    /// The zone to ask has as many queries in flight as it may.
+    ZoneBusy,
     /// The deadline passed.
     Deadline,
 }
@@ -198,6 +208,7 @@ pub struct Resolver {
     options: Options,
     servers: Servers,
     inflight: Coalescer<InFlight, Answer>,
+    zone_queries: ZoneQueries,
     prefetching: Coalescer<(Box<[u8]>, u16), ()>,
     forwarders: Forwarders,
     validation: Option<Validation>,
@@ -221,6 +232,7 @@ impl Resolver {
             options,
             servers: Servers::new(),
             inflight: Coalescer::new(),
+            zone_queries: ZoneQueries::new(options.limits.max_zone_queries),
             prefetching: Coalescer::new(),
             forwarders: Forwarders::default(),
             validation: None,
@@ -574,6 +586,7 @@ impl Resolver {
         let mut shown = zone.num_labels() + 1;
         let mut referrals = 0;
         'servers: loop {
+            let zone_wire = wire_name(&zone);
             let mut addresses = self.addresses(&servers, budget, depth).await?;
             self.servers
                 .order(&mut addresses, std::time::Instant::now());
@@ -611,6 +624,9 @@ impl Resolver {
                     qtype: u16::from(asked_type),
                 };
                 let timeout = limits.exchange_timeout.min(remaining);
+                let Some(_in_flight) = self.zone_queries.acquire(&zone_wire) else {
+                    return Err(Failure::ZoneBusy);
+                };
                 let message = match self.ask(address, question, timeout).await {
                     Ok(message) => message,
                     Err(UpstreamError::Network(_)) => continue,
