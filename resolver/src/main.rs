@@ -19,6 +19,13 @@ use resolver::local::LocalZones;
 use resolver::tls::{CertificateStore, ServerCertificate};
 use tokio::signal::unix::{SignalKind, signal};
 
+/// mimalloc rather than the system allocator: glibc keeps an arena per
+/// thread, and cache entries allocated on every worker pin the memory
+/// freed around them; with glibc the resident size after 100,000 cached
+/// names was three times the live heap.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// How long an upstream resolver has to answer a forwarded query.
 const FORWARD_TIMEOUT: Duration = Duration::from_secs(2);
 
