@@ -1,7 +1,7 @@
 //! Starting the project's binaries: built once per test run with the
 //! same cargo, started on a loopback address, stopped with SIGTERM.
 
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Once;
@@ -172,6 +172,28 @@ pub fn write_atomic(path: &Path, text: &str) {
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, text).expect("write the temporary file");
     std::fs::rename(&tmp, path).expect("rename it into place");
+}
+
+/// Root hints naming one root server, `a.root.` at `root`, written as
+/// `dir/root.hints`; returns the file.
+pub fn root_hints(dir: &Path, root: Ipv4Addr) -> PathBuf {
+    let hints = dir.join("root.hints");
+    std::fs::write(
+        &hints,
+        format!(". 3600 NS a.root.\na.root. 3600 A {root}\n"),
+    )
+    .expect("write the root hints");
+    hints
+}
+
+/// A zone directory for authdns: `dir/NAME/NAME.zone` holding `text`,
+/// where `NAME.zone` names the origin (`root` for the root). Returns the
+/// directory.
+pub fn zone_dir(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let zones = dir.join(name);
+    std::fs::create_dir_all(&zones).expect("create the zone directory");
+    std::fs::write(zones.join(format!("{name}.zone")), text).expect("write the zone");
+    zones
 }
 
 /// Starts authdns on `addr` serving `zones`, with extra config lines.

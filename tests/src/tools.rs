@@ -8,6 +8,16 @@ pub fn kdig(args: &[&str]) -> Output {
     run("kdig", args, "apt-get install knot-dnsutils")
 }
 
+/// The pin of the resolver's generated certificate, from its log (the
+/// `kdig +tls-pin=...` line it prints at start).
+pub fn logged_pin(log: &str) -> String {
+    log.split("kdig +tls-pin=")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .expect("the generated certificate's pin is logged")
+        .to_owned()
+}
+
 /// Runs curl with `args` (silent, errors shown), bounded to 10 s.
 pub fn curl(args: &[&str]) -> Output {
     let mut all = vec!["-sS", "--max-time", "10"];

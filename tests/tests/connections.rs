@@ -9,17 +9,8 @@ use std::time::{Duration, Instant};
 use hickory_proto::rr::RecordType;
 use tests::client::{self, closed_within, recursive, tcp_connect_from};
 use tests::spawn::resolver;
-use tests::tools::{curl_text, kdig};
+use tests::tools::{curl_text, kdig, logged_pin};
 use tests::world::World;
-
-/// The pin of the resolver's generated certificate, from its log.
-fn pin(log: &str) -> String {
-    log.split("kdig +tls-pin=")
-        .nth(1)
-        .and_then(|rest| rest.split('`').next())
-        .expect("the generated certificate's pin is logged")
-        .to_owned()
-}
 
 /// `www.example.internal A` over DoT from `source`, as kdig prints it.
 fn dot_answer(source: &str, pin: &str) -> String {
@@ -61,7 +52,7 @@ fn one_client_cannot_hold_every_connection() {
         &["--dot", "127.43.0.1:8853", "--doh", "127.43.0.1:8443"],
         "max-connections-per-client = 3\n",
     );
-    let pin = pin(&server.log_text());
+    let pin = logged_pin(&server.log_text());
 
     // The hog opens one connection to each listener and says nothing.
     let hog: IpAddr = "127.43.1.1".parse().unwrap();

@@ -9,7 +9,7 @@ use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::RecordType;
 use tests::client::{self, lines, query, recursive};
 use tests::spawn::{resolver, temp_dir};
-use tests::tools::kdig;
+use tests::tools::{kdig, logged_pin};
 use tests::world::World;
 
 #[test]
@@ -17,12 +17,7 @@ fn kdig_resolves_over_dot_with_the_generated_certificate_and_its_pin() {
     let world = World::start(24);
     let addr: SocketAddr = "127.24.0.1:5301".parse().unwrap();
     let server = resolver(&world.hints, addr, &["--dot", "127.24.0.1:8853"], "");
-    let log = server.log_text();
-    let pin = log
-        .split("kdig +tls-pin=")
-        .nth(1)
-        .and_then(|rest| rest.split('`').next())
-        .expect("the generated certificate's pin is logged");
+    let pin = logged_pin(&server.log_text());
 
     let out = kdig(&[
         "@127.24.0.1",

@@ -10,7 +10,7 @@
 //!   silent, then both are gone: answers keep coming (failover, then
 //!   serve-stale), and memory stays within the cache budget.
 
-use std::net::{SocketAddr, UdpSocket};
+use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
@@ -20,7 +20,9 @@ use std::time::{Duration, Instant};
 use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::RecordType;
 use tests::client::{self, lines, query, recursive};
-use tests::spawn::{Process, authdns, loopback, resolver, temp_dir, write_atomic};
+use tests::spawn::{
+    Process, authdns, loopback, resolver, root_hints, temp_dir, write_atomic, zone_dir,
+};
 
 /// A zone whose `www` address and MX target carry `version`.
 fn versioned_zone(version: u32) -> String {
@@ -275,30 +277,26 @@ fn client(id: usize, addr: SocketAddr, phase: &AtomicUsize) -> Vec<Seen> {
 #[ignore = "load with faults: runs alone in .ci/run"]
 fn resolver_under_load_fails_over_and_serves_stale_within_its_memory_budget() {
     let dir = temp_dir("faults-resolver");
-    let (root_dir, twin_dir) = (dir.join("root"), dir.join("twin"));
-    std::fs::create_dir_all(&root_dir).unwrap();
-    std::fs::create_dir_all(&twin_dir).unwrap();
-    std::fs::write(
-        root_dir.join("root.zone"),
+    let root_dir = zone_dir(
+        &dir,
+        "root",
         "$TTL 3600\n@ SOA a.root. hostmaster 1 3600 600 86400 60\n@ NS a.root.\n\
          a.root. A 127.48.0.1\ntwin. NS ns1.twin.\ntwin. NS ns2.twin.\n\
          ns1.twin. A 127.48.0.2\nns2.twin. A 127.48.0.3\n",
-    )
-    .unwrap();
+    );
     let mut fixed = String::new();
     for k in 0..64 {
         fixed.push_str(&format!("f{k} 1 A 192.0.2.2\n"));
     }
-    std::fs::write(
-        twin_dir.join("twin.zone"),
-        format!(
+    let twin_dir = zone_dir(
+        &dir,
+        "twin",
+        &format!(
             "$TTL 3600\n@ SOA ns1 hostmaster 1 3600 600 86400 2\n@ NS ns1\n@ NS ns2\n\
              ns1 A 127.48.0.2\nns2 A 127.48.0.3\n*.u A 192.0.2.1\n{fixed}"
         ),
-    )
-    .unwrap();
-    let hints = dir.join("root.hints");
-    std::fs::write(&hints, ". 3600 NS a.root.\na.root. 3600 A 127.48.0.1\n").unwrap();
+    );
+    let hints = root_hints(&dir, Ipv4Addr::new(127, 48, 0, 1));
     let _root = authdns(
         SocketAddr::from(([127, 48, 0, 1], 53)),
         &root_dir,

@@ -6,13 +6,15 @@
 //! each, the server still answers a normal query.
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::time::Duration;
 
 use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::RecordType;
 use tests::client::{self, recursive};
-use tests::spawn::{Process, authdns, loopback, resolver, temp_dir, workspace};
+use tests::spawn::{
+    Process, authdns, loopback, resolver, root_hints, temp_dir, workspace, zone_dir,
+};
 use tests::world::World;
 
 /// What a hostile message must get.
@@ -320,21 +322,18 @@ fn a_client_network_over_its_resolution_rate_is_cut_but_cache_hits_still_answer(
 fn a_flood_to_one_silent_zone_leaves_room_for_other_zones() {
     // slow. is served by a socket that never answers; fast. by authdns.
     let dir = temp_dir("hostile-zone-flood");
-    let (root, fast) = (dir.join("root"), dir.join("fast"));
-    std::fs::create_dir_all(&root).unwrap();
-    std::fs::create_dir_all(&fast).unwrap();
-    std::fs::write(
-        root.join("root.zone"),
+    let root = zone_dir(
+        &dir,
+        "root",
         "$TTL 3600\n@ SOA a.root. hostmaster 1 3600 600 86400 60\n@ NS a.root.\n\
          a.root. A 127.50.0.1\nslow. NS ns.slow.\nns.slow. A 127.50.0.2\n\
          fast. NS ns.fast.\nns.fast. A 127.50.0.3\n",
-    )
-    .unwrap();
-    std::fs::write(
-        fast.join("fast.zone"),
+    );
+    let fast = zone_dir(
+        &dir,
+        "fast",
         "$TTL 60\n@ SOA ns hostmaster 1 3600 600 86400 60\n@ NS ns\nns A 127.50.0.3\n* A 192.0.2.3\n",
-    )
-    .unwrap();
+    );
     let _silent = std::net::UdpSocket::bind("127.50.0.2:53").unwrap();
     // The resolver is one client to them: no response rate limiting.
     let _root = authdns(
@@ -349,8 +348,7 @@ fn a_flood_to_one_silent_zone_leaves_room_for_other_zones() {
         "rate-limit = 0\n",
         "fast.",
     );
-    let hints = dir.join("root.hints");
-    std::fs::write(&hints, ". 3600 NS a.root.\na.root. 3600 A 127.50.0.1\n").unwrap();
+    let hints = root_hints(&dir, Ipv4Addr::new(127, 50, 0, 1));
     let addr: SocketAddr = "127.50.1.1:5301".parse().unwrap();
     let _server = resolver(
         &hints,

@@ -3,13 +3,13 @@
 //! resolver's log; EDNS Client Subnet from a client is neither echoed nor
 //! sent upstream, and no upstream query carries it.
 
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr};
 
 use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::RecordType;
 use tests::client::{self, query};
 use tests::fake::{FakeServer, a_record};
-use tests::spawn::{Process, binary, temp_dir};
+use tests::spawn::{Process, binary, root_hints, temp_dir};
 use tests::tools::{curl, kdig};
 
 /// EDNS option code of Client Subnet (RFC 7871).
@@ -52,18 +52,14 @@ fn no_client_address_in_debug_logs_and_no_client_subnet_anywhere() {
         }
     });
     let dir = temp_dir("privacy-28");
-    std::fs::write(
-        dir.join("root.hints"),
-        ". 3600 NS a.root.\na.root. 3600 A 127.28.0.10\n",
-    )
-    .unwrap();
+    let hints = root_hints(&dir, Ipv4Addr::new(127, 28, 0, 10));
     std::fs::write(
         dir.join("resolver.toml"),
         format!(
             "log-level = \"debug\"\ndnssec-validation = false\nallow = [\"127.28.0.77/32\", \"127.0.0.1/32\"]\nupstream-port = {}\n\
              root-hints = \"{}\"\n",
             root.addr.port(),
-            dir.join("root.hints").display()
+            hints.display()
         ),
     )
     .unwrap();

@@ -19,7 +19,7 @@ use hickory_proto::rr::rdata::{A, CNAME, NS, SOA};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 use tests::client::{self, lines, query, recursive};
 use tests::fake::{FakeServer, Reply, response_to};
-use tests::spawn::{resolver, temp_dir};
+use tests::spawn::{resolver, root_hints, temp_dir};
 
 /// The address the forged records point to; nothing listens there.
 const FORGED: [u8; 4] = [192, 0, 2, 66];
@@ -228,8 +228,7 @@ fn lies_from_upstream_are_rejected_and_never_cached() {
         FakeServer::scripted("127.44.0.5:53", loop_child),
     ];
     let dir = temp_dir("upstream-44");
-    let hints = dir.join("root.hints");
-    std::fs::write(&hints, ". 3600 NS a.root.\na.root. 3600 A 127.44.0.1\n").unwrap();
+    let hints = root_hints(&dir, Ipv4Addr::new(127, 44, 0, 1));
     let addr: SocketAddr = "127.44.1.1:5301".parse().unwrap();
     let _server = resolver(&hints, addr, &[], "");
 
