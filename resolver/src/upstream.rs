@@ -29,6 +29,9 @@ pub enum UpstreamError {
     Network(io::ErrorKind),
     /// An answer with the right ID and question that does not decode.
     Malformed,
+    /// Not sent: the zone asked has as many queries in flight as it may
+    /// ([`crate::iterate::zone_queries`]).
+    ZoneBusy,
 }
 
 impl std::fmt::Display for UpstreamError {
@@ -37,6 +40,7 @@ impl std::fmt::Display for UpstreamError {
             Self::Timeout => f.write_str("no answer in time"),
             Self::Network(kind) => write!(f, "network error: {kind}"),
             Self::Malformed => f.write_str("malformed answer"),
+            Self::ZoneBusy => f.write_str("too many queries in flight to the zone"),
         }
     }
 }

@@ -405,6 +405,53 @@ async fn expired_answers_are_served_after_1800_ms_when_the_servers_fall_silent()
 }
 
 #[tokio::test]
+async fn clients_waiting_on_one_upstream_query_count_once_against_the_zone_bound() {
+    // A root that takes 300 ms to answer, asked by 50 clients at once for
+    // the same name, with at most 8 queries in flight per zone: the 50
+    // share one query, so none is turned away.
+    let root = FakeServer::scripted("127.19.0.2:0", |query| {
+        std::thread::sleep(Duration::from_millis(300));
+        let mut answer = response_to(query);
+        answer.add_answer(a_record(&query.queries[0]));
+        Some(vec![Reply::Send(answer)])
+    });
+    let hints = RootHints::parse(
+        b". 3600000 NS a.root.\na.root. 3600000 A 127.19.0.2\n",
+        std::path::Path::new("slow.hints"),
+    )
+    .unwrap();
+    let defaults = Options::default();
+    let options = Options {
+        upstream_port: root.addr.port(),
+        qname_minimisation: false,
+        limits: resolver::iterate::Limits {
+            max_zone_queries: 8,
+            ..defaults.limits
+        },
+        ..defaults
+    };
+    let resolver = Arc::new(Resolver::new(
+        Arc::new(Cache::new(CacheLimits::default())),
+        hints,
+        options,
+    ));
+    let clients: Vec<_> = (0..50)
+        .map(|_| {
+            let resolver = Arc::clone(&resolver);
+            tokio::spawn(async move { resolver.resolve(&name("www.slow."), RecordType::A).await })
+        })
+        .collect();
+    for client in clients {
+        let answer = client.await.unwrap();
+        assert_eq!(
+            answer.map(|a| answer_lines(&a)),
+            Ok(vec!["www.slow. 60 a 192.0.2.7".to_owned()])
+        );
+    }
+    assert_eq!(root.queries().len(), 1, "one query went out");
+}
+
+#[tokio::test]
 async fn a_wrong_nxdomain_for_a_minimised_name_falls_back_to_the_full_name() {
     // A root that answers NXDOMAIN for every name but the full one, as
     // broken servers answer empty non-terminals.

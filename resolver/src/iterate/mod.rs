@@ -543,15 +543,25 @@ impl Resolver {
         None
     }
 
-    /// Asks `address` the question, sharing an identical query in flight,
-    /// and records how the server did.
-    async fn ask(&self, address: IpAddr, question: Question<'_>, timeout: Duration) -> Answer {
+    /// Asks `address`, a server of `zone` (wire form), the question,
+    /// sharing an identical query in flight, and records how the server
+    /// did. Only the query that goes out counts against the zone's bound.
+    async fn ask(
+        &self,
+        address: IpAddr,
+        zone: &[u8],
+        question: Question<'_>,
+        timeout: Duration,
+    ) -> Answer {
         let server = SocketAddr::new(address, self.options.upstream_port);
         tracing::debug!("asking {server} type {}", question.qtype);
         let key = (server, Box::from(question.qname), question.qtype);
         let (answer, _) = self
             .inflight
             .run(key, async {
+                let Some(_in_flight) = self.zone_queries.acquire(zone) else {
+                    return Err(UpstreamError::ZoneBusy);
+                };
                 let started = std::time::Instant::now();
                 let answer = upstream::exchange(server, question, timeout).await;
                 match &answer {
@@ -624,11 +634,9 @@ impl Resolver {
                     qtype: u16::from(asked_type),
                 };
                 let timeout = limits.exchange_timeout.min(remaining);
-                let Some(_in_flight) = self.zone_queries.acquire(&zone_wire) else {
-                    return Err(Failure::ZoneBusy);
-                };
-                let message = match self.ask(address, question, timeout).await {
+                let message = match self.ask(address, &zone_wire, question, timeout).await {
                     Ok(message) => message,
+                    Err(UpstreamError::ZoneBusy) => return Err(Failure::ZoneBusy),
                     Err(UpstreamError::Network(_)) => continue,
                     Err(_) => {
                         only_network_errors = false;

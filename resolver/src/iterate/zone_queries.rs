@@ -2,7 +2,8 @@
 //! fetches-per-zone): a flood of new names under one zone whose servers
 //! are slow or silent (a random-subdomain attack on it) holds at most
 //! that many resolutions at a time, and leaves the rest of the
-//! resolver's capacity to everyone else.
+//! resolver's capacity to everyone else. Only queries that go out count:
+//! clients waiting on an identical query in flight do not.
 
 use dashmap::DashMap;
 
