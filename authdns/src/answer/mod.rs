@@ -128,7 +128,8 @@ pub fn answer(
         Transport::Tcp => AnyPolicy::All,
     };
     let dnssec = query.edns.is_some_and(|e| e.dnssec_ok);
-    let plan = resolve::resolve(snapshot, zone, query.qname(), query.qtype, any, dnssec);
+    let mut plan = Plan::new(zone, dnssec);
+    resolve::resolve(&mut plan, snapshot, query.qname(), query.qtype, any);
     encode(&plan, &query, request.msg, &mut writer);
     Some(finish(writer, opt.as_ref()))
 }

@@ -114,7 +114,10 @@ pub enum AnyPolicy {
 }
 
 impl<'z> Plan<'z> {
-    fn new(zone: &'z Zone, dnssec: bool) -> Self {
+    /// An empty plan for answering from `zone`; `dnssec` is the query's DO
+    /// bit. Built where it is used and filled by [`resolve`]: a plan is a
+    /// few kilobytes, too big to move on every query.
+    pub fn new(zone: &'z Zone, dnssec: bool) -> Self {
         Self {
             zone,
             rcode: rcode::NOERROR,
@@ -201,7 +204,8 @@ impl<'z> Current<'z> {
     }
 }
 
-/// Answers `qname` (lowercase wire form, inside `zone`) and `qtype`.
+/// Answers `qname` (lowercase wire form, inside the plan's zone) and
+/// `qtype` into `plan`.
 ///
 /// A CNAME or DNAME chain that leaves `zone` goes on in another zone of
 /// `snapshot` when there is one: RFC 1034 4.3.2 step 3.a sends the new
@@ -212,22 +216,18 @@ impl<'z> Current<'z> {
 /// RRSIGs and the NSEC or NSEC3 records that prove denials, wildcard
 /// expansions and unsigned delegations (RFC 4035 3.1, RFC 5155 7.2).
 pub fn resolve<'z>(
+    plan: &mut Plan<'z>,
     snapshot: &'z Snapshot,
-    zone: &'z Zone,
     qname: &[u8],
     qtype: u16,
     any: AnyPolicy,
-    dnssec: bool,
-) -> Plan<'z> {
-    let mut plan = Plan::new(zone, dnssec);
+) {
     let mut current = Current::new(PlanOwner::Question, qname);
     for step in 0..=MAX_CHAIN {
         let zone = plan.zone;
         let next = match zone.lookup(current.name()) {
-            Lookup::Found(index) => found(&mut plan, zone.node(index), &current, qtype, step, any),
-            Lookup::NotFound { encloser } => {
-                not_found(&mut plan, encloser, &current, qtype, step, any)
-            }
+            Lookup::Found(index) => found(plan, zone.node(index), &current, qtype, step, any),
+            Lookup::NotFound { encloser } => not_found(plan, encloser, &current, qtype, step, any),
         };
         let Some(name) = next else { break };
         if !is_subdomain(name.name(), zone.origin().as_wire()) {
@@ -238,7 +238,6 @@ pub fn resolve<'z>(
         }
         current = name;
     }
-    plan
 }
 
 /// What to do at an existing node. Returns the next name of a chain.

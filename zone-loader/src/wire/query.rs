@@ -186,31 +186,27 @@ pub fn parse(msg: &[u8]) -> Result<Query, QueryError> {
         edns: None,
     };
     let mut pos = HEADER_LEN;
-    let mut out = 0;
     loop {
         let len = usize::from(*msg.get(pos).ok_or(QueryError::FormErr)?);
         if len > 63 {
             // Compression pointers cannot point back from the question.
             return Err(QueryError::FormErr);
         }
-        let label = msg.get(pos..pos + 1 + len).ok_or(QueryError::FormErr)?;
-        if out + label.len() > MAX_NAME_LEN {
+        pos += 1 + len;
+        if pos - HEADER_LEN > MAX_NAME_LEN {
             return Err(QueryError::FormErr);
         }
-        query.qname[out] = label[0];
-        for (dst, src) in query.qname[out + 1..out + label.len()]
-            .iter_mut()
-            .zip(&label[1..])
-        {
-            *dst = src.to_ascii_lowercase();
-        }
-        out += label.len();
-        pos += label.len();
         if len == 0 {
             break;
         }
     }
-    query.qname_len = out as u8;
+    let wire = msg.get(HEADER_LEN..pos).ok_or(QueryError::FormErr)?;
+    let qname = &mut query.qname[..wire.len()];
+    qname.copy_from_slice(wire);
+    // Length octets are at most 63, below b'A', so lowercasing the whole
+    // name only touches label bytes.
+    qname.make_ascii_lowercase();
+    query.qname_len = wire.len() as u8;
     let mut reader = Reader { msg, pos };
     query.qtype = reader.u16()?;
     query.qclass = reader.u16()?;

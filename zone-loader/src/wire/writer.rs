@@ -191,11 +191,13 @@ impl<'b> Writer<'b> {
             Owner::Question => self.buf.extend_from_slice(&[0xc0, HEADER_LEN as u8]),
             Owner::Name(name) => self.name(name),
         }
-        self.buf.extend_from_slice(&rtype.to_be_bytes());
-        self.buf.extend_from_slice(&class.to_be_bytes());
-        self.buf.extend_from_slice(&ttl.to_be_bytes());
-        let rdlen_at = self.buf.len();
-        self.buf.extend_from_slice(&[0, 0]);
+        // TYPE, CLASS, TTL and a placeholder RDLENGTH, in one append.
+        let mut fixed = [0u8; 10];
+        fixed[..2].copy_from_slice(&rtype.to_be_bytes());
+        fixed[2..4].copy_from_slice(&class.to_be_bytes());
+        fixed[4..8].copy_from_slice(&ttl.to_be_bytes());
+        self.buf.extend_from_slice(&fixed);
+        let rdlen_at = self.buf.len() - 2;
         self.rdata(rtype, rdata);
         let rdlen = self.buf.len() - rdlen_at - 2;
         if self.buf.len() > self.limit {
@@ -290,7 +292,10 @@ impl<'b> Writer<'b> {
                 return true;
             }
             let n = usize::from(len);
-            if !self.buf[at + 1..at + 1 + n].eq_ignore_ascii_case(&suffix[s + 1..s + 1 + n]) {
+            let (written, wanted) = (&self.buf[at + 1..at + 1 + n], &suffix[s + 1..s + 1 + n]);
+            // Names from zones are lowercase, and so are most questions: the
+            // exact comparison usually decides, and is the cheaper one.
+            if written != wanted && !written.eq_ignore_ascii_case(wanted) {
                 return false;
             }
             at += 1 + n;
