@@ -58,6 +58,12 @@ pub fn udp_from(local: SocketAddr, addr: SocketAddr, msg: &Message) -> io::Resul
 
 /// Sends a query over UDP and waits at most `timeout` for the answer.
 pub fn udp_within(addr: SocketAddr, msg: &Message, timeout: Duration) -> io::Result<Message> {
+    let answer = udp_raw_within(addr, &msg.to_vec().map_err(io::Error::other)?, timeout)?;
+    Message::from_vec(&answer).map_err(io::Error::other)
+}
+
+/// Sends raw bytes over UDP and waits at most `timeout` for the raw answer.
+pub fn udp_raw_within(addr: SocketAddr, bytes: &[u8], timeout: Duration) -> io::Result<Vec<u8>> {
     let local = if addr.is_ipv4() {
         "127.0.0.1:0"
     } else {
@@ -65,8 +71,7 @@ pub fn udp_within(addr: SocketAddr, msg: &Message, timeout: Duration) -> io::Res
     };
     let socket = UdpSocket::bind(local)?;
     socket.set_read_timeout(Some(timeout))?;
-    exchange(&socket, addr, &msg.to_vec().map_err(io::Error::other)?)
-        .and_then(|answer| Message::from_vec(&answer).map_err(io::Error::other))
+    exchange(&socket, addr, bytes)
 }
 
 /// Sends raw bytes over UDP from the address `local` and returns the raw answer.

@@ -20,7 +20,7 @@ fn require(program: &str) -> std::path::PathBuf {
 pub fn knot(addr: SocketAddr, zones: &[(&str, &Path)], probe: &str) -> Process {
     let dir = temp_dir(&format!("knot-{}", addr.ip()));
     let mut conf = format!(
-        "server:\n    listen: {}@{}\n    rundir: {dir}\n    user: root\n    udp-workers: 1\n    tcp-workers: 1\n    background-workers: 1\n\
+        "server:\n    listen: {}@{}\n    rundir: {dir}\n    user: root\n    identity: \"\"\n    version: \"\"\n    udp-workers: 1\n    tcp-workers: 1\n    background-workers: 1\n\
          database:\n    storage: {dir}\n\
          template:\n  - id: default\n    storage: {dir}\n    semantic-checks: off\n    zonefile-sync: -1\n    zonefile-load: whole\n    journal-content: none\n\
          zone:\n",
@@ -46,7 +46,7 @@ pub fn nsd(addr: SocketAddr, zones: &[(&str, &Path)], probe: &str) -> Process {
     let mut conf = format!(
         "server:\n  ip-address: {}@{}\n  username: \"\"\n  database: \"\"\n  zonelistfile: {d}/zone.list\n  pidfile: {d}/nsd.pid\n  \
          xfrdfile: {d}/xfrd.state\n  xfrdir: {d}\n  logfile: {d}/nsd.log\n  server-count: 1\n  rrl-ratelimit: 0\n  rrl-whitelist-ratelimit: 0\n  \
-         hide-version: yes\n  minimal-responses: yes\n  verbosity: 1\nremote-control:\n  control-enable: no\n",
+         hide-version: yes\n  hide-identity: yes\n  minimal-responses: yes\n  verbosity: 1\nremote-control:\n  control-enable: no\n",
         addr.ip(),
         addr.port()
     );
