@@ -13,6 +13,7 @@ pub mod config;
 pub mod cookies;
 pub mod edns;
 pub mod listen;
+pub mod memory;
 pub mod querylog;
 pub mod reload;
 pub mod rrl;

@@ -1,11 +1,14 @@
 //! Loading and reloading the zone directory: parse what changed off the
 //! query path, then publish the new snapshot with one atomic store.
-//! In-flight queries finish on the snapshot they loaded.
+//! In-flight queries finish on the snapshot they loaded; the reload thread
+//! then frees the old one and returns its memory (see [`crate::memory`]).
 
 use std::sync::Arc;
 
 use zone_loader::directory::{ReloadReport, ZoneDirectory};
 use zone_loader::{SharedSnapshot, Snapshot};
+
+use crate::memory;
 
 /// Reloads `directory` and publishes the result into `shared`. An
 /// unreadable directory publishes nothing: the old snapshot keeps serving.
@@ -25,7 +28,8 @@ pub fn reload(directory: &mut ZoneDirectory, shared: &SharedSnapshot) {
 fn publish(shared: &SharedSnapshot, snapshot: Snapshot, report: &ReloadReport) {
     let changed = !report.loaded.is_empty() || !report.removed.is_empty();
     if changed {
-        shared.store(Arc::new(snapshot));
+        let old = shared.swap(Arc::new(snapshot));
+        memory::retire(old);
     }
 }
 

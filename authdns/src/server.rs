@@ -16,16 +16,20 @@ use zone_loader::directory::ZoneDirectory;
 use crate::config::Config;
 use crate::listen::connections::ConnectionLimits;
 use crate::listen::{Service, tcp, udp};
+use crate::memory;
 use crate::reload;
 use crate::rrl::RateLimiter;
 
 /// Runs until SIGTERM or SIGINT.
 pub fn run(config: Config) -> anyhow::Result<()> {
+    memory::configure_allocator();
     let mut directory = ZoneDirectory::new(&config.zones);
     let (snapshot, report) = directory
         .reload()
         .with_context(|| format!("cannot read zone directory {}", config.zones.display()))?;
     reload::log_report(&report);
+    // The parser's buffers are gone: give their pages back before serving.
+    memory::release_free_pages();
     let zones = snapshot.len();
     let shared: Arc<SharedSnapshot> = Arc::new(ArcSwap::from_pointee(snapshot));
     let service = Arc::new(Service {
