@@ -14,10 +14,11 @@ use std::sync::Arc;
 
 use hashbrown::HashTable;
 
+use crate::owners::OwnerNames;
 use crate::parse::ParsedRecord;
 use crate::problem::{ProblemKind, Problems};
 use crate::rtype::code;
-use crate::wire::name::{self, Name, canonical_key};
+use crate::wire::name::{self, Name, canonical_key_into};
 use crate::zone::{NONE, Node, RRset, Zone, flags, hash_name};
 
 /// Most records in one RRset (its count must fit the wire's 16 bits).
@@ -37,8 +38,7 @@ struct Pending {
 /// Collects records for one zone, then builds it.
 pub struct ZoneBuilder {
     origin: Name,
-    owners: Vec<Name>,
-    owner_table: HashTable<u32>,
+    owners: OwnerNames,
     records: Vec<Pending>,
     rdata: Vec<u8>,
     files: Vec<Arc<Path>>,
@@ -49,34 +49,18 @@ impl ZoneBuilder {
     pub fn new(origin: &Name) -> Self {
         let mut builder = Self {
             origin: origin.to_lowercase(),
-            owners: Vec::new(),
-            owner_table: HashTable::new(),
+            owners: OwnerNames::default(),
             records: Vec::new(),
             rdata: Vec::new(),
             files: Vec::new(),
         };
-        let apex = builder.origin.clone();
-        builder.intern(apex);
+        builder.owners.intern(origin.as_wire());
         builder
     }
 
     /// The zone's origin.
     pub fn origin(&self) -> &Name {
         &self.origin
-    }
-
-    fn intern(&mut self, name: Name) -> u32 {
-        let hash = hash_name(name.as_wire());
-        let owners = &self.owners;
-        if let Some(&id) = self.owner_table.find(hash, |&i| owners[i as usize] == name) {
-            return id;
-        }
-        let id = self.owners.len() as u32;
-        self.owners.push(name);
-        let owners = &self.owners;
-        self.owner_table
-            .insert_unique(hash, id, |&i| hash_name(owners[i as usize].as_wire()));
-        id
     }
 
     fn file_id(&mut self, file: &Arc<Path>) -> u16 {
@@ -99,7 +83,7 @@ impl ZoneBuilder {
         if self.rdata.len() + record.rdata.len() > u32::MAX as usize {
             return problems.error(record.file, record.line, 0, ProblemKind::ZoneTooLarge);
         }
-        let owner = self.intern(record.owner.to_lowercase());
+        let owner = self.owners.intern(record.owner.as_wire());
         let file = self.file_id(record.file);
         let rdata = self.rdata.len() as u32;
         self.rdata.extend_from_slice(record.rdata);
@@ -128,8 +112,7 @@ impl ZoneBuilder {
             .unwrap_or_else(|| Arc::from(Path::new("<zone>")));
         self.add_empty_non_terminals();
 
-        let mut order: Vec<u32> = (0..self.owners.len() as u32).collect();
-        order.sort_by_cached_key(|&id| canonical_key(self.owners[id as usize].as_wire()));
+        let order = self.canonical_order();
         let mut rank = vec![0u32; self.owners.len()];
         for (position, &id) in order.iter().enumerate() {
             rank[id as usize] = position as u32;
@@ -142,8 +125,9 @@ impl ZoneBuilder {
                 .then_with(|| self.rdata_of(a).cmp(self.rdata_of(b)))
                 .then((a.file, a.line).cmp(&(b.file, b.line)))
         });
+        drop(rank);
 
-        let mut layout = Layout::default();
+        let mut layout = self.layout_with_capacity(records.len());
         let mut next = 0;
         for &id in &order {
             let start = next;
@@ -152,7 +136,14 @@ impl ZoneBuilder {
             }
             self.lay_out_node(id, &records[start..next], &mut layout, problems);
         }
+        // The zone holds its own copy of everything now: free the parsed
+        // form before the index is built, so that a reload's peak is the
+        // old zone plus the new one and little else.
         drop(records);
+        let node_count = order.len();
+        drop(order);
+        self.owners = OwnerNames::default();
+        self.rdata = Vec::new();
         if layout.bytes.len() > u32::MAX as usize {
             problems.error(&zone_file, 0, 0, ProblemKind::ZoneTooLarge);
             return None;
@@ -165,7 +156,7 @@ impl ZoneBuilder {
             nodes: layout.nodes.into_boxed_slice(),
             rrsets: layout.rrsets.into_boxed_slice(),
             additional: Box::new([]),
-            table: HashTable::with_capacity(order.len()),
+            table: HashTable::with_capacity(node_count),
             negative_soa: RRset::new(code::SOA, 0),
             nsec3: None,
         };
@@ -206,19 +197,53 @@ impl ZoneBuilder {
         Some(zone)
     }
 
+    /// Owner ids in canonical order (RFC 4034 6.1). The sort keys share
+    /// one buffer: a key per name would be an allocation per name.
+    fn canonical_order(&self) -> Vec<u32> {
+        let mut keys = Vec::with_capacity(self.owners.total_len() + 2 * self.owners.len());
+        let mut ends = Vec::with_capacity(self.owners.len());
+        for id in 0..self.owners.len() as u32 {
+            canonical_key_into(self.owners.get(id), &mut keys);
+            ends.push(keys.len() as u32);
+        }
+        let key = |id: u32| {
+            let start = if id == 0 { 0 } else { ends[id as usize - 1] };
+            &keys[start as usize..ends[id as usize] as usize]
+        };
+        let mut order: Vec<u32> = (0..self.owners.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| key(a).cmp(key(b)));
+        order
+    }
+
+    /// A layout whose buffers are allocated once at their final size, so
+    /// that growing them never holds two copies.
+    fn layout_with_capacity(&self, records: usize) -> Layout {
+        Layout {
+            bytes: Vec::with_capacity(self.owners.total_len() + self.rdata.len() + 2 * records),
+            nodes: Vec::with_capacity(self.owners.len()),
+            rrsets: Vec::with_capacity(records),
+            rrset_sources: Vec::with_capacity(records),
+        }
+    }
+
     fn add_empty_non_terminals(&mut self) {
-        for id in 0..self.owners.len() {
-            let mut name = self.owners[id].parent();
-            while let Some(parent) = name {
-                if parent.as_wire().len() <= self.origin.as_wire().len() {
+        let apex_len = self.origin.as_wire().len();
+        let mut parent = [0u8; 255];
+        for id in 0..self.owners.len() as u32 {
+            let name = self.owners.get(id);
+            let len = name.len();
+            parent[..len].copy_from_slice(name);
+            let mut at = 0;
+            loop {
+                at += 1 + usize::from(parent[at]);
+                if len - at <= apex_len {
                     break;
                 }
                 let before = self.owners.len();
-                self.intern(parent.clone());
+                self.owners.intern(&parent[at..len]);
                 if self.owners.len() == before {
                     break;
                 }
-                name = parent.parent();
             }
         }
     }
@@ -230,7 +255,7 @@ impl ZoneBuilder {
         layout: &mut Layout,
         problems: &mut Problems,
     ) {
-        let name = self.owners[id as usize].as_wire();
+        let name = self.owners.get(id);
         let name_at = layout.bytes.len() as u32;
         layout.bytes.extend_from_slice(name);
         let rrsets_at = layout.rrsets.len() as u32;

@@ -14,6 +14,7 @@ pub mod build;
 pub mod directory;
 pub mod dnssec;
 pub mod lexer;
+mod owners;
 pub mod parse;
 #[cfg(test)]
 mod parse_tests;

@@ -331,20 +331,26 @@ pub fn canonical_cmp(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
 /// label become 0x01 0x01 and 0x01 0x02 so that the end marker sorts
 /// before every octet.
 pub fn canonical_key(wire: &[u8]) -> Vec<u8> {
+    let mut key = Vec::with_capacity(wire.len() + 4);
+    canonical_key_into(wire, &mut key);
+    key
+}
+
+/// Appends [`canonical_key`] of `wire` to `out`, so that many keys can share
+/// one buffer (the zone build sorts every owner name by them).
+pub fn canonical_key_into(wire: &[u8], out: &mut Vec<u8>) {
     let mut offsets = [0u8; 128];
     let n = suffix_offsets(wire, &mut offsets) - 1;
-    let mut key = Vec::with_capacity(wire.len() + 4);
     for k in (0..n).rev() {
         for &b in label_at(wire, usize::from(offsets[k])) {
             match b.to_ascii_lowercase() {
-                0 => key.extend_from_slice(&[1, 1]),
-                1 => key.extend_from_slice(&[1, 2]),
-                other => key.push(other),
+                0 => out.extend_from_slice(&[1, 1]),
+                1 => out.extend_from_slice(&[1, 2]),
+                other => out.push(other),
             }
         }
-        key.push(0);
+        out.push(0);
     }
-    key
 }
 
 fn label_at(wire: &[u8], pos: usize) -> &[u8] {
