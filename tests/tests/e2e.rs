@@ -10,6 +10,7 @@ mod doh;
 mod dot;
 mod faults;
 mod hostile;
+mod memory;
 mod pair;
 mod privacy;
 mod readme;
