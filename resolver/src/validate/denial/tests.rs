@@ -127,6 +127,28 @@ fn nsec3_chain(names: &[(&str, &[RecordType])], opt_out: bool) -> Vec<Record> {
 }
 
 #[test]
+fn rfc5155_7_1_an_empty_non_terminal_has_its_own_nsec3() {
+    use RecordType::{A, NS, SOA};
+    let zone = name("example.");
+    let names: &[(&str, &[RecordType])] = &[
+        ("example.", &[NS, SOA]),
+        ("nic.example.", &[]),
+        ("ns1.nic.example.", &[A]),
+    ];
+    let records = nsec3_chain(names, false);
+    let set = nsec3s(&records);
+    let ent = name("nic.example.");
+    assert_eq!(nsec3_nxdomain(&ent, &zone, &set), Proof::Missing);
+    assert_eq!(nsec3_nodata(&ent, NS, &zone, &set), Proof::Proven);
+    assert_eq!(nsec3_nodata(&ent, A, &zone, &set), Proof::Proven);
+    assert_eq!(
+        nsec3_nxdomain(&name("a.nic.example."), &zone, &set),
+        Proof::Proven,
+        "closest encloser nic.example., its wildcard covered"
+    );
+}
+
+#[test]
 fn nsec3_proves_nxdomain_and_nodata_and_opt_out_is_insecure() {
     use RecordType::{A, NS, SOA};
     let zone = name("example.");
