@@ -4,15 +4,21 @@
 //!
 //! | zone | case |
 //! |---|---|
-//! | `sec.` | secure, NSEC: answers, a wildcard, NXDOMAIN, NODATA |
-//! | `n3.` | secure, NSEC3 with opt-out: the same cases |
+//! | `sec.` | secure, NSEC: answers, a wildcard, NXDOMAIN, NODATA; DNAMEs, CNAME and DNAME loops |
+//! | `n3.` | secure, NSEC3 with opt-out: the same cases; `ent.n3.` exists only above an unsigned delegation |
+//! | `n3x.` | secure, NSEC3 without opt-out |
 //! | `unsigned.n3.` | an unsigned child inside an opt-out span: insecure |
 //! | `n3many.` | NSEC3 with 200 iterations: its denials are insecure (RFC 9276) |
-//! | `plain.` | unsigned, no DS in the root: insecure |
+//! | `plain.` | unsigned, no DS in the root: insecure; the aliases of `sec.` |
 //! | `baddsx.` | the root's DS does not match its key: bogus |
 //! | `expired.` | signatures that expired in 2021: bogus |
 //! | `nosig.` | `www.nosig.` A lost its RRSIG: bogus |
 //! | `unsupp.` | its DS names an algorithm no validator knows (200): insecure |
+//!
+//! Every zone but the root holds `ns1.nic.` and `x.g.deep.`, so `nic.`,
+//! `deep.` and `g.deep.` are empty non-terminals (as `wild.` is, above
+//! `*.wild.`); in `sec.` they lie inside NSEC gaps, in `n3.` and `n3x.`
+//! NSEC3 records match them.
 //!
 //! The root's key-signing key is the trust anchor, written as a DS.
 
@@ -24,8 +30,14 @@ use crate::spawn::{Process, authdns, temp_dir};
 
 /// The TLDs below the root, all served by .102.
 const TLDS: &[&str] = &[
-    "sec", "n3", "n3many", "plain", "baddsx", "expired", "nosig", "unsupp",
+    "sec", "n3", "n3x", "n3many", "plain", "baddsx", "expired", "nosig", "unsupp",
 ];
+
+/// Aliases in `sec.` and `plain.`: DNAMEs within the zone and out of
+/// it, and loops (a CNAME to itself, two CNAMEs, two DNAMEs).
+const ALIASES: &str = "dn DNAME target\nwww.target A 192.0.2.81\n\
+    dnx DNAME n3.\nself CNAME self\nloopa CNAME loopb\nloopb CNAME loopa\n\
+    d1 DNAME d2\nd2 DNAME d1\n";
 
 /// A running signed world; its servers stop when it is dropped.
 pub struct SignedWorld {
@@ -91,7 +103,8 @@ fn sign(dir: &Path, origin: &str, text: &str, options: &[&str], out: &Path) -> S
 fn zone(origin: &str, body: &str) -> String {
     format!(
         "$ORIGIN {origin}\n$TTL 3600\n@ SOA ns.tld. hostmaster.{origin} 1 7200 3600 1209600 300\n\
-         @ NS ns.tld.\nwww A 192.0.2.80\n*.wild A 192.0.2.99\ntext TXT \"signed\"\n{body}"
+         @ NS ns.tld.\nwww A 192.0.2.80\n*.wild A 192.0.2.99\ntext TXT \"signed\"\n\
+         ns1.nic A 192.0.2.53\nx.g.deep A 192.0.2.54\n{body}"
     )
 }
 
@@ -129,18 +142,20 @@ impl SignedWorld {
             let origin = format!("{tld}.");
             let out = tld_dir.join(format!("{tld}.zone"));
             if *tld == "plain" {
-                std::fs::write(&out, zone(&origin, "")).expect("plain zone");
+                std::fs::write(&out, zone(&origin, ALIASES)).expect("plain zone");
                 root_body.push_str(&format!("{tld} NS ns.tld.\n"));
                 continue;
             }
             let (body, options): (String, Vec<&str>) = match *tld {
+                "sec" => (ALIASES.to_owned(), Vec::new()),
                 "n3" => (
                     format!(
-                        "unsigned NS ns.unsigned.n3.\nns.unsigned.n3. A {}\n",
+                        "unsigned NS ns.unsigned.n3.\nns.unsigned.n3. A {}\nsub.ent NS ns.tld.\n",
                         ip(103)
                     ),
                     vec!["-n", "-p", "-s", "aabbccdd", "-t", "1"],
                 ),
+                "n3x" => (String::new(), vec!["-n", "-s", "aabbccdd", "-t", "1"]),
                 "n3many" => (String::new(), vec!["-n", "-s", "aabbccdd", "-t", "200"]),
                 "expired" => (
                     String::new(),

@@ -1,6 +1,6 @@
 //! The resolver beside Unbound: both resolve the same few hundred
 //! questions through the same mini Internet (tests/data/world), and the
-//! answers are compared: RCODE, TC, the answer section's records (TTLs
+//! answers are compared: RCODE, TC, AD, the answer section's records (TTLs
 //! aside, as they count down), and which records the authority section
 //! holds for negative answers. Every difference fails the test unless
 //! `justified` explains it.
@@ -107,7 +107,7 @@ fn rr(record: &Record) -> String {
     )
 }
 
-/// What is compared: RCODE, TC, the answer records without TTLs, and the
+/// What is compared: RCODE, TC, AD, the answer records without TTLs, and the
 /// owner and type of the authority records of negative answers. Extended
 /// DNS Errors are not: Unbound sends none unless `ede: yes`.
 fn summary(m: &Message) -> String {
@@ -123,9 +123,10 @@ fn summary(m: &Message) -> String {
     };
     authority.sort();
     format!(
-        "{:?} tc={} answer=[{}] authority=[{}]",
+        "{:?} tc={} ad={} answer=[{}] authority=[{}]",
         m.metadata.response_code,
         m.metadata.truncation,
+        m.metadata.authentic_data,
         answers.join(", "),
         authority.join(", ")
     )

@@ -168,11 +168,11 @@ fn validation_agrees_with_unbound_on_the_signed_world() {
             ask(ours, name, rtype, true, false),
             ask(theirs, name, rtype, true, false),
         );
-        if verdict(&mine) != verdict(&unbound) {
+        if full(&mine) != full(&unbound) {
             differences.push(format!(
                 "{name} {rtype}: unbound {} / ours {}",
-                verdict(&unbound),
-                verdict(&mine)
+                full(&unbound),
+                full(&mine)
             ));
         }
         let (rcode, ad) = (mine.metadata.response_code, mine.metadata.authentic_data);
@@ -219,7 +219,7 @@ fn validation_agrees_with_unbound_on_the_signed_world() {
         assert!(mine.metadata.authentic_data, "{name} {rtype}: AD");
         assert!(mine.answers.is_empty());
         let unbound = ask(theirs, name, rtype, true, false);
-        assert_eq!(verdict(&mine), verdict(&unbound), "{name} {rtype}");
+        assert_eq!(full(&mine), full(&unbound), "{name} {rtype}");
     }
     let log = world.tld_log();
     assert!(
@@ -243,4 +243,191 @@ fn validation_agrees_with_unbound_on_the_signed_world() {
             .iter()
             .all(|r| r.record_type() != RecordType::RRSIG)
     );
+}
+
+/// Empty non-terminals of the signed world, each after a name whose
+/// denial brings the NSEC covering it (and so primes RFC 8198 synthesis
+/// from the cache): `dd.` sorts between `d2.` and `x.g.deep.`, `m.`
+/// between `loopb.` and `ns1.nic.`, `u.` between `text.` and `*.wild.`.
+/// The NSEC3 zones get the same questions in the same order.
+const PRIMED: &[(&str, &[&str])] = &[
+    ("dd.sec.", &["deep.sec.", "g.deep.sec."]),
+    ("m.sec.", &["nic.sec."]),
+    ("u.sec.", &["wild.sec."]),
+    ("dd.n3.", &["deep.n3.", "g.deep.n3.", "ent.n3."]),
+    ("m.n3.", &["nic.n3."]),
+    ("dd.n3x.", &["deep.n3x.", "g.deep.n3x."]),
+    ("m.n3x.", &["nic.n3x."]),
+];
+
+/// The types every empty non-terminal is asked with.
+const ENT_TYPES: &[RecordType] = &[
+    RecordType::NS,
+    RecordType::A,
+    RecordType::AAAA,
+    RecordType::MX,
+    RecordType::TXT,
+    RecordType::SOA,
+];
+
+/// Through DNAMEs in `sec.` (to `target.sec.` and to `n3.`): an answer,
+/// NODATA and NXDOMAIN at the end of the chain.
+const THROUGH_DNAME: &[(&str, RecordType)] = &[
+    ("www.dn.sec.", RecordType::A),
+    ("www.dn.sec.", RecordType::AAAA),
+    ("nope.dn.sec.", RecordType::A),
+    ("www.dnx.sec.", RecordType::A),
+    ("text.dnx.sec.", RecordType::TXT),
+];
+
+/// The same through the DNAMEs of the unsigned `plain.`: no AD.
+const THROUGH_UNSIGNED_DNAME: &[(&str, RecordType)] = &[
+    ("www.dn.plain.", RecordType::A),
+    ("nope.dn.plain.", RecordType::A),
+    ("www.dnx.plain.", RecordType::A),
+];
+
+/// CNAME and DNAME loops: a self-loop, two names, two DNAMEs; signed
+/// and unsigned.
+const LOOPS: &[&str] = &[
+    "self.sec.",
+    "loopa.sec.",
+    "x.d1.sec.",
+    "self.plain.",
+    "loopa.plain.",
+    "x.d1.plain.",
+];
+
+/// RCODE, AD and the answer section with its RRSIGs (TTLs aside).
+fn full(message: &Message) -> String {
+    let mut answers: Vec<String> = message
+        .answers
+        .iter()
+        .map(|r| format!("{} {} {}", r.name.to_lowercase(), r.record_type(), r.data))
+        .collect();
+    answers.sort();
+    format!(
+        "{:?} ad={} [{}]",
+        message.metadata.response_code,
+        message.metadata.authentic_data,
+        answers.join(", ")
+    )
+}
+
+/// The RRsets of the answer section that come without their RRSIGs,
+/// but for CNAMEs synthesised from a DNAME (unsigned, RFC 6672 5.3.1).
+fn unsigned_rrsets(message: &Message) -> Vec<String> {
+    let answers = &message.answers;
+    let signed = |owner: &hickory_proto::rr::Name, rtype: RecordType| {
+        answers.iter().any(|r| {
+            r.name == *owner
+                && matches!(&r.data, hickory_proto::rr::RData::DNSSEC(
+                    hickory_proto::dnssec::rdata::DNSSECRData::RRSIG(sig)
+                ) if sig.input().type_covered == rtype)
+        })
+    };
+    let synthesised = |owner: &hickory_proto::rr::Name| {
+        answers.iter().any(|d| {
+            d.record_type() == RecordType::DNAME && d.name != *owner && d.name.zone_of(owner)
+        })
+    };
+    let mut missing: Vec<String> = answers
+        .iter()
+        .filter(|r| r.record_type() != RecordType::RRSIG)
+        .filter(|r| !(r.record_type() == RecordType::CNAME && synthesised(&r.name)))
+        .filter(|r| !signed(&r.name, r.record_type()))
+        .map(|r| format!("{} {}", r.name, r.record_type()))
+        .collect();
+    missing.dedup();
+    missing
+}
+
+#[test]
+#[ignore = "needs Unbound and ldnsutils (run by .ci/run)"]
+fn empty_non_terminals_dnames_and_loops_as_unbound_has_them() {
+    let world = SignedWorld::start(57);
+    let anchor = world.anchor.display().to_string();
+    let ours: SocketAddr = "127.57.0.1:5301".parse().unwrap();
+    let _resolver: Process = resolver(
+        &world.hints,
+        ours,
+        &["--trust-anchor", &anchor],
+        "upstream-port = 53\nipv6 = false\n",
+    );
+    let theirs: SocketAddr = "127.57.0.2:5301".parse().unwrap();
+    let extra = format!(
+        "  module-config: \"validator iterator\"\n  trust-anchor-file: \"{anchor}\"\n  \
+         val-log-level: 2\n  ede: yes\n"
+    );
+    let _unbound = peers::unbound_with(theirs, &world.hints, &extra);
+
+    let mut questions: Vec<(&str, RecordType)> = Vec::new();
+    for (primer, ents) in PRIMED {
+        questions.push((primer, RecordType::A));
+        for ent in *ents {
+            questions.extend(ENT_TYPES.iter().map(|&t| (*ent, t)));
+        }
+    }
+    // Asked twice: the second answer comes from the cache.
+    for _ in 0..2 {
+        questions.extend(THROUGH_DNAME);
+        questions.extend(THROUGH_UNSIGNED_DNAME);
+    }
+    for name in LOOPS {
+        questions.extend([(*name, RecordType::A), (*name, RecordType::A)]);
+    }
+
+    let mut differences = Vec::new();
+    for &(name, rtype) in &questions {
+        let (mine, unbound) = (
+            ask(ours, name, rtype, true, false),
+            ask(theirs, name, rtype, true, false),
+        );
+        if full(&mine) != full(&unbound) {
+            differences.push(format!(
+                "{name} {rtype}\n  unbound: {}\n  ours:    {}",
+                full(&unbound),
+                full(&mine)
+            ));
+        }
+    }
+    assert!(
+        differences.is_empty(),
+        "{} of {} questions differ from Unbound:\n{}",
+        differences.len(),
+        questions.len(),
+        differences.join("\n")
+    );
+
+    for (_, ents) in PRIMED {
+        for ent in *ents {
+            let mine = ask(ours, ent, RecordType::A, true, false);
+            assert_eq!(mine.metadata.response_code, ResponseCode::NoError, "{ent}");
+            assert!(mine.answers.is_empty(), "{ent}");
+        }
+    }
+    for &(name, rtype) in THROUGH_DNAME {
+        let mine = ask(ours, name, rtype, true, false);
+        assert!(mine.metadata.authentic_data, "{name} {rtype}: AD");
+        assert!(
+            mine.answers
+                .iter()
+                .any(|r| r.record_type() == RecordType::DNAME),
+            "{name} {rtype}: the DNAME"
+        );
+        assert_eq!(
+            unsigned_rrsets(&mine),
+            Vec::<String>::new(),
+            "{name} {rtype}"
+        );
+    }
+    for name in LOOPS {
+        let mine = ask(ours, name, RecordType::A, true, false);
+        assert_eq!(
+            mine.metadata.response_code,
+            ResponseCode::ServFail,
+            "{name}"
+        );
+        assert_eq!(ede(&mine), Some(0), "{name}: EDE 0 naming the loop");
+    }
 }

@@ -497,6 +497,7 @@ fn ede_for(failure: Failure) -> Ede {
         Failure::TooManyQueries => Ede(0, "too many upstream queries"),
         Failure::TooManyReferrals => Ede(0, "too many referrals"),
         Failure::ChainTooLong => Ede(0, "CNAME chain too long"),
+        Failure::AliasLoop => Ede(0, "CNAME or DNAME loop"),
         Failure::ZoneBusy => Ede(0, "too many queries in flight to the zone"),
     }
 }

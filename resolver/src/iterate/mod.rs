@@ -143,8 +143,10 @@ pub enum Failure {
     TooManyQueries,
     /// Too many referrals, or name-server lookups nested too deep.
     TooManyReferrals,
-    /// The CNAME chain is too long or loops.
+    /// The CNAME chain is too long.
     ChainTooLong,
+    /// A CNAME or DNAME chain comes back to a name it has passed.
+    AliasLoop,
     /// The zone to ask has as many queries in flight as it may.
     ZoneBusy,
     /// The deadline passed.
@@ -368,8 +370,9 @@ impl Resolver {
                 }
                 Cached::Alias(target, refresh) => {
                     chain.prefetch |= refresh;
-                    chain.name = target;
-                    chain.links += 1;
+                    if !chain.follow(target) {
+                        return None;
+                    }
                 }
             }
         }
@@ -388,6 +391,9 @@ impl Resolver {
             while chain.links <= self.options.limits.max_chain {
                 if let Some(resolution) = self.follow_cache(&mut chain, qtype, false) {
                     return Ok(resolution);
+                }
+                if chain.looped {
+                    return Err(Failure::AliasLoop);
                 }
                 if chain.links > self.options.limits.max_chain {
                     break;
@@ -409,8 +415,9 @@ impl Resolver {
                     Iterated::Alias(target, cnames, proofs) => {
                         chain.answers.extend(cnames);
                         chain.proofs.extend(proofs);
-                        chain.name = target;
-                        chain.links += 1;
+                        if !chain.follow(target) {
+                            return Err(Failure::AliasLoop);
+                        }
                     }
                 }
             }
@@ -535,6 +542,7 @@ impl Resolver {
                     RData::CNAME(hickory_proto::rr::rdata::CNAME(target.clone())),
                 );
                 answers.push(dname);
+                answers.extend(signature_records(&owner, &rrset, ttl));
                 answers.push(cname);
                 return Some(Cached::Alias(target, false));
             }
@@ -681,6 +689,9 @@ impl Resolver {
                 if let Outcome::Lame(_) = step.outcome {
                     self.servers.failed(address, std::time::Instant::now());
                     continue;
+                }
+                if step.outcome == Outcome::Loop {
+                    return Err(Failure::AliasLoop);
                 }
                 return Ok(self.conclude(step, name, qtype));
             }
@@ -995,8 +1006,12 @@ struct Chain {
     answers: Vec<Record>,
     /// NSEC/NSEC3 proofs gathered along the chain (wildcard answers).
     proofs: Vec<Record>,
+    /// The names passed so far, the question first.
+    passed: Vec<Name>,
     /// Links followed.
     links: usize,
+    /// Whether the chain came back to a name it had passed.
+    looped: bool,
     /// Whether a cached link was near its expiry.
     prefetch: bool,
 }
@@ -1007,9 +1022,20 @@ impl Chain {
             name,
             answers: Vec::new(),
             proofs: Vec::new(),
+            passed: Vec::new(),
             links: 0,
+            looped: false,
             prefetch: false,
         }
+    }
+
+    /// Goes on to `target`; false (and `looped`) when the chain has
+    /// already passed it: a CNAME or DNAME loop.
+    fn follow(&mut self, target: Name) -> bool {
+        self.passed.push(std::mem::replace(&mut self.name, target));
+        self.links += 1;
+        self.looped = self.passed.contains(&self.name);
+        !self.looped
     }
 }
 

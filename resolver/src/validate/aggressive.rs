@@ -1,7 +1,8 @@
 //! Aggressive use of the DNSSEC-validated cache (RFC 8198): NSEC records
 //! from secure denials are kept per zone in canonical order, and a later
 //! question they already answer (a name inside a proven gap, whose
-//! wildcard is denied too; or a type the name's NSEC lacks) is answered
+//! wildcard is denied too; a type the name's NSEC lacks; an empty
+//! non-terminal, a name whose covering NSEC leads below it) is answered
 //! NXDOMAIN or NODATA from them, without asking the authorities. The
 //! synthesised answer carries the SOA and NSEC records with their
 //! signatures and is validated like any other (from stored verdicts, so
@@ -13,7 +14,7 @@ use dashmap::DashMap;
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, Record, RecordType};
 
-use super::denial::{self, common_ancestor, covers, speaks_for, wildcard};
+use super::denial::{self, covers, nsec_closest_encloser, proves_absent, speaks_for, wildcard};
 use crate::iterate::Resolution;
 
 /// NSEC records kept per zone; past this, expired ones are dropped and
@@ -129,17 +130,16 @@ impl NsecCache {
         if !covers(owner, &gap.next, qname) || !speaks_for(owner, &gap.types, qname) {
             return None;
         }
-        let a = common_ancestor(qname, owner);
-        let b = common_ancestor(qname, &gap.next);
-        let encloser = if a.num_labels() >= b.num_labels() {
-            a
-        } else {
-            b
-        };
-        let star = wildcard(&encloser)?;
+        if qname.zone_of(&gap.next) {
+            // The next name is below the name: an empty non-terminal,
+            // which exists without data (RFC 4035 5.4, RFC 8198 5.1).
+            authority.extend(gap.records.iter().cloned());
+            return Some(Resolution::denial(ResponseCode::NoError, authority));
+        }
+        let star = wildcard(&nsec_closest_encloser(qname, owner, &gap.next))?;
         let (star_owner, star_gap) = fresh(&star)?;
         if *star_owner == star
-            || !covers(star_owner, &star_gap.next, &star)
+            || !proves_absent(star_owner, &star_gap.next, &star)
             || !speaks_for(star_owner, &star_gap.types, &star)
         {
             return None;
@@ -156,4 +156,109 @@ impl NsecCache {
 fn is_or_signs(record: &Record, rtype: RecordType) -> bool {
     record.record_type() == rtype
         || super::verify::rrsig(record).is_some_and(|sig| sig.input().type_covered == rtype)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use hickory_proto::dnssec::rdata::{DNSSECRData, NSEC};
+    use hickory_proto::rr::RData;
+    use hickory_proto::rr::rdata::SOA;
+
+    use super::*;
+
+    fn name(text: &str) -> Name {
+        Name::from_str(text).unwrap()
+    }
+
+    fn nsec(owner: &str, next: &str, types: &[RecordType]) -> Record {
+        let rdata = NSEC::new(name(next), types.iter().copied());
+        Record::from_rdata(name(owner), 300, RData::DNSSEC(DNSSECRData::NSEC(rdata)))
+    }
+
+    /// The zone `sec.` holds `x.g.deep.sec.` and `ns1.nic.sec.`: `deep.`,
+    /// `g.deep.` and `nic.sec.` are empty non-terminals. The NSEC records
+    /// are those a denial of `m.sec.` and `a.sec.` brings.
+    fn primed() -> NsecCache {
+        use RecordType::{A, NS, NSEC as NSEC_TYPE, RRSIG, SOA as SOA_TYPE};
+        let soa = SOA::new(name("ns.tld."), name("hm.sec."), 1, 2, 3, 4, 300);
+        let authority = vec![
+            Record::from_rdata(name("sec."), 300, RData::SOA(soa)),
+            nsec("sec.", "x.g.deep.sec.", &[NS, SOA_TYPE, RRSIG, NSEC_TYPE]),
+            nsec("x.g.deep.sec.", "ns1.nic.sec.", &[A, RRSIG, NSEC_TYPE]),
+        ];
+        let cache = NsecCache::default();
+        cache.learn(&authority, 0);
+        cache
+    }
+
+    fn rcode(cache: &NsecCache, qname: &str, qtype: RecordType) -> Option<ResponseCode> {
+        cache.answer(&name(qname), qtype, 1).map(|r| r.rcode)
+    }
+
+    #[test]
+    fn rfc8198_a_name_in_a_gap_is_denied() {
+        let cache = primed();
+        // m.sec. sorts between x.g.deep.sec. and ns1.nic.sec.; *.sec.
+        // between sec. and x.g.deep.sec.
+        assert_eq!(
+            rcode(&cache, "m.sec.", RecordType::A),
+            Some(ResponseCode::NXDomain)
+        );
+        assert_eq!(
+            rcode(&cache, "a.sec.", RecordType::TXT),
+            Some(ResponseCode::NXDomain)
+        );
+    }
+
+    #[test]
+    fn rfc8198_5_1_an_empty_non_terminal_is_nodata_not_nxdomain() {
+        let cache = primed();
+        for qtype in [
+            RecordType::NS,
+            RecordType::A,
+            RecordType::AAAA,
+            RecordType::MX,
+            RecordType::TXT,
+            RecordType::SOA,
+        ] {
+            for ent in ["nic.sec.", "deep.sec.", "g.deep.sec."] {
+                assert_eq!(
+                    rcode(&cache, ent, qtype),
+                    Some(ResponseCode::NoError),
+                    "{ent} {qtype} exists: the NSEC's next name is below it"
+                );
+            }
+        }
+        // A name below an empty non-terminal, in the same gap, does not
+        // exist: its closest encloser is nic.sec., whose wildcard the
+        // same NSEC denies.
+        assert_eq!(
+            rcode(&cache, "a.nic.sec.", RecordType::A),
+            Some(ResponseCode::NXDomain)
+        );
+    }
+
+    #[test]
+    fn a_wildcard_whose_nsec_leads_below_it_is_not_denied() {
+        use RecordType::{A, NS, NSEC as NSEC_TYPE, RRSIG, SOA as SOA_TYPE};
+        // *.w.sec. is an empty non-terminal (a.*.w.sec. exists): the NSEC
+        // from w.sec. covers it only textually, so no name below w.sec.
+        // may be denied with it.
+        let soa = SOA::new(name("ns.tld."), name("hm.sec."), 1, 2, 3, 4, 300);
+        let authority = vec![
+            Record::from_rdata(name("sec."), 300, RData::SOA(soa)),
+            nsec("w.sec.", "a.*.w.sec.", &[A, RRSIG, NSEC_TYPE]),
+            nsec("sec.", "w.sec.", &[NS, SOA_TYPE, RRSIG, NSEC_TYPE]),
+        ];
+        let cache = NsecCache::default();
+        cache.learn(&authority, 0);
+        assert_eq!(rcode(&cache, "*.w.sec.", A), Some(ResponseCode::NoError));
+        // "!" (decimal 33) sorts before "*": !.w.sec. lies in the same gap, its
+        // wildcard is *.w.sec., which this NSEC does not deny.
+        let bang = Name::from_labels([&b"!"[..], b"w", b"sec"]).unwrap();
+        assert!(covers(&name("w.sec."), &name("a.*.w.sec."), &bang));
+        assert_eq!(cache.answer(&bang, A, 1).map(|r| r.rcode), None);
+    }
 }

@@ -56,6 +56,14 @@ pub fn covers(owner: &Name, next: &Name, name: &Name) -> bool {
     }
 }
 
+/// Whether an NSEC from `owner` to `next` proves that `name` does not
+/// exist: it covers the name, and its next name is not below it. A next
+/// name below `name` proves `name` an empty non-terminal (RFC 4035 5.4,
+/// RFC 8198 5.1): it exists, without data.
+pub fn proves_absent(owner: &Name, next: &Name, name: &Name) -> bool {
+    covers(owner, next, name) && !name.zone_of(next)
+}
+
 /// The deepest common ancestor of two names.
 pub fn common_ancestor(a: &Name, b: &Name) -> Name {
     let mut ancestor = a.clone();
@@ -79,26 +87,37 @@ pub fn speaks_for(owner: &Name, types: &[RecordType], name: &Name) -> bool {
     !(redirected && owner != name && owner.zone_of(name))
 }
 
-/// Whether `nsec` at `owner` covers `name` and may say so.
+/// Whether `nsec` at `owner` proves `name` absent and may say so.
 fn denies(owner: &Name, nsec: &NSEC, name: &Name) -> bool {
-    covers(owner, nsec.next_domain_name(), name)
+    proves_absent(owner, nsec.next_domain_name(), name)
         && speaks_for(owner, &nsec.type_bit_maps().collect::<Vec<_>>(), name)
+}
+
+/// The closest encloser of `name` that an NSEC from `owner` to `next`
+/// proving it absent shows: the deeper of the ancestors `name` shares
+/// with each end (RFC 4035 5.4).
+pub fn nsec_closest_encloser(name: &Name, owner: &Name, next: &Name) -> Name {
+    let a = common_ancestor(name, owner);
+    let b = common_ancestor(name, next);
+    if a.num_labels() >= b.num_labels() {
+        a
+    } else {
+        b
+    }
+}
+
+/// The NSEC proving `name` absent, and the closest encloser it shows.
+fn nsec_denial(name: &Name, nsecs: &[(&Name, &NSEC)]) -> Option<Name> {
+    let (owner, nsec) = nsecs
+        .iter()
+        .find(|(owner, nsec)| denies(owner, nsec, name))?;
+    Some(nsec_closest_encloser(name, owner, nsec.next_domain_name()))
 }
 
 /// NXDOMAIN by NSEC: one NSEC covers the name, one covers the wildcard at
 /// the closest encloser (RFC 4035 5.4).
 pub fn nsec_nxdomain(name: &Name, nsecs: &[(&Name, &NSEC)]) -> Proof {
-    let Some((owner, nsec)) = nsecs.iter().find(|(owner, nsec)| denies(owner, nsec, name)) else {
-        return Proof::Missing;
-    };
-    let a = common_ancestor(name, owner);
-    let b = common_ancestor(name, nsec.next_domain_name());
-    let encloser = if a.num_labels() >= b.num_labels() {
-        a
-    } else {
-        b
-    };
-    let Some(star) = wildcard(&encloser) else {
+    let Some(star) = nsec_denial(name, nsecs).and_then(|encloser| wildcard(&encloser)) else {
         return Proof::Missing;
     };
     let wildcard_denied = nsecs.iter().any(|(owner, nsec)| denies(owner, nsec, &star));
@@ -110,36 +129,41 @@ pub fn nsec_nxdomain(name: &Name, nsecs: &[(&Name, &NSEC)]) -> Proof {
 }
 
 /// NODATA by NSEC: the name's NSEC lacks the type (and CNAME), or the
-/// name is an empty non-terminal (an NSEC covering it leads below it).
-/// For DS, the NSEC must come from the parent side of the cut.
+/// name is an empty non-terminal (an NSEC covering it leads below it), or
+/// the name does not exist and the wildcard at its closest encloser lacks
+/// the type. For DS, the NSEC must come from the parent side of the cut.
 pub fn nsec_nodata(name: &Name, qtype: RecordType, nsecs: &[(&Name, &NSEC)]) -> Proof {
-    if let Some((_, nsec)) = nsecs.iter().find(|(owner, _)| *owner == name) {
+    let lacks = |nsec: &NSEC| {
         let types: Vec<RecordType> = nsec.type_bit_maps().collect();
-        let lacks = !types.contains(&qtype) && !types.contains(&RecordType::CNAME);
-        let wrong_side =
-            qtype == RecordType::DS && types.contains(&RecordType::SOA) && !name.is_root();
-        return if lacks && !wrong_side {
+        !types.contains(&qtype) && !types.contains(&RecordType::CNAME)
+    };
+    if let Some((_, nsec)) = nsecs.iter().find(|(owner, _)| *owner == name) {
+        let wrong_side = qtype == RecordType::DS
+            && nsec.type_bit_maps().any(|t| t == RecordType::SOA)
+            && !name.is_root();
+        return if lacks(nsec) && !wrong_side {
             Proof::Proven
         } else {
             Proof::Missing
         };
     }
     let empty_non_terminal = nsecs.iter().any(|(owner, nsec)| {
-        covers(owner, nsec.next_domain_name(), name) && name.zone_of(nsec.next_domain_name())
+        let next = nsec.next_domain_name();
+        covers(owner, next, name)
+            && name.zone_of(next)
+            && speaks_for(owner, &nsec.type_bit_maps().collect::<Vec<_>>(), name)
     });
     if empty_non_terminal {
         return Proof::Proven;
     }
-    // Wildcard NODATA: the name does not exist, the wildcard lacks the type.
-    if nsec_nxdomain_name_only(name, nsecs)
-        && let Some((_, nsec)) = nsecs
-            .iter()
-            .find(|(owner, _)| owner.is_wildcard() && owner.base_name().zone_of(name))
+    // Wildcard NODATA: the name does not exist, the wildcard at its
+    // closest encloser lacks the type (RFC 4035 5.4).
+    let star = nsec_denial(name, nsecs).and_then(|encloser| wildcard(&encloser));
+    if let Some(star) = star
+        && let Some((_, nsec)) = nsecs.iter().find(|(owner, _)| **owner == star)
+        && lacks(nsec)
     {
-        let types: Vec<RecordType> = nsec.type_bit_maps().collect();
-        if !types.contains(&qtype) && !types.contains(&RecordType::CNAME) {
-            return Proof::Proven;
-        }
+        return Proof::Proven;
     }
     Proof::Missing
 }
@@ -354,201 +378,4 @@ pub fn insecure_delegation(name: &Name, zone: &Name, records: &[Record]) -> bool
 }
 
 #[cfg(test)]
-mod tests {
-    use std::str::FromStr;
-
-    use super::*;
-
-    fn name(text: &str) -> Name {
-        Name::from_str(text).unwrap()
-    }
-
-    fn nsec(owner: &str, next: &str, types: &[RecordType]) -> Record {
-        Record::from_rdata(
-            name(owner),
-            300,
-            RData::DNSSEC(DNSSECRData::NSEC(NSEC::new(
-                name(next),
-                types.iter().copied(),
-            ))),
-        )
-    }
-
-    #[test]
-    fn nsec_proves_nxdomain_nodata_and_empty_non_terminals() {
-        use RecordType::{A, MX, NS, NSEC as NSEC_TYPE, RRSIG, SOA, TXT};
-        let records = vec![
-            nsec(
-                "example.",
-                "a.b.ent.example.",
-                &[NS, SOA, MX, RRSIG, NSEC_TYPE],
-            ),
-            nsec("a.b.ent.example.", "www.example.", &[TXT, RRSIG, NSEC_TYPE]),
-            nsec("www.example.", "example.", &[A, RRSIG, NSEC_TYPE]),
-        ];
-        let set = nsecs(&records);
-        // nope.example. sorts between a.b.ent.example. and www.example.;
-        // *.example. sorts before a.b.ent.example., after example.
-        assert_eq!(nsec_nxdomain(&name("nope.example."), &set), Proof::Proven);
-        assert_eq!(
-            nsec_nxdomain(&name("www.example."), &set),
-            Proof::Missing,
-            "it exists"
-        );
-        assert_eq!(
-            nsec_nodata(&name("www.example."), RecordType::AAAA, &set),
-            Proof::Proven
-        );
-        assert_eq!(
-            nsec_nodata(&name("www.example."), A, &set),
-            Proof::Missing,
-            "A is there"
-        );
-        assert_eq!(
-            nsec_nodata(&name("ent.example."), A, &set),
-            Proof::Proven,
-            "an empty non-terminal"
-        );
-        // Without the NSEC that covers the wildcard, NXDOMAIN is not proven.
-        let partial = nsecs(&records[1..]);
-        assert_eq!(
-            nsec_nxdomain(&name("nope.example."), &partial),
-            Proof::Missing
-        );
-    }
-
-    /// An NSEC3 chain (salt ab, 1 iteration) over `names` with their types;
-    /// `opt_out` on every record.
-    fn nsec3_chain(names: &[(&str, &[RecordType])], opt_out: bool) -> Vec<Record> {
-        let hash = |n: &str| {
-            Nsec3HashAlgorithm::SHA1
-                .hash(&[0xab], &name(n), 1)
-                .unwrap()
-                .as_ref()
-                .to_vec()
-        };
-        let mut hashed: Vec<(Vec<u8>, &[RecordType])> =
-            names.iter().map(|(n, types)| (hash(n), *types)).collect();
-        hashed.sort();
-        (0..hashed.len())
-            .map(|i| {
-                let (owner, types) = &hashed[i];
-                let next = hashed[(i + 1) % hashed.len()].0.clone();
-                let label = data_encoding::BASE32HEX_NOPAD.encode(owner);
-                let rdata = NSEC3::new(
-                    Nsec3HashAlgorithm::SHA1,
-                    opt_out,
-                    1,
-                    vec![0xab],
-                    next,
-                    types.iter().copied(),
-                );
-                Record::from_rdata(
-                    name(&format!("{label}.example.")),
-                    300,
-                    RData::DNSSEC(DNSSECRData::NSEC3(rdata)),
-                )
-            })
-            .collect()
-    }
-
-    #[test]
-    fn nsec3_proves_nxdomain_and_nodata_and_opt_out_is_insecure() {
-        use RecordType::{A, NS, SOA};
-        let zone = name("example.");
-        let names: &[(&str, &[RecordType])] = &[
-            ("example.", &[NS, SOA]),
-            ("www.example.", &[A]),
-            ("child.example.", &[NS]),
-        ];
-        let records = nsec3_chain(names, false);
-        let set = nsec3s(&records);
-        assert_eq!(
-            nsec3_nxdomain(&name("nope.example."), &zone, &set),
-            Proof::Proven
-        );
-        assert_eq!(
-            nsec3_nodata(&name("www.example."), RecordType::AAAA, &zone, &set),
-            Proof::Proven
-        );
-        assert_eq!(
-            nsec3_nodata(&name("www.example."), A, &zone, &set),
-            Proof::Missing
-        );
-        assert!(insecure_delegation(
-            &name("child.example."),
-            &zone,
-            &records
-        ));
-        assert_eq!(
-            nsec3_nxdomain(&name("nope.example."), &zone, &nsec3s(&records[..1])),
-            Proof::Missing
-        );
-
-        // Opt-out: an unsigned delegation may hide in the span.
-        let opt_out = nsec3_chain(&names[..2], true);
-        let set = nsec3s(&opt_out);
-        assert_eq!(
-            nsec3_nodata(&name("unsigned.example."), RecordType::DS, &zone, &set),
-            Proof::Insecure
-        );
-        assert!(insecure_delegation(
-            &name("unsigned.example."),
-            &zone,
-            &opt_out
-        ));
-        assert_eq!(
-            nsec3_nxdomain(&name("nope.example."), &zone, &set),
-            Proof::Insecure
-        );
-    }
-
-    #[test]
-    fn an_nsec_at_a_cut_says_nothing_about_names_below_it() {
-        use RecordType::{NS, NSEC as NSEC_TYPE, RRSIG};
-        let records = vec![
-            nsec(
-                "example.",
-                "child.example.",
-                &[NS, RecordType::SOA, RRSIG, NSEC_TYPE],
-            ),
-            nsec("child.example.", "example.", &[NS, RRSIG, NSEC_TYPE]),
-        ];
-        let set = nsecs(&records);
-        assert_eq!(
-            nsec_nxdomain(&name("www.child.example."), &set),
-            Proof::Missing
-        );
-        assert_eq!(nsec_nxdomain(&name("zzz.example."), &set), Proof::Proven);
-    }
-
-    #[test]
-    fn nsec_at_a_delegation_without_ds_proves_it_insecure() {
-        use RecordType::{NS, NSEC as NSEC_TYPE, RRSIG};
-        let records = vec![nsec(
-            "child.example.",
-            "www.example.",
-            &[NS, RRSIG, NSEC_TYPE],
-        )];
-        let zone = name("example.");
-        assert!(insecure_delegation(
-            &name("child.example."),
-            &zone,
-            &records
-        ));
-        assert_eq!(
-            nsec_nodata(&name("child.example."), RecordType::DS, &nsecs(&records)),
-            Proof::Proven
-        );
-        let signed = vec![nsec(
-            "child.example.",
-            "www.example.",
-            &[NS, RecordType::DS, RRSIG, NSEC_TYPE],
-        )];
-        assert!(!insecure_delegation(
-            &name("child.example."),
-            &zone,
-            &signed
-        ));
-    }
-}
+mod tests;
