@@ -228,7 +228,7 @@ fn encode(plan: &Plan<'_>, query: &Query, msg: &[u8], writer: &mut Writer<'_>) {
             if write_item(plan, item, section, question, writer).is_err() {
                 let required = match item {
                     Item::Stored { required, .. } => *required,
-                    Item::First { .. } | Item::SynthCname { .. } => true,
+                    Item::Signatures { .. } | Item::SynthCname { .. } => true,
                 };
                 if section != Section::Additional || required {
                     writer.set_truncated();
@@ -270,10 +270,18 @@ fn write_item(
                 .rrset(section, owner, code::RRSIG, rrset.ttl, signatures)
                 .inspect_err(|_| writer.rollback(mark))
         }
-        Item::First { zone, owner, rrset } => {
+        Item::Signatures {
+            zone,
+            owner,
+            covered,
+            sigs,
+        } => {
             let owner = writer_owner(plan, owner, question);
-            let first = zone.records(rrset).take(1);
-            writer.rrset(section, owner, rrset.rtype, rrset.ttl, first)
+            let type_covered = covered.rtype.to_be_bytes();
+            let signatures = zone
+                .records(sigs)
+                .filter(|rdata| rdata.starts_with(&type_covered));
+            writer.rrset(section, owner, code::RRSIG, covered.ttl, signatures)
         }
         Item::SynthCname { owner, target, ttl } => {
             let owner = writer_owner(plan, owner, question);

@@ -62,16 +62,17 @@ pub enum Item<'z> {
         /// covering `rrset` follow it.
         sigs: Option<&'z RRset>,
     },
-    /// The first record of an RRset: the answer to a question for RRSIG,
-    /// one signature, as Knot DNS gives it (a meta-query answered
-    /// minimally, in the spirit of RFC 8482).
-    First {
-        /// The zone holding it.
+    /// The signatures of an RRSIG RRset that cover `covered`, with its
+    /// TTL: part of the answer to a question for RRSIG.
+    Signatures {
+        /// The zone holding them.
         zone: &'z Zone,
-        /// Its owner in the answer.
+        /// Their owner in the answer.
         owner: PlanOwner<'z>,
-        /// The RRset.
-        rrset: &'z RRset,
+        /// The RRset they cover.
+        covered: &'z RRset,
+        /// The node's RRSIG RRset.
+        sigs: &'z RRset,
     },
     /// The CNAME synthesised from a DNAME (RFC 6672 3.1): `owner CNAME target`.
     SynthCname {
@@ -318,7 +319,7 @@ fn answer_at<'z>(
     }
     if let Some(rrset) = zone.rrset(node, qtype) {
         if qtype == code::RRSIG {
-            let _ = plan.answer.try_push(Item::First { zone, owner, rrset });
+            answer_signatures(plan, owner, node, rrset);
         } else {
             push_answer(plan, owner, node, rrset);
         }
@@ -341,6 +342,28 @@ fn answer_at<'z>(
         Via::Wildcard(encloser) => proof::wildcard_nodata(plan, current.name(), encloser, node),
     }
     None
+}
+
+/// A question for RRSIG: every signature at the name, each with the TTL
+/// of the RRset it covers, as NSD and BIND answer (Knot DNS gives one).
+fn answer_signatures<'z>(
+    plan: &mut Plan<'z>,
+    owner: PlanOwner<'z>,
+    node: &'z Node,
+    sigs: &'z RRset,
+) {
+    let zone = plan.zone;
+    for covered in zone.rrsets(node).iter().filter(|r| r.rtype != code::RRSIG) {
+        let item = Item::Signatures {
+            zone,
+            owner,
+            covered,
+            sigs,
+        };
+        if plan.answer.try_push(item).is_err() {
+            return;
+        }
+    }
 }
 
 fn answer_any<'z>(plan: &mut Plan<'z>, node: &'z Node, owner: PlanOwner<'z>, any: AnyPolicy) {

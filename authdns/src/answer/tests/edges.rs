@@ -181,3 +181,30 @@ fn long_labels_and_lying_counts_are_formerr_without_tc() {
         assert_eq!(r.metadata.id, 0xbeef);
     }
 }
+
+#[test]
+fn rrsig_questions_get_every_signature_at_the_name_as_nsd_and_bind() {
+    let r = ask_nsec3("n3.", RecordType::RRSIG, true);
+    let covered: Vec<String> = lines(&r.answers)
+        .iter()
+        .map(|l| l.split_whitespace().nth(3).unwrap_or_default().to_owned())
+        .collect();
+    for rtype in ["soa", "ns", "dnskey", "nsec3param"] {
+        assert!(covered.iter().any(|c| c == rtype), "{covered:?}");
+    }
+    assert!(
+        r.answers
+            .iter()
+            .all(|rr| rr.record_type() == RecordType::RRSIG)
+    );
+    // Each signature has the TTL of the RRset it covers.
+    let r = ask_nsec3(
+        "vqn6vlv13lll5ej3b93kkd2p51eqimo7.n3.",
+        RecordType::RRSIG,
+        true,
+    );
+    assert_eq!(r.metadata.response_code, ResponseCode::NXDomain);
+    let r = ask_nsec3("www.n3.", RecordType::RRSIG, true);
+    assert_eq!(r.answers.len(), 1);
+    assert_eq!(r.answers[0].ttl, 3600);
+}
