@@ -218,17 +218,7 @@ fn cases() -> Vec<Case> {
             });
         }
     }
-    // Meta types (RFC 6895 3.1): MAILA, MAILB, OPT and others in 128-255.
-    for name in ["zone.internal.", "www.zone.internal.", "web.zone.internal."] {
-        for code in [253, 254, 41, 128, 200, 249, 250] {
-            cases.push(Case {
-                name: name.into(),
-                rtype: RecordType::from(code),
-                edns: true,
-                tcp: false,
-            });
-        }
-    }
+    cases.extend(meta_type_cases());
     // Without EDNS (512-byte limit), over TCP, and with mixed case.
     for (name, rtype) in [
         ("big.zone.internal.", RecordType::TXT),
@@ -277,6 +267,24 @@ fn cases() -> Vec<Case> {
     cases
 }
 
+/// Meta types (RFC 6895 3.1): MAILA, MAILB, OPT and others in 128-255,
+/// at the apex, at a CNAME and at a name with data.
+fn meta_type_cases() -> Vec<Case> {
+    let mut cases = Vec::new();
+    // Meta types (RFC 6895 3.1): MAILA, MAILB, OPT and others in 128-255.
+    for name in ["zone.internal.", "www.zone.internal.", "web.zone.internal."] {
+        for code in [253, 254, 41, 128, 200, 249, 250] {
+            cases.push(Case {
+                name: name.into(),
+                rtype: RecordType::from(code),
+                edns: true,
+                tcp: false,
+            });
+        }
+    }
+    cases
+}
+
 /// A question for `zone.internal. A IN` in wire form.
 const QUESTION: &[u8] = b"\x04zone\x08internal\x00\x00\x01\x00\x01";
 /// The zone section of UPDATE and NOTIFY for `zone.internal.` (RFC 2136 2.3).
@@ -300,21 +308,12 @@ fn raw(flags: u16, qdcount: u16, arcount: u16, body: &[&[u8]]) -> Vec<u8> {
     msg
 }
 
-/// Messages that are not plain questions (RFC 1035 4.1.1, RFC 6891 6.1,
-/// RFC 3425), sent over UDP and compared by RCODE (extended), flags and
-/// section counts, or by there being no answer at all.
-fn protocol_cases() -> Vec<(&'static str, Vec<u8>)> {
-    let opt_with = |ttl: &[u8], rdata: &[u8]| {
-        let mut opt = b"\x00\x00\x29\x04\xd0".to_vec();
-        opt.extend_from_slice(ttl);
-        opt.extend_from_slice(&(rdata.len() as u16).to_be_bytes());
-        opt.extend_from_slice(rdata);
-        opt
-    };
-    let cut = &QUESTION[..QUESTION.len() - 2];
+/// Opcodes for zones served and not (RFC 2136, RFC 1996), a label over 63
+/// octets, and header counts that lie (RFC 1035 4.1.1).
+fn opcode_and_count_cases() -> Vec<(&'static str, Vec<u8>)> {
     let mut long_label = vec![64];
     long_label.extend_from_slice(&[b'a'; 64]);
-    long_label.extend_from_slice(&QUESTION[..]);
+    long_label.extend_from_slice(QUESTION);
     let counts = |counts: [u8; 4], body: &[&[u8]]| {
         let mut msg = vec![
             0x42, 0x42, 0, 0, 0, counts[0], 0, counts[1], 0, counts[2], 0, counts[3],
@@ -351,6 +350,23 @@ fn protocol_cases() -> Vec<(&'static str, Vec<u8>)> {
             "REFUSED outside every zone, EDNS",
             raw(0, 1, 1, &[b"\x07example\x03org\x00\x00\x01\x00\x01", OPT]),
         ),
+    ]
+}
+
+/// Messages that are not plain questions (RFC 1035 4.1.1, RFC 6891 6.1,
+/// RFC 3425), sent over UDP and compared by RCODE (extended), flags and
+/// section counts, or by there being no answer at all.
+fn protocol_cases() -> Vec<(&'static str, Vec<u8>)> {
+    let opt_with = |ttl: &[u8], rdata: &[u8]| {
+        let mut opt = b"\x00\x00\x29\x04\xd0".to_vec();
+        opt.extend_from_slice(ttl);
+        opt.extend_from_slice(&(rdata.len() as u16).to_be_bytes());
+        opt.extend_from_slice(rdata);
+        opt
+    };
+    let cut = &QUESTION[..QUESTION.len() - 2];
+    let mut cases = opcode_and_count_cases();
+    cases.extend([
         ("a plain question", raw(0, 1, 1, &[QUESTION, OPT])),
         (
             "RD set: copied, RA clear",
@@ -391,7 +407,8 @@ fn protocol_cases() -> Vec<(&'static str, Vec<u8>)> {
             "CHAOS id.server",
             raw(0, 1, 0, &[b"\x02id\x06server\x00\x00\x10\x00\x03"]),
         ),
-    ]
+    ]);
+    cases
 }
 
 /// A raw response reduced to what must match: no answer, or the header

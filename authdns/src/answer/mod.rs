@@ -102,44 +102,12 @@ pub fn answer(
         let badvers = opt.as_ref().map(OptOut::badvers);
         return Some(finish(writer, badvers.as_ref()));
     }
-    match query.opcode() {
-        opcode::QUERY => {}
-        opcode::NOTIFY | opcode::UPDATE => {
-            // RFC 2136 3.1.1 and RFC 1996 3.10: NOTAUTH for a zone not
-            // served here; a zone served here takes neither dynamic
-            // updates nor notifies (it is no secondary): REFUSED.
-            let qname = query.qname();
-            let served = snapshot
-                .find(qname)
-                .is_some_and(|zone| zone.origin().as_wire() == qname);
-            writer.set_rcode(if served {
-                rcode::REFUSED
-            } else {
-                rcode::NOTAUTH
-            });
-            return Some(finish(writer, opt.as_ref()));
-        }
-        _ => {
-            writer.set_rcode(rcode::NOTIMP);
-            return Some(finish(writer, opt.as_ref()));
-        }
+    if let Some(rcode) = not_a_lookup(snapshot, &query) {
+        writer.set_rcode(rcode);
+        return Some(finish(writer, opt.as_ref()));
     }
-    match query.qclass {
-        CLASS_IN => {}
-        CLASS_CH => {
-            chaos::answer(&config.chaos, &query, &mut writer);
-            return Some(finish(writer, opt.as_ref()));
-        }
-        _ => {
-            writer.set_rcode(rcode::REFUSED);
-            return Some(finish(writer, opt.as_ref()));
-        }
-    }
-    if matches!(query.qtype, code::AXFR | code::IXFR) {
-        // Zone transfers are not served yet. Other meta types (MAILA,
-        // MAILB, OPT, 128-255) are looked up like any type and find no
-        // data, as Knot DNS and NSD answer them.
-        writer.set_rcode(rcode::REFUSED);
+    if query.qclass == CLASS_CH {
+        chaos::answer(&config.chaos, &query, &mut writer);
         return Some(finish(writer, opt.as_ref()));
     }
     let Some(zone) = zone_for(snapshot, query.qname(), query.qtype) else {
@@ -160,6 +128,37 @@ pub fn answer(
     resolve::resolve(&mut plan, query.qname(), query.qtype, any);
     encode(&plan, &query, request.msg, &mut writer);
     Some(finish(writer, opt.as_ref()))
+}
+
+/// The RCODE of a message answered without a lookup: an opcode other than
+/// QUERY, a class other than IN and CH, a zone transfer.
+fn not_a_lookup(snapshot: &Snapshot, query: &Query) -> Option<u8> {
+    match query.opcode() {
+        opcode::QUERY => {}
+        opcode::NOTIFY | opcode::UPDATE => {
+            // RFC 2136 3.1.1 and RFC 1996 3.10: NOTAUTH for a zone not
+            // served here; a zone served here takes neither dynamic
+            // updates nor notifies (it is no secondary): REFUSED.
+            let qname = query.qname();
+            let served = snapshot
+                .find(qname)
+                .is_some_and(|zone| zone.origin().as_wire() == qname);
+            return Some(if served {
+                rcode::REFUSED
+            } else {
+                rcode::NOTAUTH
+            });
+        }
+        _ => return Some(rcode::NOTIMP),
+    }
+    match query.qclass {
+        // Zone transfers are not served yet. Other meta types (MAILA,
+        // MAILB, OPT, 128-255) are looked up like any type and find no
+        // data, as Knot DNS and NSD answer them.
+        CLASS_IN if matches!(query.qtype, code::AXFR | code::IXFR) => Some(rcode::REFUSED),
+        CLASS_IN | CLASS_CH => None,
+        _ => Some(rcode::REFUSED),
+    }
 }
 
 /// The zone that answers `qname` `qtype`: the deepest served zone at or
