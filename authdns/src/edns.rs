@@ -1,16 +1,21 @@
 //! The OPT record of a response (RFC 6891 6.1): our UDP payload size, the
 //! DO bit echoed (RFC 3225 3), the extended RCODE, and the NSID (RFC 5001)
-//! and COOKIE (RFC 7873) options when the query asked for them.
+//! and COOKIE (RFC 7873) options when the query asked for them, and an
+//! Extended DNS Error (RFC 8914) where the answer explains itself with one.
 
-use zone_loader::wire::query::{Edns, OPTION_COOKIE, OPTION_NSID};
+use zone_loader::wire::query::{Edns, OPTION_COOKIE, OPTION_EDE, OPTION_NSID};
 
 use crate::answer::{AnswerConfig, Request};
 
 /// Longest NSID we send (operators set it; RFC 5001 allows any length,
 /// but it costs every answer that asks).
 pub const MAX_NSID_LEN: usize = 128;
-/// Longest OPT record we write: header, NSID option, COOKIE option.
-pub const MAX_OPT_LEN: usize = 11 + 4 + MAX_NSID_LEN + 4 + 24;
+/// Length of an EDE option without EXTRA-TEXT (RFC 8914 2).
+pub const EDE_LEN: usize = 6;
+/// EDE INFO-CODE 20, Not Authoritative (RFC 8914 4.21).
+pub const EDE_NOT_AUTHORITATIVE: u16 = 20;
+/// Longest OPT record we write: header, NSID, COOKIE and EDE options.
+pub const MAX_OPT_LEN: usize = 11 + 4 + MAX_NSID_LEN + 4 + 24 + EDE_LEN;
 
 /// The OPT record to send.
 #[derive(Debug, Clone)]
@@ -20,6 +25,7 @@ pub struct OptOut {
     dnssec_ok: bool,
     nsid: Option<([u8; MAX_NSID_LEN], u8)>,
     cookie: Option<[u8; 24]>,
+    ede: Option<u16>,
 }
 
 impl OptOut {
@@ -46,6 +52,7 @@ impl OptOut {
             dnssec_ok: edns.dnssec_ok,
             nsid,
             cookie,
+            ede: None,
         }
     }
 
@@ -58,9 +65,20 @@ impl OptOut {
         }
     }
 
+    /// The same OPT carrying the Extended DNS Error `info_code`, no text
+    /// (RFC 8914 2); the record grows by [`EDE_LEN`].
+    pub fn with_ede(self, info_code: u16) -> Self {
+        Self {
+            ede: Some(info_code),
+            ..self
+        }
+    }
+
     /// The record's length in wire form.
     pub fn len(&self) -> usize {
-        11 + self.nsid.map_or(0, |(_, len)| 4 + usize::from(len)) + self.cookie.map_or(0, |_| 28)
+        11 + self.nsid.map_or(0, |(_, len)| 4 + usize::from(len))
+            + self.cookie.map_or(0, |_| 28)
+            + self.ede.map_or(0, |_| EDE_LEN)
     }
 
     /// Whether the record is empty (it never is: the header alone is 11 octets).
@@ -93,6 +111,11 @@ impl OptOut {
             out[pos..pos + 4].copy_from_slice(&[0, OPTION_COOKIE as u8, 0, 24]);
             out[pos + 4..pos + 28].copy_from_slice(cookie);
             pos += 28;
+        }
+        if let Some(info_code) = self.ede {
+            out[pos..pos + 4].copy_from_slice(&[0, OPTION_EDE as u8, 0, 2]);
+            out[pos + 4..pos + EDE_LEN].copy_from_slice(&info_code.to_be_bytes());
+            pos += EDE_LEN;
         }
         let rdlen = (pos - 11) as u16;
         out[9..11].copy_from_slice(&rdlen.to_be_bytes());

@@ -1,7 +1,8 @@
 //! Response rate limiting for UDP, as Knot DNS and BIND do it: responses
 //! are counted per client network (IPv4 /24, IPv6 /56) and per kind of
 //! response (the question for answers; the parent of the name for
-//! NXDOMAIN and errors, so random-subdomain floods share one count), in
+//! NXDOMAIN and errors, so random-subdomain floods share one count; names
+//! in any letter case share one count too), in
 //! a fixed table of buckets. Each bucket allows `rate` responses a
 //! second; past that, every `slip`-th response goes out truncated (TC=1,
 //! empty sections, so a real client retries over TCP) and the others are
@@ -11,6 +12,8 @@
 use std::hash::{BuildHasher, Hasher};
 use std::net::IpAddr;
 use std::sync::Mutex;
+
+use zone_loader::wire::name::MAX_NAME_LEN;
 
 /// Buckets in the table (a prime, as Knot uses).
 pub const TABLE_SIZE: usize = 65_521;
@@ -91,7 +94,8 @@ impl RateLimiter {
     }
 
     /// The bucket key: the client's network, the RCODE, and the question
-    /// (answers) or the parent of the question name (NXDOMAIN, errors).
+    /// (answers) or the parent of the question name (NXDOMAIN, errors),
+    /// names lowercased.
     fn key(&self, client: IpAddr, response: &[u8]) -> u64 {
         let mut hasher = self.hasher.build_hasher();
         match client {
@@ -101,18 +105,31 @@ impl RateLimiter {
         let rcode = response.get(3).map_or(0, |b| b & 0x0f);
         hasher.write_u8(rcode);
         let question = question(response);
+        let (name, rest) = question.split_at(question.len().saturating_sub(4));
         if rcode == 0 {
-            hasher.write(question);
+            write_lowercase(&mut hasher, name);
+            hasher.write(rest);
         } else {
-            let name = &question[..question.len().saturating_sub(4)];
             let parent = name
                 .first()
                 .and_then(|&len| name.get(1 + usize::from(len)..))
                 .unwrap_or(name);
-            hasher.write(&parent.to_ascii_lowercase());
+            write_lowercase(&mut hasher, parent);
         }
         hasher.finish()
     }
+}
+
+/// Hashes the wire name `name` lowercased, as Knot DNS and BIND key their
+/// buckets: a client varying the case of its questions (0x20, or to walk
+/// around the limit) stays in one bucket. Length octets are at most 63,
+/// below `b'A'`, so lowercasing leaves them alone; no allocation.
+fn write_lowercase(hasher: &mut impl Hasher, name: &[u8]) {
+    let mut lower = [0u8; MAX_NAME_LEN];
+    let len = name.len().min(MAX_NAME_LEN);
+    lower[..len].copy_from_slice(&name[..len]);
+    lower[..len].make_ascii_lowercase();
+    hasher.write(&lower[..len]);
 }
 
 /// The question section (name, type, class) of a message we wrote: the
@@ -189,6 +206,49 @@ mod tests {
             .filter(|nx| limiter.check(client, nx, 7) == Verdict::Send)
             .count();
         assert_eq!(sent, 3, "NXDOMAIN for names under one parent: one bucket");
+    }
+
+    /// 400 queries in one second for one name: in random 0x20 case they
+    /// get no more full answers than in one case.
+    #[test]
+    fn letter_case_does_not_walk_around_the_limit() {
+        let sent = |mixed: bool| {
+            let limiter = RateLimiter::new(20, 2);
+            let client: IpAddr = "192.0.2.9".parse().unwrap();
+            let mut state = 0x2545_f491_u32;
+            (0..400)
+                .filter(|_| {
+                    let mut name = b"\x03www\x07example\x04test\x00".to_vec();
+                    for byte in name.iter_mut().filter(|b| b.is_ascii_lowercase()) {
+                        state ^= state << 13;
+                        state ^= state >> 17;
+                        state ^= state << 5;
+                        if mixed && state & 1 == 1 {
+                            byte.make_ascii_uppercase();
+                        }
+                    }
+                    limiter.check(client, &response(&name, 0), 50) == Verdict::Send
+                })
+                .count()
+        };
+        let (same_case, random_case) = (sent(false), sent(true));
+        assert_eq!(same_case, 20);
+        assert!(random_case <= same_case, "{random_case} full answers");
+    }
+
+    #[test]
+    fn nxdomain_buckets_ignore_letter_case() {
+        let limiter = RateLimiter::new(2, 0);
+        let client: IpAddr = "192.0.2.9".parse().unwrap();
+        let sent = [
+            b"\x01a\x07EXAMPLE\x00",
+            b"\x01b\x07example\x00",
+            b"\x01c\x07ExAmPlE\x00",
+        ]
+        .iter()
+        .filter(|name| limiter.check(client, &response(&name[..], 3), 9) == Verdict::Send)
+        .count();
+        assert_eq!(sent, 2);
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! Knot DNS, NSD and Unbound, from Debian packages, started by hand in the
-//! foreground with their own configuration on a loopback address (see
-//! shared/PEERS.md for the traps).
+//! Knot DNS, NSD, BIND and Unbound, from Debian packages, started by hand
+//! in the foreground with their own configuration on a loopback address
+//! (see shared/PEERS.md for the traps).
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -11,7 +11,7 @@ fn require(program: &str) -> std::path::PathBuf {
     let path = Path::new("/usr/sbin").join(program);
     assert!(
         path.exists(),
-        "{program} is not installed: run .ci/run, or apt-get install knot nsd unbound"
+        "{program} is not installed: run .ci/run, or apt-get install knot nsd bind9 unbound"
     );
     path
 }
@@ -63,6 +63,41 @@ pub fn nsd(addr: SocketAddr, zones: &[(&str, &Path)], probe: &str) -> Process {
         dir.join("nsd.conf").display().to_string(),
     ];
     Process::start(&require("nsd"), &args, addr, probe, dir.join("log"))
+}
+
+/// Starts BIND 9 (`named`) serving `zones` (origin, file) on 127.0.0.1 at
+/// `port`: it listens only on addresses configured on an interface, and
+/// 127.0.0.x other than 127.0.0.1 is not. No recursion, no control
+/// channel, no NOTIFY; names like `a\.b` load (`check-names ignore`);
+/// `minimal-responses no-auth` leaves the NS out of the authority section
+/// of answers, as Knot DNS and NSD do, and keeps additional addresses.
+pub fn bind(port: u16, zones: &[(&str, &Path)], probe: &str) -> Process {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let dir = temp_dir(&format!("bind-{port}"));
+    let d = dir.display();
+    let mut conf = format!(
+        "options {{\n  directory \"{d}\";\n  pid-file \"{d}/named.pid\";\n  \
+         session-keyfile \"{d}/session.key\";\n  managed-keys-directory \"{d}\";\n  \
+         listen-on port {port} {{ 127.0.0.1; }};\n  listen-on-v6 {{ none; }};\n  \
+         recursion no;\n  notify no;\n  check-names primary ignore;\n  \
+         minimal-responses no-auth;\n  version none;\n  hostname none;\n  server-id none;\n}};\n\
+         controls {{ }};\n"
+    );
+    for (origin, file) in zones {
+        conf.push_str(&format!(
+            "zone \"{origin}\" {{ type primary; file \"{}\"; }};\n",
+            file.display()
+        ));
+    }
+    std::fs::write(dir.join("named.conf"), conf).expect("named config");
+    let args = vec![
+        "-g".into(),
+        "-n".into(),
+        "1".into(),
+        "-c".into(),
+        dir.join("named.conf").display().to_string(),
+    ];
+    Process::start(&require("named"), &args, addr, probe, dir.join("log"))
 }
 
 /// Starts Unbound on `addr` as a plain iterating resolver (no DNSSEC

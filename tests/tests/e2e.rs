@@ -5,6 +5,7 @@
 
 mod authoritative;
 mod connections;
+mod consensus;
 mod differential;
 mod doh;
 mod dot;

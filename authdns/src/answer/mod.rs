@@ -7,7 +7,8 @@
 //! ```
 //!
 //! Malformed queries get FORMERR, responses (QR=1) and runts are dropped,
-//! opcodes other than QUERY get NOTIMP, names outside every zone REFUSED.
+//! NOTIFY and UPDATE get REFUSED (NOTAUTH for zones not served here),
+//! other opcodes NOTIMP, names outside every zone REFUSED with EDE 20.
 
 mod proof;
 pub mod resolve;
@@ -23,6 +24,16 @@ use crate::chaos::{self, Chaos};
 use crate::cookies::CookieSecret;
 use crate::edns::{self, OptOut};
 use resolve::{AnyPolicy, Item, Plan, PlanOwner, rcode};
+
+/// Opcodes (RFC 1035 4.1.1, RFC 1996, RFC 2136).
+mod opcode {
+    /// A standard query.
+    pub(super) const QUERY: u8 = 0;
+    /// A zone change notification (RFC 1996).
+    pub(super) const NOTIFY: u8 = 4;
+    /// A dynamic update (RFC 2136).
+    pub(super) const UPDATE: u8 = 5;
+}
 
 /// Largest UDP answer without EDNS (RFC 1035 4.2.1).
 pub const CLASSIC_UDP_SIZE: usize = 512;
@@ -91,35 +102,20 @@ pub fn answer(
         let badvers = opt.as_ref().map(OptOut::badvers);
         return Some(finish(writer, badvers.as_ref()));
     }
-    if query.opcode() != 0 {
-        writer.set_rcode(rcode::NOTIMP);
-        return Some(finish(writer, opt.as_ref()));
-    }
-    match query.qclass {
-        CLASS_IN => {}
-        CLASS_CH => {
-            chaos::answer(&config.chaos, &query, &mut writer);
-            return Some(finish(writer, opt.as_ref()));
-        }
-        _ => {
-            writer.set_rcode(rcode::REFUSED);
-            return Some(finish(writer, opt.as_ref()));
-        }
-    }
-    if matches!(
-        query.qtype,
-        code::AXFR | code::IXFR | code::OPT | code::MAILA | code::MAILB
-    ) {
-        // Zone transfers are not served yet; meta types are not questions.
-        let rcode = if query.qtype == code::OPT {
-            rcode::FORMERR
-        } else {
-            rcode::REFUSED
-        };
+    if let Some(rcode) = not_a_lookup(snapshot, &query) {
         writer.set_rcode(rcode);
         return Some(finish(writer, opt.as_ref()));
     }
+    if query.qclass == CLASS_CH {
+        chaos::answer(&config.chaos, &query, &mut writer);
+        return Some(finish(writer, opt.as_ref()));
+    }
     let Some(zone) = zone_for(snapshot, query.qname(), query.qtype) else {
+        // RFC 8914 4.21: Not Authoritative, as Knot DNS and NSD say it.
+        let opt = opt.map(|opt| {
+            writer.reserve(edns::EDE_LEN);
+            opt.with_ede(edns::EDE_NOT_AUTHORITATIVE)
+        });
         writer.set_rcode(rcode::REFUSED);
         return Some(finish(writer, opt.as_ref()));
     };
@@ -129,9 +125,40 @@ pub fn answer(
     };
     let dnssec = query.edns.is_some_and(|e| e.dnssec_ok);
     let mut plan = Plan::new(zone, dnssec);
-    resolve::resolve(&mut plan, snapshot, query.qname(), query.qtype, any);
+    resolve::resolve(&mut plan, query.qname(), query.qtype, any);
     encode(&plan, &query, request.msg, &mut writer);
     Some(finish(writer, opt.as_ref()))
+}
+
+/// The RCODE of a message answered without a lookup: an opcode other than
+/// QUERY, a class other than IN and CH, a zone transfer.
+fn not_a_lookup(snapshot: &Snapshot, query: &Query) -> Option<u8> {
+    match query.opcode() {
+        opcode::QUERY => {}
+        opcode::NOTIFY | opcode::UPDATE => {
+            // RFC 2136 3.1.1 and RFC 1996 3.10: NOTAUTH for a zone not
+            // served here; a zone served here takes neither dynamic
+            // updates nor notifies (it is no secondary): REFUSED.
+            let qname = query.qname();
+            let served = snapshot
+                .find(qname)
+                .is_some_and(|zone| zone.origin().as_wire() == qname);
+            return Some(if served {
+                rcode::REFUSED
+            } else {
+                rcode::NOTAUTH
+            });
+        }
+        _ => return Some(rcode::NOTIMP),
+    }
+    match query.qclass {
+        // Zone transfers are not served yet. Other meta types (MAILA,
+        // MAILB, OPT, 128-255) are looked up like any type and find no
+        // data, as Knot DNS and NSD answer them.
+        CLASS_IN if matches!(query.qtype, code::AXFR | code::IXFR) => Some(rcode::REFUSED),
+        CLASS_IN | CLASS_CH => None,
+        _ => Some(rcode::REFUSED),
+    }
 }
 
 /// The zone that answers `qname` `qtype`: the deepest served zone at or
@@ -200,7 +227,7 @@ fn encode(plan: &Plan<'_>, query: &Query, msg: &[u8], writer: &mut Writer<'_>) {
             if write_item(plan, item, section, question, writer).is_err() {
                 let required = match item {
                     Item::Stored { required, .. } => *required,
-                    Item::First { .. } | Item::SynthCname { .. } => true,
+                    Item::Signatures { .. } | Item::SynthCname { .. } => true,
                 };
                 if section != Section::Additional || required {
                     writer.set_truncated();
@@ -242,10 +269,18 @@ fn write_item(
                 .rrset(section, owner, code::RRSIG, rrset.ttl, signatures)
                 .inspect_err(|_| writer.rollback(mark))
         }
-        Item::First { zone, owner, rrset } => {
+        Item::Signatures {
+            zone,
+            owner,
+            covered,
+            sigs,
+        } => {
             let owner = writer_owner(plan, owner, question);
-            let first = zone.records(rrset).take(1);
-            writer.rrset(section, owner, rrset.rtype, rrset.ttl, first)
+            let type_covered = covered.rtype.to_be_bytes();
+            let signatures = zone
+                .records(sigs)
+                .filter(|rdata| rdata.starts_with(&type_covered));
+            writer.rrset(section, owner, code::RRSIG, covered.ttl, signatures)
         }
         Item::SynthCname { owner, target, ttl } => {
             let owner = writer_owner(plan, owner, question);

@@ -158,11 +158,12 @@ fn push(plan: &mut Plan<'_>, index: u32, rtype: u16) {
     let Some(rrset) = zone.rrset(node, rtype) else {
         return;
     };
-    let present = plan
-        .answer
-        .iter()
-        .chain(&plan.authority)
-        .any(|item| matches!(item, Item::Stored { rrset: r, .. } if std::ptr::eq(*r, rrset)));
+    // An RRset in the answer under the question name (a wildcard
+    // expansion of the NSEC asked for) is another record: it still goes here.
+    let present = plan.answer.iter().chain(&plan.authority).any(|item| {
+        matches!(item, Item::Stored { rrset: r, owner, .. }
+            if std::ptr::eq(*r, rrset) && !matches!(owner, PlanOwner::Question))
+    });
     if !present {
         let item = plan.item(PlanOwner::Zone(zone.name(node)), node, rrset, true);
         let _ = plan.authority.try_push(item);

@@ -9,12 +9,12 @@ use super::proof;
 use zone_loader::rtype::code;
 use zone_loader::wire::name::{MAX_NAME_LEN, is_subdomain};
 use zone_loader::zone::{NONE, Node, RRset, flags};
-use zone_loader::{Lookup, Snapshot, Zone};
+use zone_loader::{Lookup, Zone};
 
 /// Longest CNAME/DNAME chain followed inside a zone (Knot and NSD stop at similar depths).
 pub const MAX_CHAIN: usize = 12;
 
-/// Response codes used here (RFC 1035 4.1.1, RFC 6672 2.2).
+/// Response codes used here (RFC 1035 4.1.1, RFC 6672 2.2, RFC 2136 2.2).
 pub mod rcode {
     /// No error.
     pub const NOERROR: u8 = 0;
@@ -30,6 +30,8 @@ pub mod rcode {
     pub const REFUSED: u8 = 5;
     /// A DNAME substitution made a name too long.
     pub const YXDOMAIN: u8 = 6;
+    /// Not authoritative for the zone named (RFC 2136 2.2).
+    pub const NOTAUTH: u8 = 9;
 }
 
 /// Where an RRset's owner name comes from.
@@ -60,16 +62,17 @@ pub enum Item<'z> {
         /// covering `rrset` follow it.
         sigs: Option<&'z RRset>,
     },
-    /// The first record of an RRset: the answer to a question for RRSIG,
-    /// one signature, as Knot DNS gives it (a meta-query answered
-    /// minimally, in the spirit of RFC 8482).
-    First {
-        /// The zone holding it.
+    /// The signatures of an RRSIG RRset that cover `covered`, with its
+    /// TTL: part of the answer to a question for RRSIG.
+    Signatures {
+        /// The zone holding them.
         zone: &'z Zone,
-        /// Its owner in the answer.
+        /// Their owner in the answer.
         owner: PlanOwner<'z>,
-        /// The RRset.
-        rrset: &'z RRset,
+        /// The RRset they cover.
+        covered: &'z RRset,
+        /// The node's RRSIG RRset.
+        sigs: &'z RRset,
     },
     /// The CNAME synthesised from a DNAME (RFC 6672 3.1): `owner CNAME target`.
     SynthCname {
@@ -87,7 +90,7 @@ const MAX_SYNTH: usize = 4;
 
 /// An answer before encoding.
 pub struct Plan<'z> {
-    /// The zone being answered from (a chain may move to another served zone).
+    /// The zone being answered from.
     pub zone: &'z Zone,
     /// RCODE.
     pub rcode: u8,
@@ -207,34 +210,25 @@ impl<'z> Current<'z> {
 /// Answers `qname` (lowercase wire form, inside the plan's zone) and
 /// `qtype` into `plan`.
 ///
-/// A CNAME or DNAME chain that leaves `zone` goes on in another zone of
-/// `snapshot` when there is one: RFC 1034 4.3.2 step 3.a sends the new
-/// name "back to step 1", which searches every available zone (NSD and
-/// BIND do the same; Knot DNS stops at the zone's edge).
+/// A CNAME or DNAME chain is followed inside the zone and stops at its
+/// edge, even when this server also serves the zone of the next name:
+/// Knot DNS and BIND answer with the alias alone, and a resolver would
+/// not trust data from another zone in the answer anyway (RFC 2181 5.4.1).
 ///
 /// With `dnssec` (the query's DO bit), answers from signed zones carry
 /// RRSIGs and the NSEC or NSEC3 records that prove denials, wildcard
 /// expansions and unsigned delegations (RFC 4035 3.1, RFC 5155 7.2).
-pub fn resolve<'z>(
-    plan: &mut Plan<'z>,
-    snapshot: &'z Snapshot,
-    qname: &[u8],
-    qtype: u16,
-    any: AnyPolicy,
-) {
+pub fn resolve<'z>(plan: &mut Plan<'z>, qname: &[u8], qtype: u16, any: AnyPolicy) {
     let mut current = Current::new(PlanOwner::Question, qname);
     for step in 0..=MAX_CHAIN {
         let zone = plan.zone;
         let next = match zone.lookup(current.name()) {
-            Lookup::Found(index) => found(plan, zone.node(index), &current, qtype, step, any),
+            Lookup::Found(index) => found(plan, index, &current, qtype, step, any),
             Lookup::NotFound { encloser } => not_found(plan, encloser, &current, qtype, step, any),
         };
         let Some(name) = next else { break };
         if !is_subdomain(name.name(), zone.origin().as_wire()) {
-            match snapshot.find(name.name()) {
-                Some(other) => plan.zone = other,
-                None => break,
-            }
+            break;
         }
         current = name;
     }
@@ -243,15 +237,20 @@ pub fn resolve<'z>(
 /// What to do at an existing node. Returns the next name of a chain.
 fn found<'z>(
     plan: &mut Plan<'z>,
-    node: &'z Node,
+    index: u32,
     current: &Current<'z>,
     qtype: u16,
     step: usize,
     any: AnyPolicy,
 ) -> Option<Current<'z>> {
     let zone = plan.zone;
+    let node = zone.node(index);
     if node.occluder != NONE {
         return cut(plan, zone.node(node.occluder), current, qtype, step);
+    }
+    if is_nsec3_owner(zone, node) {
+        nsec3_owner(plan, current);
+        return None;
     }
     // RFC 4035 3.1.4.1: DS at a delegation is answered from the parent side.
     if node.has(flags::DELEGATION) && qtype != code::DS {
@@ -259,6 +258,32 @@ fn found<'z>(
         return None;
     }
     answer_at(plan, node, current, Via::Exact, qtype, step, any)
+}
+
+/// Whether `node` holds nothing but an NSEC3 RRset and its signatures in
+/// a zone with an NSEC3 chain: the hashed owner names of RFC 5155 are not
+/// names of the zone.
+fn is_nsec3_owner(zone: &Zone, node: &Node) -> bool {
+    zone.nsec3().is_some()
+        && zone.rrset(node, code::NSEC3).is_some()
+        && zone
+            .rrsets(node)
+            .iter()
+            .all(|r| matches!(r.rtype, code::NSEC3 | code::RRSIG))
+}
+
+/// RFC 5155 7.2.8: a question for an NSEC3 owner name is answered as if
+/// the name did not exist: NXDOMAIN below its parent, with the proof.
+fn nsec3_owner<'z>(plan: &mut Plan<'z>, current: &Current<'z>) {
+    let zone = plan.zone;
+    let name = current.name();
+    let parent = &name[1 + usize::from(name[0])..];
+    let encloser = match zone.lookup(parent) {
+        Lookup::Found(index) | Lookup::NotFound { encloser: index } => index,
+    };
+    plan.rcode = rcode::NXDOMAIN;
+    negative(plan);
+    proof::nxdomain(plan, name, encloser);
 }
 
 /// How the node answering was reached.
@@ -294,7 +319,7 @@ fn answer_at<'z>(
     }
     if let Some(rrset) = zone.rrset(node, qtype) {
         if qtype == code::RRSIG {
-            let _ = plan.answer.try_push(Item::First { zone, owner, rrset });
+            answer_signatures(plan, owner, node, rrset);
         } else {
             push_answer(plan, owner, node, rrset);
         }
@@ -317,6 +342,28 @@ fn answer_at<'z>(
         Via::Wildcard(encloser) => proof::wildcard_nodata(plan, current.name(), encloser, node),
     }
     None
+}
+
+/// A question for RRSIG: every signature at the name, each with the TTL
+/// of the RRset it covers, as NSD and BIND answer (Knot DNS gives one).
+fn answer_signatures<'z>(
+    plan: &mut Plan<'z>,
+    owner: PlanOwner<'z>,
+    node: &'z Node,
+    sigs: &'z RRset,
+) {
+    let zone = plan.zone;
+    for covered in zone.rrsets(node).iter().filter(|r| r.rtype != code::RRSIG) {
+        let item = Item::Signatures {
+            zone,
+            owner,
+            covered,
+            sigs,
+        };
+        if plan.answer.try_push(item).is_err() {
+            return;
+        }
+    }
 }
 
 fn answer_any<'z>(plan: &mut Plan<'z>, node: &'z Node, owner: PlanOwner<'z>, any: AnyPolicy) {
