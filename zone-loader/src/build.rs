@@ -350,15 +350,24 @@ struct Layout {
 }
 
 /// Sets occluders and wildcard children. Parents precede children in
-/// canonical order, so one pass sees each parent finished.
+/// canonical order and every ancestor exists (empty non-terminals), so
+/// one pass with the stack of the current node's ancestors finds each
+/// parent without a lookup.
 fn link_parents(zone: &mut Zone) {
+    let mut ancestors: Vec<u32> = vec![0];
     for index in 1..zone.nodes.len() {
         let node = zone.nodes[index];
         let name = zone.name(&node);
         let parent_name = &name[1 + usize::from(name[0])..];
-        let parent_index = zone
-            .find(parent_name)
-            .expect("empty non-terminals make every parent exist");
+        while let Some(&top) = ancestors.last() {
+            if zone.name(&zone.nodes[top as usize]) == parent_name {
+                break;
+            }
+            ancestors.pop();
+        }
+        let parent_index = *ancestors
+            .last()
+            .expect("empty non-terminals make every parent exist, the apex first");
         let parent = zone.nodes[parent_index as usize];
         zone.nodes[index].occluder = if parent.occluder != NONE {
             parent.occluder
@@ -370,6 +379,7 @@ fn link_parents(zone: &mut Zone) {
         if node.has(flags::WILDCARD) {
             zone.nodes[parent_index as usize].wildcard = index as u32;
         }
+        ancestors.push(index as u32);
     }
 }
 
