@@ -1,4 +1,4 @@
-//! Knot DNS, NSD and Unbound, from Debian packages, started by hand in the
+//! Knot DNS, NSD, BIND and Unbound, from Debian packages, started by hand in the
 //! foreground with their own configuration on a loopback address (see
 //! shared/PEERS.md for the traps).
 
@@ -94,4 +94,34 @@ pub fn unbound_with(addr: SocketAddr, hints: &Path, extra: &str) -> Process {
         dir.join("unbound.conf").display().to_string(),
     ];
     Process::start(&require("unbound"), &args, addr, ".", dir.join("log"))
+}
+
+/// Starts BIND's named serving `zones` (origin, file) on `addr`, which
+/// must be 127.0.0.1 with a port of its own (named listens only on
+/// addresses configured on an interface; see shared/PEERS.md).
+pub fn bind(addr: SocketAddr, zones: &[(&str, &Path)], probe: &str) -> Process {
+    let dir = temp_dir(&format!("bind-{}", addr.port()));
+    let d = dir.display();
+    let mut conf = format!(
+        "options {{\n  directory \"{d}\";\n  pid-file \"{d}/named.pid\";\n  listen-on port {} {{ {}; }};\n  \
+         listen-on-v6 {{ none; }};\n  recursion no;\n  check-names primary ignore;\n  minimal-responses yes;\n}};\n\
+         controls {{ }};\n",
+        addr.port(),
+        addr.ip(),
+    );
+    for (origin, file) in zones {
+        conf.push_str(&format!(
+            "zone \"{origin}\" {{ type primary; file \"{}\"; }};\n",
+            file.display()
+        ));
+    }
+    std::fs::write(dir.join("named.conf"), conf).expect("named config");
+    let args = vec![
+        "-g".into(),
+        "-n".into(),
+        "1".into(),
+        "-c".into(),
+        dir.join("named.conf").display().to_string(),
+    ];
+    Process::start(&require("named"), &args, addr, probe, dir.join("log"))
 }

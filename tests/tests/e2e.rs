@@ -12,6 +12,7 @@ mod faults;
 mod hostile;
 mod pair;
 mod privacy;
+mod rdata_types;
 mod readme;
 mod recursion;
 mod reload;
