@@ -91,6 +91,7 @@ pub mod code {
     pub const URI: u16 = 256;
     pub const CAA: u16 = 257;
     pub const AVC: u16 = 258;
+    pub const DOA: u16 = 259;
     pub const AMTRELAY: u16 = 260;
     pub const RESINFO: u16 = 261;
     pub const WALLET: u16 = 262;
@@ -171,6 +172,7 @@ const TABLE: &[(u16, &str)] = &[
     (code::URI, "URI"),
     (code::CAA, "CAA"),
     (code::AVC, "AVC"),
+    (code::DOA, "DOA"),
     (code::AMTRELAY, "AMTRELAY"),
     (code::RESINFO, "RESINFO"),
     (code::WALLET, "WALLET"),

@@ -181,7 +181,8 @@ impl<'t, 'a> Fields<'t, 'a> {
         Ok(())
     }
 
-    /// RFC 1712 3: a decimal number as a character string.
+    /// RFC 1712 3: a decimal number as a character string (BIND also
+    /// reads an empty one).
     fn coordinate(&mut self, out: &mut Vec<u8>, field: &'static str) -> Result<()> {
         let start = out.len();
         self.char_string(out, field)?;
@@ -191,8 +192,7 @@ impl<'t, 'a> Fields<'t, 'a> {
             Some(dot) => (&digits[..dot], &digits[dot + 1..]),
             None => (digits, &b""[..]),
         };
-        let valid = !(whole.is_empty() && frac.is_empty())
-            && whole.iter().chain(frac).all(u8::is_ascii_digit);
+        let valid = whole.iter().chain(frac).all(u8::is_ascii_digit);
         if !valid {
             return Err(self.back_err(RdataErrorKind::BadNumber(field)));
         }
@@ -331,15 +331,11 @@ impl<'t, 'a> Fields<'t, 'a> {
         Ok(())
     }
 
-    /// RFC 7553 4.4: one non-empty string, the rest of the rdata.
+    /// RFC 7553 4.4: one string, the rest of the rdata (BIND and Knot
+    /// read an empty one).
     fn uri_target(&mut self, out: &mut Vec<u8>) -> Result<()> {
         let text = self.next("target")?;
-        let start = out.len();
-        unescape_into(text, out).map_err(|()| self.back_err(RdataErrorKind::BadString))?;
-        if out.len() == start {
-            return Err(self.back_err(RdataErrorKind::BadField("URI target (empty)")));
-        }
-        Ok(())
+        unescape_into(text, out).map_err(|()| self.back_err(RdataErrorKind::BadString))
     }
 
     /// RFC 1706 5: `0x` and an even number of hex digits, dots anywhere.

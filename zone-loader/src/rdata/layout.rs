@@ -196,6 +196,13 @@ pub fn layout(rtype: u16) -> Option<&'static [Field]> {
         code::EUI64 => &[Eui64],
         code::URI => &[U16("priority"), U16("weight"), UriTarget],
         code::CAA => &[U8("flags"), Caa],
+        code::DOA => &[
+            U32("enterprise"),
+            U32("type"),
+            U8("location"),
+            Text("media type"),
+            Base64("data"),
+        ],
         code::AMTRELAY => &[Amtrelay],
         _ => return None,
     })

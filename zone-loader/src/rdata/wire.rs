@@ -117,7 +117,7 @@ fn walk(
                 _ => return Err("next hashed owner"),
             },
             Field::Hex(_) | Field::Base64(_) => rest.len(),
-            Field::UriTarget | Field::Nsap if rest.is_empty() => return Err(label(field)),
+            Field::Nsap if rest.is_empty() => return Err(label(field)),
             Field::UriTarget | Field::Nsap => rest.len(),
             Field::Bitmap => check_bitmap(rest).map(|()| rest.len())?,
             Field::Loc if loc::check_wire(rest) => rest.len(),
@@ -149,7 +149,6 @@ fn label(field: Field) -> Why {
         Field::Ipv4 | Field::Ipv6 => "address",
         Field::Eui48 | Field::Eui64 => "EUI address",
         Field::Locator64 => "locator",
-        Field::UriTarget => "target",
         Field::Nsap => "NSAP address",
         _ => "rdata",
     }
