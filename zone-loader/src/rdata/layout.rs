@@ -105,22 +105,27 @@ const TLSA: &[Field] = &[
     Hex("certificate data"),
 ];
 
-/// The layout of a type's rdata, or `None` for a type read only as RFC
-/// 3597 generic rdata (NULL, private and unassigned types).
-pub fn layout(rtype: u16) -> Option<&'static [Field]> {
-    Some(match rtype {
-        code::A => &[Ipv4],
-        code::NS
-        | code::MD
-        | code::MF
-        | code::CNAME
-        | code::MB
-        | code::MG
-        | code::MR
-        | code::PTR
-        | code::DNAME
-        | code::NSAP_PTR => &[Name("target")],
-        code::SOA => &[
+/// Each type's layout; types that share one are listed together.
+const LAYOUTS: &[(&[u16], &[Field])] = &[
+    (&[code::A], &[Ipv4]),
+    (
+        &[
+            code::NS,
+            code::MD,
+            code::MF,
+            code::CNAME,
+            code::MB,
+            code::MG,
+            code::MR,
+            code::PTR,
+            code::DNAME,
+            code::NSAP_PTR,
+        ],
+        &[Name("target")],
+    ),
+    (
+        &[code::SOA],
+        &[
             Name("MNAME"),
             Name("RNAME"),
             U32("serial"),
@@ -129,30 +134,55 @@ pub fn layout(rtype: u16) -> Option<&'static [Field]> {
             Period("expire"),
             Period("minimum"),
         ],
-        code::WKS => &[Wks],
-        code::HINFO => &[Text("CPU"), Text("OS")],
-        code::MINFO => &[Name("RMAILBX"), Name("EMAILBX")],
-        code::MX => &[U16("preference"), Name("exchange")],
-        code::TXT | code::SPF | code::NINFO | code::AVC | code::RESINFO | code::WALLET => &[Texts],
-        code::RP => &[Name("mbox"), Name("txt")],
-        code::AFSDB => &[U16("subtype"), Name("hostname")],
-        code::X25 => &[Text("PSDN address")],
-        code::ISDN => &[Text("ISDN address"), OptionalText("subaddress")],
-        code::RT | code::KX => &[U16("preference"), Name("host")],
-        code::NSAP => &[Nsap],
-        code::SIG | code::RRSIG => SIG,
-        code::KEY | code::DNSKEY | code::CDNSKEY | code::RKEY => KEY,
-        code::PX => &[U16("preference"), Name("MAP822"), Name("MAPX400")],
-        code::GPOS => &[
+    ),
+    (&[code::WKS], &[Wks]),
+    (&[code::HINFO], &[Text("CPU"), Text("OS")]),
+    (&[code::MINFO], &[Name("RMAILBX"), Name("EMAILBX")]),
+    (&[code::MX], &[U16("preference"), Name("exchange")]),
+    (
+        &[
+            code::TXT,
+            code::SPF,
+            code::NINFO,
+            code::AVC,
+            code::RESINFO,
+            code::WALLET,
+        ],
+        &[Texts],
+    ),
+    (&[code::RP], &[Name("mbox"), Name("txt")]),
+    (&[code::AFSDB], &[U16("subtype"), Name("hostname")]),
+    (&[code::X25], &[Text("PSDN address")]),
+    (
+        &[code::ISDN],
+        &[Text("ISDN address"), OptionalText("subaddress")],
+    ),
+    (&[code::RT, code::KX], &[U16("preference"), Name("host")]),
+    (&[code::NSAP], &[Nsap]),
+    (&[code::SIG, code::RRSIG], SIG),
+    (&[code::KEY, code::DNSKEY, code::CDNSKEY, code::RKEY], KEY),
+    (
+        &[code::PX],
+        &[U16("preference"), Name("MAP822"), Name("MAPX400")],
+    ),
+    (
+        &[code::GPOS],
+        &[
             Coordinate("longitude"),
             Coordinate("latitude"),
             Coordinate("altitude"),
         ],
-        code::AAAA => &[Ipv6],
-        code::LOC => &[Loc],
-        code::EID | code::NIMLOC => &[Hex("data")],
-        code::SRV => &[U16("priority"), U16("weight"), U16("port"), Name("target")],
-        code::NAPTR => &[
+    ),
+    (&[code::AAAA], &[Ipv6]),
+    (&[code::LOC], &[Loc]),
+    (&[code::EID, code::NIMLOC], &[Hex("data")]),
+    (
+        &[code::SRV],
+        &[U16("priority"), U16("weight"), U16("port"), Name("target")],
+    ),
+    (
+        &[code::NAPTR],
+        &[
             U16("order"),
             U16("preference"),
             Text("flags"),
@@ -160,14 +190,23 @@ pub fn layout(rtype: u16) -> Option<&'static [Field]> {
             Text("regexp"),
             Name("replacement"),
         ],
-        code::CERT => &[CertType, U16("key tag"), Algorithm, Base64("certificate")],
-        code::APL => &[Apl],
-        code::DS | code::CDS | code::TA | code::DLV => DS,
-        code::SSHFP => &[U8("algorithm"), U8("fingerprint type"), Hex("fingerprint")],
-        code::IPSECKEY => &[Ipseckey],
-        code::NSEC => &[Name("next domain name"), Bitmap],
-        code::DHCID => &[Base64("digest")],
-        code::NSEC3 => &[
+    ),
+    (
+        &[code::CERT],
+        &[CertType, U16("key tag"), Algorithm, Base64("certificate")],
+    ),
+    (&[code::APL], &[Apl]),
+    (&[code::DS, code::CDS, code::TA, code::DLV], DS),
+    (
+        &[code::SSHFP],
+        &[U8("algorithm"), U8("fingerprint type"), Hex("fingerprint")],
+    ),
+    (&[code::IPSECKEY], &[Ipseckey]),
+    (&[code::NSEC], &[Name("next domain name"), Bitmap]),
+    (&[code::DHCID], &[Base64("digest")]),
+    (
+        &[code::NSEC3],
+        &[
             U8("hash algorithm"),
             U8("flags"),
             U16("iterations"),
@@ -175,35 +214,58 @@ pub fn layout(rtype: u16) -> Option<&'static [Field]> {
             NextHashed,
             Bitmap,
         ],
-        code::NSEC3PARAM => &[U8("hash algorithm"), U8("flags"), U16("iterations"), Salt],
-        code::TLSA | code::SMIMEA => TLSA,
-        code::HIP => &[Hip],
-        code::TALINK => &[Name("previous"), Name("next")],
-        code::OPENPGPKEY => &[Base64("public key")],
-        code::CSYNC => &[U32("serial"), U16("flags"), Bitmap],
-        code::ZONEMD => &[
+    ),
+    (
+        &[code::NSEC3PARAM],
+        &[U8("hash algorithm"), U8("flags"), U16("iterations"), Salt],
+    ),
+    (&[code::TLSA, code::SMIMEA], TLSA),
+    (&[code::HIP], &[Hip]),
+    (&[code::TALINK], &[Name("previous"), Name("next")]),
+    (&[code::OPENPGPKEY], &[Base64("public key")]),
+    (&[code::CSYNC], &[U32("serial"), U16("flags"), Bitmap]),
+    (
+        &[code::ZONEMD],
+        &[
             U32("serial"),
             U8("scheme"),
             U8("hash algorithm"),
             Hex("digest"),
         ],
-        code::SVCB | code::HTTPS => &[U16("priority"), Name("target"), SvcParams],
-        code::DSYNC => &[TypeCode("type"), DsyncScheme, U16("port"), Name("target")],
-        code::NID | code::L64 => &[U16("preference"), Locator64],
-        code::L32 => &[U16("preference"), Ipv4],
-        code::LP => &[U16("preference"), Name("FQDN")],
-        code::EUI48 => &[Eui48],
-        code::EUI64 => &[Eui64],
-        code::URI => &[U16("priority"), U16("weight"), UriTarget],
-        code::CAA => &[U8("flags"), Caa],
-        code::DOA => &[
+    ),
+    (
+        &[code::SVCB, code::HTTPS],
+        &[U16("priority"), Name("target"), SvcParams],
+    ),
+    (
+        &[code::DSYNC],
+        &[TypeCode("type"), DsyncScheme, U16("port"), Name("target")],
+    ),
+    (&[code::NID, code::L64], &[U16("preference"), Locator64]),
+    (&[code::L32], &[U16("preference"), Ipv4]),
+    (&[code::LP], &[U16("preference"), Name("FQDN")]),
+    (&[code::EUI48], &[Eui48]),
+    (&[code::EUI64], &[Eui64]),
+    (&[code::URI], &[U16("priority"), U16("weight"), UriTarget]),
+    (&[code::CAA], &[U8("flags"), Caa]),
+    (
+        &[code::DOA],
+        &[
             U32("enterprise"),
             U32("type"),
             U8("location"),
             Text("media type"),
             Base64("data"),
         ],
-        code::AMTRELAY => &[Amtrelay],
-        _ => return None,
-    })
+    ),
+    (&[code::AMTRELAY], &[Amtrelay]),
+];
+
+/// The layout of a type's rdata, or `None` for a type read only as RFC
+/// 3597 generic rdata (NULL, private and unassigned types).
+pub fn layout(rtype: u16) -> Option<&'static [Field]> {
+    LAYOUTS
+        .iter()
+        .find(|(types, _)| types.contains(&rtype))
+        .map(|&(_, fields)| fields)
 }
