@@ -19,8 +19,6 @@ const DOHPATH: u16 = 7;
 const OHTTP: u16 = 8;
 const TLS_SUPPORTED_GROUPS: u16 = 9;
 const DOCPATH: u16 = 10;
-/// RFC 9460 14.3.3: reserved ("Invalid key").
-const INVALID_KEY: u16 = 65535;
 
 /// Registered key names (RFC 9460 14.3.2; RFC 9461 5; RFC 9540 4;
 /// draft-ietf-tls-key-share-prediction; RFC 9953 3).
@@ -83,7 +81,8 @@ impl Fields<'_, '_> {
 }
 
 /// A key name (lowercase only: RFC 9460 2.1 defines them so, as every
-/// peer reads them) or `keyNNNNN`.
+/// peer reads them) or `keyNNNNN` (key65535, reserved by RFC 9460 14.3.3,
+/// is read as Knot, NSD and BIND read it).
 fn svc_key(text: &[u8]) -> Option<u16> {
     if let Some(&(_, key)) = KEYS.iter().find(|(name, _)| name.as_bytes() == text) {
         return Some(key);
@@ -92,10 +91,11 @@ fn svc_key(text: &[u8]) -> Option<u16> {
     if digits.len() > 1 && digits[0] == b'0' {
         return None;
     }
-    parse_number::<u16>(digits).filter(|&k| k != INVALID_KEY)
+    parse_number::<u16>(digits)
 }
 
-/// Splits a decoded value at commas; `\,` and `\\` escape (RFC 9460 A.1).
+/// Splits a decoded value at commas; `\,` and `\\` are the only escapes
+/// (RFC 9460 A.1, as Knot reads it).
 fn value_list(value: &[u8]) -> std::result::Result<Vec<Vec<u8>>, Why> {
     let mut items = vec![Vec::new()];
     let mut i = 0;
@@ -105,7 +105,10 @@ fn value_list(value: &[u8]) -> std::result::Result<Vec<Vec<u8>>, Why> {
             b',' => items.push(Vec::new()),
             b'\\' => {
                 i += 1;
-                item.push(*value.get(i).ok_or("bad escape")?);
+                match value.get(i) {
+                    Some(&b) if b == b',' || b == b'\\' => item.push(b),
+                    _ => return Err("bad escape in a list (only \\, and \\\\)"),
+                }
             }
             b => item.push(b),
         }
@@ -280,7 +283,7 @@ pub(super) fn check_wire(mut params: &[u8]) -> std::result::Result<(), Why> {
         let key = u16::from_be_bytes([params[0], params[1]]);
         let len = usize::from(u16::from_be_bytes([params[2], params[3]]));
         let value = params.get(4..4 + len).ok_or("truncated SvcParam")?;
-        if key == INVALID_KEY || seen.last().is_some_and(|(k, _)| *k >= key) {
+        if seen.last().is_some_and(|(k, _)| *k >= key) {
             return Err("SvcParam keys out of order");
         }
         check_value(key, value)?;

@@ -267,7 +267,12 @@ fn svcb_keys_and_the_rules_every_peer_applies() {
         ("SVCB 1 . ech=", "missing value", "ech="),
         ("SVCB 1 . ech=\"\"", "missing value", "\"\""),
         ("SVCB 1 . ALPN=h2", "unknown key", "ALPN=h2"),
-        ("SVCB 1 . key65535=x", "unknown key", "key65535=x"),
+        ("SVCB 1 . key65536=x", "unknown key", "key65536=x"),
+        (
+            "SVCB 1 . alpn=a\\\\b",
+            "bad escape in a list (only \\, and \\\\)",
+            "alpn=",
+        ),
         ("SVCB 1 . ohttp=1", "ohttp takes no value", "ohttp=1"),
         (
             "SVCB 1 . dohpath=/q",
@@ -398,4 +403,41 @@ fn canonical_form_lowercases_the_listed_types_only() {
     assert_eq!(count(b"\x01k\x07example\x03com\x00", code::KX), 1);
     assert_eq!(count(b"\x01l\x07example\x03com\x00", code::LP), 2);
     assert_eq!(problems.list.len(), 1, "{:?}", problems.list);
+}
+
+/// The valid SVCB lines of Knot's scanner tests (tests/libzscanner/data/
+/// 57_SVCB.in) are read; `no-default-alpn` alone is not (RFC 9460 7.1.1,
+/// as BIND reads it).
+#[test]
+fn knot_svcb_examples_are_read() {
+    for text in [
+        r#"SVCB 65535 . mandatory=alpn alpn=h2"#,
+        r#"SVCB 1 . mandatory="alpn" alpn=h2"#,
+        r#"SVCB 1 . alpn="part1,part2,part3\\,part4\\\\""#,
+        r#"SVCB 1 . alpn=part1\,\p\a\r\t2\044part3\092,part4\092\\"#,
+        r#"SVCB 1 . alpn=foo\\\092,bar"#,
+        r#"SVCB 1 . port=0"#,
+        r#"SVCB 1 . port="65535""#,
+        r#"SVCB 1 . ipv4hint="255.255.255.255""#,
+        r#"SVCB 1 . ech="Zm9vYg==""#,
+        r#"SVCB 1 . ipv6hint="::1""#,
+        r#"SVCB 1 . dohpath="/dns-query{?dns}""#,
+        r#"SVCB 1 . ohttp"#,
+        r#"SVCB 1 . key707"#,
+        r#"SVCB 1 . key65535="a" key1000=b port=4 key77 mandatory=key77,port"#,
+        r#"TYPE64 \# 3 000000"#,
+        r#"SVCB 1 foo.example.com. ipv6hint="2001:db8::1,2001:db8::53:1""#,
+        r#"SVCB 16 foo.example.org. alpn=f\\\092oo\092,bar,h2"#,
+    ] {
+        assert!(encode(text).is_ok(), "{text}: {:?}", encode(text));
+    }
+    assert_eq!(
+        hex(r#"SVCB 1 . alpn=part1\,\p\a\r\t2\044part3\092,part4\092\\"#),
+        "000100".to_owned()
+            + "00010019"
+            + "057061727431"
+            + "057061727432"
+            + "0c70617274332c7061727434"
+            + "5c"
+    );
 }
