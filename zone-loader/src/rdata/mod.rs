@@ -96,7 +96,7 @@ impl fmt::Display for RdataErrorKind {
             Self::BadBase32 => f.write_str("invalid base32hex"),
             Self::UnknownType => f.write_str("unknown record type"),
             Self::BadTime => f.write_str(
-                "invalid time (YYYYMMDDHHmmSS between 1970 and 2106, or seconds below 2^32)",
+                "invalid time (a YYYYMMDDHHmmSS date from 1970 to 2225, or seconds below 2^32)",
             ),
             Self::GenericLength => f.write_str("generic rdata length does not match the data"),
             Self::GenericMismatch(field) => {

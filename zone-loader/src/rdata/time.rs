@@ -2,10 +2,10 @@
 
 /// Parses an RRSIG time field: 14 digits as a UTC date, else seconds.
 ///
-/// A date must exist (no 2023-02-29) and fall within what 32 bits of
-/// seconds since 1970 hold (1970-01-01 to 2106-02-07 06:28:15): RFC 4034
-/// 3.1.5's serial arithmetic applies when times are compared, not when a
-/// date is written, and a date outside that range names no 32-bit value.
+/// A date must exist (no 2023-02-29) and its year lie in 1970 to 2225, as
+/// Knot DNS reads them; a date past 2106-02-07 06:28:15 wraps modulo 2^32
+/// (RFC 4034 3.1.5: the field is serial number arithmetic), as both Knot
+/// and BIND write it.
 pub fn parse_rrsig_time(text: &[u8]) -> Option<u32> {
     let s = std::str::from_utf8(text).ok()?;
     if !s.bytes().all(|b| b.is_ascii_digit()) || s.is_empty() {
@@ -17,7 +17,8 @@ pub fn parse_rrsig_time(text: &[u8]) -> Option<u32> {
     let num = |range: std::ops::Range<usize>| s[range].parse::<i64>().ok();
     let (year, month, day) = (num(0..4)?, num(4..6)?, num(6..8)?);
     let (hour, minute, second) = (num(8..10)?, num(10..12)?, num(12..14)?);
-    if !(1..=12).contains(&month)
+    if !(1970..=2225).contains(&year)
+        || !(1..=12).contains(&month)
         || day < 1
         || day > days_in_month(year, month)
         || hour > 23
@@ -27,7 +28,7 @@ pub fn parse_rrsig_time(text: &[u8]) -> Option<u32> {
         return None;
     }
     let seconds = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
-    u32::try_from(seconds).ok()
+    Some((seconds % (1 << 32)) as u32)
 }
 
 fn days_in_month(year: i64, month: i64) -> i64 {
