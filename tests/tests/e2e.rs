@@ -14,6 +14,7 @@ mod hostile;
 mod memory;
 mod pair;
 mod privacy;
+mod rdata_types;
 mod readme;
 mod recursion;
 mod reload;

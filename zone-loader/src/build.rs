@@ -2,7 +2,9 @@
 //! named-checkzone and kzonecheck make.
 //!
 //! Records are collected flat, then sorted once by (owner in canonical
-//! order, type, rdata): duplicates become neighbours and are dropped, TTLs
+//! order, type, canonical rdata: RFC 4034 6.2, 6.3): duplicates (equal in
+//! canonical form, as RFC 2181 5 and BIND compare them) become neighbours
+//! and are dropped, TTLs
 //! are normalised per RRset, and nodes are laid out in canonical order.
 //! Empty non-terminals are added so that every ancestor of a name up to
 //! the apex exists (RFC 4592 2.2.2 needs them for wildcards). Then the
@@ -17,6 +19,7 @@ use hashbrown::HashTable;
 use crate::owners::OwnerNames;
 use crate::parse::ParsedRecord;
 use crate::problem::{ProblemKind, Problems};
+use crate::rdata;
 use crate::rtype::code;
 use crate::wire::name::{self, Name, canonical_key_into};
 use crate::zone::{NONE, Node, RRset, Zone, flags, hash_name};
@@ -122,7 +125,10 @@ impl ZoneBuilder {
             rank[a.owner as usize]
                 .cmp(&rank[b.owner as usize])
                 .then(a.rtype.cmp(&b.rtype))
-                .then_with(|| self.rdata_of(a).cmp(self.rdata_of(b)))
+                .then_with(|| {
+                    let rdata = |p| rdata::canonical(a.rtype, self.rdata_of(p));
+                    rdata(a).cmp(&rdata(b))
+                })
                 .then((a.file, a.line).cmp(&(b.file, b.line)))
         });
         drop(rank);
@@ -275,11 +281,12 @@ impl ZoneBuilder {
             let mut rrset = RRset::new(rtype, first.ttl);
             let data_at = layout.bytes.len();
             let mut count = 0usize;
-            let mut previous: Option<&[u8]> = None;
+            let mut previous = None;
             for p in group {
                 let file = &self.files[usize::from(p.file)];
                 let rdata = self.rdata_of(p);
-                if previous == Some(rdata) {
+                let canonical = rdata::canonical(rtype, rdata);
+                if previous.as_ref() == Some(&canonical) {
                     problems.warning(file, p.line, 0, ProblemKind::Duplicate);
                     continue;
                 }
@@ -305,7 +312,7 @@ impl ZoneBuilder {
                     );
                     break;
                 }
-                previous = Some(rdata);
+                previous = Some(canonical);
                 layout.bytes.extend_from_slice(&p.rdata_len.to_be_bytes());
                 layout.bytes.extend_from_slice(rdata);
                 count += 1;

@@ -337,7 +337,7 @@ fn bad_inputs_give_their_errors() {
             "www 60 NS \\# 2 0100\n",
             1,
             14,
-            P::Rdata(R::BadName(NameError::Truncated)),
+            P::Rdata(R::GenericMismatch("target")),
         ),
         (
             "www 60 DNSKEY 256 3 13 !!!\n",

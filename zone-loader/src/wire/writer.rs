@@ -5,8 +5,9 @@
 //! The compressor remembers where each written name suffix starts, in a
 //! fixed array (no allocation); past its capacity names are still written,
 //! just less compressed. Rdata names are compressed only for the types of
-//! RFC 1035 (NS, CNAME, PTR, MX, SOA), as RFC 3597 4 requires; DNAME, SRV
-//! and newer types are written as stored.
+//! RFC 1035 (NS, MD, MF, CNAME, SOA, MB, MG, MR, PTR, MINFO, MX), as RFC
+//! 3597 4 requires; RP, AFSDB, DNAME, SRV and every newer type are written
+//! as stored.
 
 use super::query::HEADER_LEN;
 use crate::rtype::code;
@@ -221,17 +222,24 @@ impl<'b> Writer<'b> {
 
     fn rdata(&mut self, rtype: u16, rdata: &[u8]) {
         match rtype {
-            code::NS | code::CNAME | code::PTR => self.name(rdata),
+            code::NS
+            | code::MD
+            | code::MF
+            | code::CNAME
+            | code::MB
+            | code::MG
+            | code::MR
+            | code::PTR => self.name(rdata),
             code::MX if rdata.len() > 2 => {
                 self.buf.extend_from_slice(&rdata[..2]);
                 self.name(&rdata[2..]);
             }
-            code::SOA => {
-                let mname = super::name::wire_len(rdata).unwrap_or(rdata.len());
-                let rname = super::name::wire_len(&rdata[mname..]).unwrap_or(0);
-                self.name(&rdata[..mname]);
-                self.name(&rdata[mname..mname + rname]);
-                self.buf.extend_from_slice(&rdata[mname + rname..]);
+            code::SOA | code::MINFO => {
+                let first = super::name::wire_len(rdata).unwrap_or(rdata.len());
+                let second = super::name::wire_len(&rdata[first..]).unwrap_or(0);
+                self.name(&rdata[..first]);
+                self.name(&rdata[first..first + second]);
+                self.buf.extend_from_slice(&rdata[first + second..]);
             }
             _ => self.buf.extend_from_slice(rdata),
         }
@@ -352,6 +360,33 @@ mod tests {
         // Additional owner: a pointer to "mail.example" inside the MX rdata.
         assert_eq!(&answer[21..23], &[0xc0, (QUERY.len() + 14) as u8]);
         assert_eq!(len, QUERY.len() + 21 + 2 + 10 + 4);
+    }
+
+    /// RFC 3597 4: MINFO (RFC 1035) names compress; AFSDB, KX and RP ones
+    /// (later RFCs) never do, even with the same name already written.
+    #[test]
+    fn only_rfc1035_rdata_names_compress() {
+        let rdata_of = |rtype: u16, rdata: &[u8]| {
+            let mut buf = Vec::new();
+            let mut w = Writer::new(&mut buf, QUERY, QUERY.len(), 512);
+            w.rrset(
+                Section::Answer,
+                Owner::Question,
+                rtype,
+                60,
+                [rdata].into_iter(),
+            )
+            .unwrap();
+            let len = w.finish();
+            buf[QUERY.len() + 12..len].to_vec()
+        };
+        let two = b"\x03www\x07example\x00\x03www\x07example\x00";
+        assert_eq!(rdata_of(code::MINFO, two), b"\xc0\x0c\xc0\x0c");
+        assert_eq!(rdata_of(code::MB, &two[..13]), b"\xc0\x0c");
+        assert_eq!(rdata_of(code::RP, two), two);
+        let with_preference = b"\x00\x01\x03www\x07example\x00";
+        assert_eq!(rdata_of(code::AFSDB, with_preference), with_preference);
+        assert_eq!(rdata_of(code::KX, with_preference), with_preference);
     }
 
     #[test]
