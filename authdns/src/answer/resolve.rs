@@ -346,6 +346,9 @@ fn answer_at<'z>(
 
 /// A question for RRSIG: every signature at the name, each with the TTL
 /// of the RRset it covers, as NSD and BIND answer (Knot DNS gives one).
+/// A name holding signatures but none of the RRsets they cover (an
+/// unsigned zone carrying RRSIG records as data) gets the RRSIG RRset
+/// as it is, as the peers serve it.
 fn answer_signatures<'z>(
     plan: &mut Plan<'z>,
     owner: PlanOwner<'z>,
@@ -353,6 +356,9 @@ fn answer_signatures<'z>(
     sigs: &'z RRset,
 ) {
     let zone = plan.zone;
+    if zone.rrsets(node).iter().all(|r| r.rtype == code::RRSIG) {
+        return push_answer(plan, owner, node, sigs);
+    }
     for covered in zone.rrsets(node).iter().filter(|r| r.rtype != code::RRSIG) {
         let item = Item::Signatures {
             zone,

@@ -208,3 +208,18 @@ fn rrsig_questions_get_every_signature_at_the_name_as_nsd_and_bind() {
     assert_eq!(r.answers.len(), 1);
     assert_eq!(r.answers[0].ttl, 3600);
 }
+
+#[test]
+fn rrsig_records_covering_nothing_at_the_name_are_served_as_they_are() {
+    let origin = Name::from_text(b"stray.", &Name::root()).unwrap();
+    let text = "$TTL 60\n@ SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 198.51.100.1\n\
+                sig 300 RRSIG NSEC 1 3 3600 20000102030405 19961211100908 2143 foo.nil. MxFcby9k/yvedMfQgKzhH5er0Mu/vILz45IkskceFGgiWCn/GxHhai6V AuHAoNUz4YoU1tVfSCSqQYn6//11U6Nld80jEeC8aTrO+KKmCaY=\n";
+    let zone = Arc::new(zone_from_str(text, &origin, "stray.zone").unwrap().0);
+    let snapshot = Snapshot::new([zone]);
+    let msg = query("sig.stray.", RecordType::RRSIG, true);
+    let bytes = send_to(&snapshot, &msg.to_vec().unwrap(), Transport::Udp).unwrap();
+    let r = Message::from_vec(&bytes).unwrap();
+    assert_eq!(r.metadata.response_code, ResponseCode::NoError);
+    assert_eq!(r.answers.len(), 1);
+    assert_eq!(r.answers[0].ttl, 300);
+}
