@@ -6,7 +6,9 @@
 //! the next byte part of the token. Tokens are slices of the source with
 //! escapes left in place; the parser decodes them where the field type is
 //! known. A line that begins with a blank has no owner (it repeats the
-//! previous one).
+//! previous one). An escaped newline stays in its token but still counts
+//! as a line, and a quoted string ends at the end of its line, as in BIND:
+//! an unclosed quote is reported there and the next line is read afresh.
 
 use std::fmt;
 
@@ -30,7 +32,7 @@ pub enum LexError {
     UnbalancedClose,
     /// The file ended inside parentheses.
     UnclosedParen,
-    /// The file ended inside a quoted string.
+    /// A quoted string not closed before the end of its line.
     UnclosedQuote,
 }
 
@@ -39,7 +41,7 @@ impl fmt::Display for LexError {
         f.write_str(match self {
             Self::UnbalancedClose => "')' without a matching '('",
             Self::UnclosedParen => "'(' not closed before the end of the file",
-            Self::UnclosedQuote => "quoted string not closed",
+            Self::UnclosedQuote => "quoted string not closed before the end of the line",
         })
     }
 }
@@ -175,13 +177,24 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// Steps over a backslash and the byte it escapes, counting an
+    /// escaped newline as a line.
+    fn escape(&mut self) {
+        self.pos += 1;
+        match self.src.get(self.pos) {
+            Some(b'\n') => self.newline(),
+            Some(_) => self.pos += 1,
+            None => {}
+        }
+    }
+
     fn quoted(&mut self) -> Result<Token<'a>, LexFailure> {
         let (line, col) = (self.line, self.col(self.pos));
         self.pos += 1;
         let begin = self.pos;
         loop {
             match self.src.get(self.pos) {
-                None => {
+                None | Some(b'\n') => {
                     return Err(LexFailure {
                         error: LexError::UnclosedQuote,
                         line,
@@ -189,12 +202,7 @@ impl<'a> Lexer<'a> {
                     });
                 }
                 Some(b'"') => break,
-                Some(b'\\') => self.pos = (self.pos + 2).min(self.src.len()),
-                Some(b'\n') => {
-                    self.pos += 1;
-                    self.line += 1;
-                    self.line_start = self.pos;
-                }
+                Some(b'\\') => self.escape(),
                 Some(_) => self.pos += 1,
             }
         }
@@ -210,18 +218,19 @@ impl<'a> Lexer<'a> {
 
     fn word(&mut self) -> Token<'a> {
         let begin = self.pos;
+        let (line, col) = (self.line, self.col(begin));
         while let Some(&b) = self.src.get(self.pos) {
             match b {
                 b' ' | b'\t' | b'\r' | b'\n' | b';' | b'(' | b')' | b'"' => break,
-                b'\\' => self.pos = (self.pos + 2).min(self.src.len()),
+                b'\\' => self.escape(),
                 _ => self.pos += 1,
             }
         }
         Token {
             text: &self.src[begin..self.pos],
             quoted: false,
-            line: self.line,
-            col: self.col(begin),
+            line,
+            col,
         }
     }
 }
