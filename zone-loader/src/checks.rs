@@ -146,9 +146,10 @@ fn check_targets(
         let Some(target) = target_name(rrset.rtype, rdata) else {
             continue;
         };
-        // "." means no service (RFC 7505, RFC 2782); names outside the
-        // zone are not looked up.
-        if target == [0] || !name::is_subdomain(target, zone.origin().as_wire()) {
+        // An MX or SRV target "." means no service (RFC 7505, RFC 2782);
+        // names outside the zone are not looked up.
+        let no_service = target == [0] && rrset.rtype != code::NS;
+        if no_service || !name::is_subdomain(target, zone.origin().as_wire()) {
             continue;
         }
         let target = target.to_ascii_lowercase();

@@ -32,6 +32,8 @@ pub enum LexError {
     UnbalancedClose,
     /// The file ended inside parentheses.
     UnclosedParen,
+    /// A `(` inside parentheses (BIND, Knot and NSD reject it too).
+    NestedParen,
     /// A quoted string not closed before the end of its line.
     UnclosedQuote,
 }
@@ -41,6 +43,7 @@ impl fmt::Display for LexError {
         f.write_str(match self {
             Self::UnbalancedClose => "')' without a matching '('",
             Self::UnclosedParen => "'(' not closed before the end of the file",
+            Self::NestedParen => "'(' inside parentheses",
             Self::UnclosedQuote => "quoted string not closed before the end of the line",
         })
     }
@@ -142,6 +145,11 @@ impl<'a> Lexer<'a> {
                     }
                 }
                 b'(' => {
+                    if depth > 0 {
+                        let failure = self.fail(LexError::NestedParen, self.pos);
+                        self.skip_line();
+                        return Some(Err(failure));
+                    }
                     depth += 1;
                     self.pos += 1;
                 }

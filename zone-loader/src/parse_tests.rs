@@ -330,6 +330,7 @@ fn bad_inputs_give_their_errors() {
             P::Lex(LexError::UnclosedQuote),
         ),
         ("www 60 TXT ( a\n", 2, 1, P::Lex(LexError::UnclosedParen)),
+        ("www 60 TXT ((a))\n", 1, 13, P::Lex(LexError::NestedParen)),
         ("www 60 TXT a )\n", 1, 14, P::Lex(LexError::UnbalancedClose)),
         (
             "www 60 TYPE999 \\# 2 00\n",
