@@ -11,6 +11,7 @@ mod dot;
 mod faults;
 mod hostile;
 mod pair;
+mod peer_corpus;
 mod privacy;
 mod readme;
 mod recursion;

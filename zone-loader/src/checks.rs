@@ -6,8 +6,10 @@
 //! apex, CNAME beside other data, several CNAMEs or DNAMEs at one name, an
 //! apex NS target in the zone without addresses, that is a CNAME or below
 //! a DNAME (BIND `zone_check_ns`), DS at the apex (BIND `master.c`, DS
-//! belongs to the parent: RFC 4034 5), and CDS/CDNSKEY naming an
-//! algorithm no DNSKEY has (BIND `dns_zone_cdscheck`, RFC 7344 4.1).
+//! belongs to the parent: RFC 4034 5), CDS/CDNSKEY naming an algorithm
+//! no DNSKEY has (BIND `dns_zone_cdscheck`, RFC 7344 4.1), NS at a
+//! wildcard (BIND `master.c`, RFC 4592 4.2), and an NSEC3PARAM RRset with
+//! no record of the one hash algorithm there is (SHA-1, RFC 5155 11).
 //! Warnings: the same target faults for delegation NS, MX and SRV
 //! targets, and occluded data.
 
@@ -54,6 +56,7 @@ pub(crate) fn check(
                     }
                 }
                 code::DNAME if rrset.count > 1 => report(ProblemKind::MultipleDnames),
+                code::NS if node.has(flags::WILDCARD) => report(ProblemKind::WildcardNs),
                 code::NS | code::MX | code::SRV if node.occluder == NONE => {
                     let error = rrset.rtype == code::NS && node.has(flags::APEX);
                     check_targets(zone, rrset, error, &source(index), problems);
@@ -97,6 +100,12 @@ fn check_apex(zone: &Zone, zone_file: &Arc<Path>, source: Source<'_>, problems: 
     if zone.rrset(apex, code::DS).is_some() {
         let (file, line) = at(code::DS);
         problems.error(&file, line, 0, ProblemKind::DsAtApex);
+    }
+    if let Some(params) = zone.rrset(apex, code::NSEC3PARAM)
+        && !zone.records(params).any(|r| r.first() == Some(&1))
+    {
+        let (file, line) = at(code::NSEC3PARAM);
+        problems.error(&file, line, 0, ProblemKind::Nsec3ParamUnsupported);
     }
     for (rtype, algorithm_at) in [(code::CDS, 2), (code::CDNSKEY, 3)] {
         if let Some(rrset) = zone.rrset(apex, rtype)

@@ -80,6 +80,12 @@ fn zone_checks_reject_what_named_checkzone_rejects() {
             P::CdsWithoutDnskey(code::CDS),
             "cds-dnskey",
         ),
+        ("*.w NS ns\n", P::WildcardNs, "wildcard-ns"),
+        (
+            "@ NSEC3PARAM 0 0 0 -\n",
+            P::Nsec3ParamUnsupported,
+            "nsec3param",
+        ),
         (
             "@ DNSKEY 257 3 8 AQID\n@ CDNSKEY 257 3 13 AQID\n",
             P::CdsWithoutDnskey(code::CDNSKEY),
@@ -167,6 +173,7 @@ fn zone_checks_accept_what_named_checkzone_accepts() {
         "@ MX 0 .\n@ MX 1 mail.example.net.\n",
         "sub DS 1 8 2 0000000000000000000000000000000000000000000000000000000000000000\n",
         "@ CDS 0 0 0 00\n@ CDNSKEY 0 3 0 AA==\n",
+        "@ NSEC3PARAM 0 0 0 -\n@ NSEC3PARAM 1 0 0 -\n",
         "@ DNSKEY 257 3 8 AQID\n@ CDNSKEY 257 3 8 AQIE\n",
     ];
     for extra in good {

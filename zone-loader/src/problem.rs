@@ -83,6 +83,10 @@ pub enum ProblemKind {
     },
     /// A DS RRset at the apex: it belongs in the parent (RFC 4034 5).
     DsAtApex,
+    /// NS records at a wildcard name (RFC 4592 4.2; BIND rejects them).
+    WildcardNs,
+    /// An NSEC3PARAM RRset with no SHA-1 (algorithm 1) record (RFC 5155 11).
+    Nsec3ParamUnsupported,
     /// A CDS or CDNSKEY RRset naming an algorithm no DNSKEY has, or a
     /// delete record beside others (RFC 7344 4.1, RFC 8078 4).
     CdsWithoutDnskey(u16),
@@ -157,6 +161,8 @@ impl ProblemKind {
                 _ => "srv-target",
             },
             Self::DsAtApex => "ds-at-apex",
+            Self::WildcardNs => "wildcard-ns",
+            Self::Nsec3ParamUnsupported => "nsec3param",
             Self::CdsWithoutDnskey(_) => "cds-dnskey",
             Self::TtlMismatch { .. } => "rrset-ttl",
             Self::Duplicate => "duplicate",
@@ -212,6 +218,10 @@ impl fmt::Display for ProblemKind {
             ),
             Self::DsAtApex => {
                 f.write_str("DS record at the zone apex: it belongs in the parent zone")
+            }
+            Self::WildcardNs => f.write_str("NS records at a wildcard name"),
+            Self::Nsec3ParamUnsupported => {
+                f.write_str("NSEC3PARAM with no supported hash algorithm (only 1, SHA-1)")
             }
             Self::CdsWithoutDnskey(rtype) => write!(
                 f,
