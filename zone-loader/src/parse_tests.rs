@@ -10,7 +10,7 @@ use crate::lexer::LexError;
 use crate::parse::{ParsedRecord, Parser};
 use crate::problem::{ProblemKind, Problems};
 use crate::rdata::RdataErrorKind;
-use crate::rtype::{self, code};
+use crate::rtype;
 use crate::wire::name::{Name, NameError};
 use crate::zone_from_str;
 
