@@ -6,9 +6,10 @@
 //! the next byte part of the token. Tokens are slices of the source with
 //! escapes left in place; the parser decodes them where the field type is
 //! known. A line that begins with a blank has no owner (it repeats the
-//! previous one). An escaped newline stays in its token but still counts
-//! as a line, and a quoted string ends at the end of its line, as in BIND:
-//! an unclosed quote is reported there and the next line is read afresh.
+//! previous one). As in BIND, a quoted string ends at the end of its line
+//! unless the newline is escaped (it then counts as a line): an unclosed
+//! quote is reported there and the next line is read afresh. Outside
+//! quotes a backslash before the end of a line or of the file is an error.
 
 use std::fmt;
 
@@ -36,6 +37,8 @@ pub enum LexError {
     NestedParen,
     /// A quoted string not closed before the end of its line.
     UnclosedQuote,
+    /// Outside quotes, a backslash with nothing after it on its line.
+    DanglingEscape,
 }
 
 impl fmt::Display for LexError {
@@ -44,6 +47,7 @@ impl fmt::Display for LexError {
             Self::UnbalancedClose => "')' without a matching '('",
             Self::UnclosedParen => "'(' not closed before the end of the file",
             Self::NestedParen => "'(' inside parentheses",
+            Self::DanglingEscape => "backslash at the end of a line outside quotes",
             Self::UnclosedQuote => "quoted string not closed before the end of the line",
         })
     }
@@ -75,6 +79,8 @@ pub struct Lexer<'a> {
     pos: usize,
     line: u32,
     line_start: usize,
+    /// An error found inside a word, reported once the word is read.
+    pending: Option<LexFailure>,
 }
 
 impl<'a> Lexer<'a> {
@@ -85,6 +91,7 @@ impl<'a> Lexer<'a> {
             pos: 0,
             line: 1,
             line_start: 0,
+            pending: None,
         }
     }
 
@@ -166,7 +173,12 @@ impl<'a> Lexer<'a> {
                     Ok(token) => tokens.push(token),
                     Err(failure) => return Some(Err(failure)),
                 },
-                _ => tokens.push(self.word()),
+                _ => {
+                    tokens.push(self.word());
+                    if let Some(failure) = self.pending.take() {
+                        return Some(Err(failure));
+                    }
+                }
             }
         }
     }
@@ -230,6 +242,11 @@ impl<'a> Lexer<'a> {
         while let Some(&b) = self.src.get(self.pos) {
             match b {
                 b' ' | b'\t' | b'\r' | b'\n' | b';' | b'(' | b')' | b'"' => break,
+                b'\\' if matches!(self.src.get(self.pos + 1), None | Some(b'\n')) => {
+                    self.pending = Some(self.fail(LexError::DanglingEscape, self.pos));
+                    self.pos += 1;
+                    break;
+                }
                 b'\\' => self.escape(),
                 _ => self.pos += 1,
             }

@@ -434,13 +434,9 @@ fn bad_inputs_give_their_errors() {
             6,
             P::BadDirective("invalid $TTL value"),
         ),
-        // An escaped newline is part of its token but still a line.
-        (
-            "a\\\nb 60 TXT x\nwww 60 A 192.0.2.256\n",
-            3,
-            10,
-            P::Rdata(R::BadIpv4),
-        ),
+        // An escaped newline is an error outside quotes, a line inside.
+        ("a\\\nb 60 TXT x\n", 1, 2, P::Lex(LexError::DanglingEscape)),
+        ("t 60 TXT \\", 1, 10, P::Lex(LexError::DanglingEscape)),
         (
             "t 60 TXT \"a\\\nb\"\nwww 60 A 192.0.2.256\n",
             3,
@@ -522,6 +518,23 @@ fn an_unclosed_quote_ends_at_its_line_and_the_next_line_is_read() {
     );
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].owner, "ok.example.com.");
+}
+
+#[test]
+fn after_a_backslash_at_the_end_of_a_line_the_lines_still_count() {
+    let (_, problems) = parse("a\\\nb 60 TXT x\nwww 60 A 192.0.2.256\n");
+    let found: Vec<(u32, u32, &ProblemKind)> = problems
+        .list
+        .iter()
+        .map(|p| (p.line, p.col, &p.kind))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (1, 2, &ProblemKind::Lex(LexError::DanglingEscape)),
+            (3, 10, &ProblemKind::Rdata(RdataErrorKind::BadIpv4)),
+        ]
+    );
 }
 
 #[test]

@@ -330,11 +330,6 @@ pub(super) const ALLOWED: &[(&str, &str)] = &[
          working directory in BIND (RFC 1035 5.1 leaves it open)",
     ),
     (
-        "07-1-rdata.in:1",
-        "not yet: BIND and Knot reject a backslash before a newline; zone-loader (as NSD) \
-         keeps the newline as an escaped byte, counting the line",
-    ),
-    (
         "39_NSEC3.in:12",
         "verdicts agree; BIND's dump leaves out an NSEC3 whose owner is not a hashed name \
          (RFC 5155 3), so the records cannot be compared",
