@@ -18,6 +18,8 @@ pub mod directory;
 pub mod dnssec;
 pub mod generate;
 pub mod lexer;
+#[cfg(test)]
+mod lexing_tests;
 pub mod parse;
 #[cfg(test)]
 mod parse_tests;
