@@ -219,14 +219,14 @@ fn zone_loader_check_reports_file_and_line() {
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("bad.example.zone:5:5: error: invalid IPv4 address"),
+        text.contains("bad.example.zone:5:5: error: invalid IPv4 address [rdata]"),
         "{text}"
     );
     assert!(
         text.contains("bad.example.zone:6:6: error: invalid number for preference"),
         "{text}"
     );
-    assert!(text.contains("REJECTED, 2 errors"), "{text}");
+    assert!(text.contains("REJECTED by rdata, 2 errors"), "{text}");
 }
 
 #[test]

@@ -13,6 +13,7 @@ mod faults;
 mod hostile;
 mod memory;
 mod pair;
+mod peer_corpus;
 mod privacy;
 mod rdata_types;
 mod readme;

@@ -21,7 +21,7 @@ use crate::parse::ParsedRecord;
 use crate::problem::{ProblemKind, Problems};
 use crate::rdata;
 use crate::rtype::code;
-use crate::wire::name::{self, Name, canonical_key_into};
+use crate::wire::name::{Name, canonical_key_into};
 use crate::zone::{NONE, Node, RRset, Zone, flags, hash_name};
 
 /// Most records in one RRset (its count must fit the wire's 16 bits).
@@ -78,10 +78,11 @@ impl ZoneBuilder {
         (self.files.len() - 1) as u16
     }
 
-    /// Adds a parsed record; records outside the origin are errors.
+    /// Adds a parsed record. One outside the origin is ignored with a
+    /// warning, as BIND and Knot do.
     pub fn add(&mut self, record: ParsedRecord<'_>, problems: &mut Problems) {
         if !record.owner.is_subdomain_of(&self.origin) {
-            return problems.error(record.file, record.line, 0, ProblemKind::OutOfZone);
+            return problems.warning(record.file, record.line, 0, ProblemKind::OutOfZone);
         }
         if self.rdata.len() + record.rdata.len() > u32::MAX as usize {
             return problems.error(record.file, record.line, 0, ProblemKind::ZoneTooLarge);
@@ -180,7 +181,7 @@ impl ZoneBuilder {
             let (file, line) = sources[rrset_index];
             (Arc::clone(&self.files[usize::from(file)]), line)
         };
-        check(&zone, &zone_file, &source, problems);
+        crate::checks::check(&zone, &zone_file, &source, problems);
         if problems.errors() > 0 {
             return None;
         }
@@ -400,7 +401,8 @@ pub fn target_name(rtype: u16, rdata: &[u8]) -> Option<&[u8]> {
     }
 }
 
-fn has_address(zone: &Zone, node: &Node) -> bool {
+/// Whether `node` holds an A or AAAA RRset.
+pub(crate) fn has_address(zone: &Zone, node: &Node) -> bool {
     zone.rrsets(node)
         .iter()
         .any(|r| r.rtype == code::A || r.rtype == code::AAAA)
@@ -430,87 +432,4 @@ fn link_additional(zone: &mut Zone) {
     }
     zone.rrsets = rrsets.into_boxed_slice();
     zone.additional = additional.into_boxed_slice();
-}
-
-fn check(
-    zone: &Zone,
-    zone_file: &Arc<Path>,
-    source: &dyn Fn(usize) -> (Arc<Path>, u32),
-    problems: &mut Problems,
-) {
-    let apex = zone.node(0);
-    match zone.rrset(apex, code::SOA) {
-        None => problems.error(zone_file, 0, 0, ProblemKind::NoSoa),
-        Some(soa) if soa.count > 1 => {
-            let index = rrset_index(zone, apex, code::SOA);
-            let (file, line) = source(index);
-            problems.error(&file, line, 0, ProblemKind::MultipleSoa);
-        }
-        Some(_) => {}
-    }
-    if zone.rrset(apex, code::NS).is_none() {
-        problems.error(zone_file, 0, 0, ProblemKind::NoApexNs);
-    }
-    for node in zone.nodes() {
-        let rrsets = zone.rrsets(node);
-        for (offset, rrset) in rrsets.iter().enumerate() {
-            let index = node.rrset_range().start + offset;
-            let mut report = |kind| {
-                let (file, line) = source(index);
-                problems.error(&file, line, 0, kind);
-            };
-            match rrset.rtype {
-                code::SOA if !node.has(flags::APEX) => report(ProblemKind::SoaNotAtApex),
-                code::CNAME => {
-                    if rrset.count > 1 {
-                        report(ProblemKind::MultipleCnames);
-                    }
-                    // RFC 4035 2.5: RRSIG and NSEC may sit beside a CNAME.
-                    let others = rrsets
-                        .iter()
-                        .any(|r| !matches!(r.rtype, code::CNAME | code::RRSIG | code::NSEC));
-                    if others {
-                        report(ProblemKind::CnameAndOtherData);
-                    }
-                }
-                code::DNAME if rrset.count > 1 => report(ProblemKind::MultipleDnames),
-                code::NS => check_glue(zone, rrset, &source(index), problems),
-                _ => {}
-            }
-        }
-        if node.occluder != NONE {
-            let occluded = rrsets
-                .iter()
-                .position(|r| !matches!(r.rtype, code::A | code::AAAA));
-            if let Some(offset) = occluded {
-                let (file, line) = source(node.rrset_range().start + offset);
-                problems.warning(&file, line, 0, ProblemKind::OccludedData);
-            }
-        }
-    }
-}
-
-fn rrset_index(zone: &Zone, node: &Node, rtype: u16) -> usize {
-    let offset = zone
-        .rrsets(node)
-        .iter()
-        .position(|r| r.rtype == rtype)
-        .unwrap_or(0);
-    node.rrset_range().start + offset
-}
-
-fn check_glue(zone: &Zone, ns: &RRset, (file, line): &(Arc<Path>, u32), problems: &mut Problems) {
-    for rdata in zone.records(ns) {
-        if !name::is_subdomain(rdata, zone.origin().as_wire()) {
-            continue;
-        }
-        let present = zone
-            .find(&rdata.to_ascii_lowercase())
-            .is_some_and(|index| has_address(zone, zone.node(index)));
-        if !present {
-            let mut target = String::new();
-            let _ = name::write_presentation(rdata, &mut target);
-            problems.warning(file, *line, 0, ProblemKind::NsWithoutGlue(target));
-        }
-    }
 }

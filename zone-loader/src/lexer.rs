@@ -6,7 +6,10 @@
 //! the next byte part of the token. Tokens are slices of the source with
 //! escapes left in place; the parser decodes them where the field type is
 //! known. A line that begins with a blank has no owner (it repeats the
-//! previous one).
+//! previous one). As in BIND, a quoted string ends at the end of its line
+//! unless the newline is escaped (it then counts as a line): an unclosed
+//! quote is reported there and the next line is read afresh. Outside
+//! quotes a backslash before the end of a line or of the file is an error.
 
 use std::fmt;
 
@@ -30,8 +33,12 @@ pub enum LexError {
     UnbalancedClose,
     /// The file ended inside parentheses.
     UnclosedParen,
-    /// The file ended inside a quoted string.
+    /// A `(` inside parentheses (BIND, Knot and NSD reject it too).
+    NestedParen,
+    /// A quoted string not closed before the end of its line.
     UnclosedQuote,
+    /// Outside quotes, a backslash with nothing after it on its line.
+    DanglingEscape,
 }
 
 impl fmt::Display for LexError {
@@ -39,7 +46,9 @@ impl fmt::Display for LexError {
         f.write_str(match self {
             Self::UnbalancedClose => "')' without a matching '('",
             Self::UnclosedParen => "'(' not closed before the end of the file",
-            Self::UnclosedQuote => "quoted string not closed",
+            Self::NestedParen => "'(' inside parentheses",
+            Self::DanglingEscape => "backslash at the end of a line outside quotes",
+            Self::UnclosedQuote => "quoted string not closed before the end of the line",
         })
     }
 }
@@ -70,6 +79,8 @@ pub struct Lexer<'a> {
     pos: usize,
     line: u32,
     line_start: usize,
+    /// An error found inside a word, reported once the word is read.
+    pending: Option<LexFailure>,
 }
 
 impl<'a> Lexer<'a> {
@@ -80,6 +91,7 @@ impl<'a> Lexer<'a> {
             pos: 0,
             line: 1,
             line_start: 0,
+            pending: None,
         }
     }
 
@@ -140,6 +152,11 @@ impl<'a> Lexer<'a> {
                     }
                 }
                 b'(' => {
+                    if depth > 0 {
+                        let failure = self.fail(LexError::NestedParen, self.pos);
+                        self.skip_line();
+                        return Some(Err(failure));
+                    }
                     depth += 1;
                     self.pos += 1;
                 }
@@ -156,7 +173,12 @@ impl<'a> Lexer<'a> {
                     Ok(token) => tokens.push(token),
                     Err(failure) => return Some(Err(failure)),
                 },
-                _ => tokens.push(self.word()),
+                _ => {
+                    tokens.push(self.word());
+                    if let Some(failure) = self.pending.take() {
+                        return Some(Err(failure));
+                    }
+                }
             }
         }
     }
@@ -175,13 +197,24 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// Steps over a backslash and the byte it escapes, counting an
+    /// escaped newline as a line.
+    fn escape(&mut self) {
+        self.pos += 1;
+        match self.src.get(self.pos) {
+            Some(b'\n') => self.newline(),
+            Some(_) => self.pos += 1,
+            None => {}
+        }
+    }
+
     fn quoted(&mut self) -> Result<Token<'a>, LexFailure> {
         let (line, col) = (self.line, self.col(self.pos));
         self.pos += 1;
         let begin = self.pos;
         loop {
             match self.src.get(self.pos) {
-                None => {
+                None | Some(b'\n') => {
                     return Err(LexFailure {
                         error: LexError::UnclosedQuote,
                         line,
@@ -189,12 +222,7 @@ impl<'a> Lexer<'a> {
                     });
                 }
                 Some(b'"') => break,
-                Some(b'\\') => self.pos = (self.pos + 2).min(self.src.len()),
-                Some(b'\n') => {
-                    self.pos += 1;
-                    self.line += 1;
-                    self.line_start = self.pos;
-                }
+                Some(b'\\') => self.escape(),
                 Some(_) => self.pos += 1,
             }
         }
@@ -210,18 +238,24 @@ impl<'a> Lexer<'a> {
 
     fn word(&mut self) -> Token<'a> {
         let begin = self.pos;
+        let (line, col) = (self.line, self.col(begin));
         while let Some(&b) = self.src.get(self.pos) {
             match b {
                 b' ' | b'\t' | b'\r' | b'\n' | b';' | b'(' | b')' | b'"' => break,
-                b'\\' => self.pos = (self.pos + 2).min(self.src.len()),
+                b'\\' if matches!(self.src.get(self.pos + 1), None | Some(b'\n')) => {
+                    self.pending = Some(self.fail(LexError::DanglingEscape, self.pos));
+                    self.pos += 1;
+                    break;
+                }
+                b'\\' => self.escape(),
                 _ => self.pos += 1,
             }
         }
         Token {
             text: &self.src[begin..self.pos],
             quoted: false,
-            line: self.line,
-            col: self.col(begin),
+            line,
+            col,
         }
     }
 }

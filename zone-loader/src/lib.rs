@@ -11,9 +11,15 @@
 //! query parser and response writer both servers use on their hot paths.
 
 pub mod build;
+mod checks;
+#[cfg(test)]
+mod checks_tests;
 pub mod directory;
 pub mod dnssec;
+pub mod generate;
 pub mod lexer;
+#[cfg(test)]
+mod lexing_tests;
 mod owners;
 pub mod parse;
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use zone_loader::directory::origin_from_file_name;
+use zone_loader::problem::Severity;
 use zone_loader::{Name, load_zone};
 
 /// Zone-file tools for authdns and resolver.
@@ -19,8 +20,10 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Parse and check a zone file as the servers would load it: print
-    /// every error and warning with file:line, then a summary (names,
-    /// RRsets, records, delegations, memory). Exits non-zero on any error.
+    /// every error and warning with file:line:col and, in brackets, the
+    /// check that found it, then a summary (names, RRsets, records,
+    /// delegations, memory) or the checks that rejected the zone. Exits
+    /// non-zero on any error. Verdicts follow named-checkzone's defaults.
     Check {
         /// The zone file.
         file: PathBuf,
@@ -68,7 +71,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Err(problems) => (None, problems),
     };
     for problem in &problems.list {
-        println!("{problem}");
+        println!("{problem} [{}]", problem.kind.check());
     }
     let (errors, warnings) = (problems.errors(), problems.warnings());
     match zone {
@@ -87,7 +90,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         None => {
-            println!("{origin}: REJECTED, {errors} errors, {warnings} warnings");
+            let mut checks: Vec<&str> = problems
+                .list
+                .iter()
+                .filter(|p| p.severity == Severity::Error)
+                .map(|p| p.kind.check())
+                .collect();
+            checks.dedup();
+            println!(
+                "{origin}: REJECTED by {}, {errors} errors, {warnings} warnings",
+                checks.join(", ")
+            );
             Ok(ExitCode::FAILURE)
         }
     }

@@ -5,20 +5,20 @@
 //! Every problem is recorded with its `file:line:col` and parsing goes on
 //! with the next entry, so one run reports every error in a file.
 
+use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::generate::{MAX_GENERATE_RECORDS, parse_range, substitute};
 use crate::lexer::{Lexer, Token};
 use crate::problem::{ProblemKind, Problems};
 use crate::rdata;
 use crate::rtype::{self, code};
-use crate::ttl::parse_ttl;
-use crate::wire::name::Name;
+use crate::ttl::parse_record_ttl;
+use crate::wire::name::{self, Name};
 
 /// Deepest `$INCLUDE` nesting (BIND and Knot use similar small bounds).
 pub const MAX_INCLUDE_DEPTH: usize = 16;
-/// Most records one `$GENERATE` may produce.
-pub const MAX_GENERATE_RECORDS: u64 = 1 << 20;
 
 /// The class every served zone has (RFC 1035 3.2.4).
 pub const CLASS_IN: u16 = 1;
@@ -185,8 +185,18 @@ impl<'s, S: FnMut(ParsedRecord<'_>, &mut Problems)> Parser<'s, S> {
                 let [arg] = args else {
                     return bad(self, ProblemKind::BadDirective("$TTL takes one TTL"), &head);
                 };
-                match parse_ttl(arg.text) {
-                    Some(ttl) => ctx.default_ttl = Some(ttl),
+                match parse_record_ttl(arg.text) {
+                    Some((ttl, above_max)) => {
+                        ctx.default_ttl = Some(ttl);
+                        if above_max {
+                            self.problems.warning(
+                                file,
+                                arg.line,
+                                arg.col,
+                                ProblemKind::TtlAboveMax,
+                            );
+                        }
+                    }
                     None => bad(self, ProblemKind::BadDirective("invalid $TTL value"), arg),
                 }
             }
@@ -214,10 +224,16 @@ impl<'s, S: FnMut(ParsedRecord<'_>, &mut Problems)> Parser<'s, S> {
                         Err(e) => return bad(self, ProblemKind::BadOwner(e), o),
                     }
                 }
-                let relative = Path::new(std::str::from_utf8(path_token.text).unwrap_or_default());
+                let Some(relative) = include_path(path_token.text) else {
+                    return bad(
+                        self,
+                        ProblemKind::BadDirective("invalid escape in the $INCLUDE file name"),
+                        path_token,
+                    );
+                };
                 let target = match file.parent() {
-                    Some(dir) if relative.is_relative() => dir.join(relative),
-                    _ => relative.to_path_buf(),
+                    Some(dir) if relative.is_relative() => dir.join(&relative),
+                    _ => relative,
                 };
                 self.include(&Arc::from(target), &mut inner, depth + 1, file, head.line);
             }
@@ -268,6 +284,11 @@ impl<'s, S: FnMut(ParsedRecord<'_>, &mut Problems)> Parser<'s, S> {
                 return self.problems.error(file, token.line, token.col, kind);
             }
         };
+        if let Some(index) = fields.ttl_above_max {
+            let token = tokens[at + index];
+            self.problems
+                .warning(file, token.line, token.col, ProblemKind::TtlAboveMax);
+        }
         let rdata_tokens = &tokens[at + fields.rdata_start..];
         let type_token = tokens[at + fields.rdata_start - 1];
         self.finish_record(
@@ -351,7 +372,8 @@ impl<'s, S: FnMut(ParsedRecord<'_>, &mut Problems)> Parser<'s, S> {
         let Some((start, stop, step)) = parse_range(tokens[1].text) else {
             return fail(
                 self,
-                "range must be start-stop or start-stop/step",
+                "range must be start-stop or start-stop/step, each from 0 to 2147483647, \
+                 stop not below start, step at least 1",
                 &tokens[1],
             );
         };
@@ -366,6 +388,11 @@ impl<'s, S: FnMut(ParsedRecord<'_>, &mut Problems)> Parser<'s, S> {
                 return self.problems.error(file, token.line, token.col, kind);
             }
         };
+        if let Some(index) = fields.ttl_above_max {
+            let token = tokens[3 + index];
+            self.problems
+                .warning(file, token.line, token.col, ProblemKind::TtlAboveMax);
+        }
         let templates = &tokens[3 + fields.rdata_start..];
         let mut owner_text = Vec::new();
         let mut rhs_texts: Vec<Vec<u8>> = vec![Vec::new(); templates.len()];
@@ -409,6 +436,8 @@ impl<'s, S: FnMut(ParsedRecord<'_>, &mut Problems)> Parser<'s, S> {
 #[derive(Debug, Clone, Copy)]
 struct RecordFields {
     ttl: Option<u32>,
+    /// The index of a TTL above 2^31 - 1, read as 0.
+    ttl_above_max: Option<usize>,
     class: Option<u16>,
     rtype: u16,
     rdata_start: usize,
@@ -419,12 +448,16 @@ impl RecordFields {
     /// On error, returns the index of the token at fault.
     fn read(tokens: &[Token<'_>]) -> Result<Self, (usize, ProblemKind)> {
         let mut ttl = None;
+        let mut ttl_above_max = None;
         let mut class = None;
         let mut at = 0;
         while at < tokens.len() && at < 2 {
             let text = tokens[at].text;
             if ttl.is_none() && text.first().is_some_and(u8::is_ascii_digit) {
-                ttl = Some(parse_ttl(text).ok_or((at, ProblemKind::BadDirective("invalid TTL")))?);
+                let (value, above_max) =
+                    parse_record_ttl(text).ok_or((at, ProblemKind::BadDirective("invalid TTL")))?;
+                ttl = Some(value);
+                ttl_above_max = above_max.then_some(at);
             } else if class.is_none() && parse_class(text).is_some() {
                 class = parse_class(text);
             } else {
@@ -442,11 +475,30 @@ impl RecordFields {
         })?;
         Ok(Self {
             ttl,
+            ttl_above_max,
             class,
             rtype,
             rdata_start: at + 1,
         })
     }
+}
+
+/// The file name of an `$INCLUDE`, its `\DDD` and `\X` escapes decoded
+/// (`include\050` is `include2`). `None` for a bad escape.
+fn include_path(text: &[u8]) -> Option<PathBuf> {
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        if text[i] == b'\\' {
+            let (byte, used) = name::unescape(&text[i..]).ok()?;
+            bytes.push(byte);
+            i += used;
+        } else {
+            bytes.push(text[i]);
+            i += 1;
+        }
+    }
+    Some(PathBuf::from(std::ffi::OsString::from_vec(bytes)))
 }
 
 fn parse_class(text: &[u8]) -> Option<u16> {
@@ -463,84 +515,4 @@ fn parse_class(text: &[u8]) -> Option<u16> {
             std::str::from_utf8(digits).ok()?.parse().ok()
         }
     }
-}
-
-fn parse_range(text: &[u8]) -> Option<(u64, u64, u64)> {
-    let s = std::str::from_utf8(text).ok()?;
-    let (range, step) = s.split_once('/').unwrap_or((s, "1"));
-    let (start, stop) = range.split_once('-')?;
-    let (start, stop, step): (u64, u64, u64) =
-        (start.parse().ok()?, stop.parse().ok()?, step.parse().ok()?);
-    (start <= stop && step > 0).then_some((start, stop, step))
-}
-
-/// Expands BIND's `$GENERATE` template: `$` is the value, `${offset,width,base}`
-/// formats it (base d, o, x, X, n or N for nibbles), `\$` is a literal `$`.
-fn substitute(template: &[u8], value: u64, out: &mut Vec<u8>) -> Result<(), &'static str> {
-    let mut i = 0;
-    while i < template.len() {
-        match template[i] {
-            b'\\' if template.get(i + 1) == Some(&b'$') => {
-                out.extend_from_slice(b"\\$");
-                i += 2;
-            }
-            b'$' if template.get(i + 1) == Some(&b'{') => {
-                let close = template[i..]
-                    .iter()
-                    .position(|&b| b == b'}')
-                    .ok_or("unclosed ${")?;
-                let spec = std::str::from_utf8(&template[i + 2..i + close])
-                    .map_err(|_| "bad ${} modifier")?;
-                format_modifier(spec, value, out)?;
-                i += close + 1;
-            }
-            b'$' => {
-                out.extend_from_slice(value.to_string().as_bytes());
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    Ok(())
-}
-
-fn format_modifier(spec: &str, value: u64, out: &mut Vec<u8>) -> Result<(), &'static str> {
-    let mut parts = spec.split(',');
-    let offset: i64 = parts
-        .next()
-        .unwrap_or("0")
-        .trim()
-        .parse()
-        .map_err(|_| "bad ${} offset")?;
-    let width: usize = match parts.next() {
-        Some(w) => w.trim().parse().map_err(|_| "bad ${} width")?,
-        None => 0,
-    };
-    let base = parts.next().unwrap_or("d").trim();
-    if parts.next().is_some() {
-        return Err("too many ${} fields");
-    }
-    let value =
-        u64::try_from(value as i64 + offset).map_err(|_| "${} offset makes the value negative")?;
-    let text = match base {
-        "d" => format!("{value:0width$}"),
-        "o" => format!("{value:0width$o}"),
-        "x" => format!("{value:0width$x}"),
-        "X" => format!("{value:0width$X}"),
-        "n" | "N" => {
-            let hex = if base == "n" {
-                format!("{value:0width$x}")
-            } else {
-                format!("{value:0width$X}")
-            };
-            let nibbles: Vec<String> = hex.chars().rev().map(String::from).collect();
-            nibbles.join(".")
-        }
-        _ => return Err("${} base must be d, o, x, X, n or N"),
-    };
-    out.extend_from_slice(text.as_bytes());
-    Ok(())
 }

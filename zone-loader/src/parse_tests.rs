@@ -10,23 +10,25 @@ use crate::lexer::LexError;
 use crate::parse::{ParsedRecord, Parser};
 use crate::problem::{ProblemKind, Problems};
 use crate::rdata::RdataErrorKind;
-use crate::rtype::{self, code};
+use crate::rtype;
 use crate::wire::name::{Name, NameError};
 use crate::zone_from_str;
 
+/// A record as the tests see it.
 #[derive(Debug)]
-struct Parsed {
-    owner: String,
-    rtype: u16,
-    ttl: u32,
-    rdata: Vec<u8>,
+pub(crate) struct Parsed {
+    pub(crate) owner: String,
+    pub(crate) rtype: u16,
+    pub(crate) ttl: u32,
+    pub(crate) rdata: Vec<u8>,
 }
 
 fn origin() -> Name {
     Name::from_text(b"example.com.", &Name::root()).unwrap()
 }
 
-fn parse(text: &str) -> (Vec<Parsed>, Problems) {
+/// Parses `text` as `test.zone` for example.com.: the records and problems.
+pub(crate) fn parse(text: &str) -> (Vec<Parsed>, Problems) {
     let mut out = Vec::new();
     let mut sink = |r: ParsedRecord<'_>, _: &mut Problems| {
         out.push(Parsed {
@@ -240,9 +242,11 @@ fn include_is_relative_to_the_including_file_and_keeps_the_origin() {
     )
     .unwrap();
     std::fs::write(dir.join("inc/b.inc"), "y A 192.0.2.10\n").unwrap();
+    std::fs::write(dir.join("inc/include2"), "w A 192.0.2.12\n").unwrap();
     std::fs::write(
         dir.join("main.zone"),
-        "$TTL 60\n$INCLUDE inc/a.inc\nz A 192.0.2.11\n$INCLUDE inc/a.inc other.example.com.\n",
+        "$TTL 60\n$INCLUDE inc/a.inc\nz A 192.0.2.11\n$INCLUDE inc/a.inc other.example.com.\n\
+         $INCLUDE inc/include\\050\n",
     )
     .unwrap();
     let mut owners = Vec::new();
@@ -254,7 +258,7 @@ fn include_is_relative_to_the_including_file_and_keeps_the_origin() {
         "{:?}",
         parser.problems.list
     );
-    assert_eq!(parser.files.len(), 5);
+    assert_eq!(parser.files.len(), 6);
     assert_eq!(
         owners,
         [
@@ -263,6 +267,7 @@ fn include_is_relative_to_the_including_file_and_keeps_the_origin() {
             "z.example.com.",
             "x.inner.example.com.",
             "y.inner.example.com.",
+            "w.example.com.",
         ]
     );
     std::fs::write(dir.join("loop.zone"), "$INCLUDE loop.zone\n").unwrap();
@@ -278,6 +283,9 @@ fn include_is_relative_to_the_including_file_and_keeps_the_origin() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+const BAD_RANGE: &str = "range must be start-stop or start-stop/step, each from 0 to 2147483647, \
+                         stop not below start, step at least 1";
 
 #[test]
 fn bad_inputs_give_their_errors() {
@@ -324,6 +332,7 @@ fn bad_inputs_give_their_errors() {
             P::Lex(LexError::UnclosedQuote),
         ),
         ("www 60 TXT ( a\n", 2, 1, P::Lex(LexError::UnclosedParen)),
+        ("www 60 TXT ((a))\n", 1, 13, P::Lex(LexError::NestedParen)),
         ("www 60 TXT a )\n", 1, 14, P::Lex(LexError::UnbalancedClose)),
         (
             "www 60 TYPE999 \\# 2 00\n",
@@ -389,7 +398,58 @@ fn bad_inputs_give_their_errors() {
             "$GENERATE 5-1 h$ A 1.2.3.$\n",
             1,
             11,
-            P::BadGenerate("range must be start-stop or start-stop/step"),
+            P::BadGenerate(BAD_RANGE),
+        ),
+        (
+            "$GENERATE 0-2147483648 h$ A 1.2.3.4\n",
+            1,
+            11,
+            P::BadGenerate(BAD_RANGE),
+        ),
+        (
+            "$GENERATE 1-2/0 h$ A 1.2.3.4\n",
+            1,
+            11,
+            P::BadGenerate(BAD_RANGE),
+        ),
+        (
+            "$GENERATE -1-2 h$ A 1.2.3.4\n",
+            1,
+            11,
+            P::BadGenerate(BAD_RANGE),
+        ),
+        (
+            "$GENERATE 1-2x h$ A 1.2.3.4\n",
+            1,
+            11,
+            P::BadGenerate(BAD_RANGE),
+        ),
+        (
+            "www 4294967296 A 1.2.3.4\n",
+            1,
+            5,
+            P::BadDirective("invalid TTL"),
+        ),
+        (
+            "$TTL 4294967296\n",
+            1,
+            6,
+            P::BadDirective("invalid $TTL value"),
+        ),
+        // An escaped newline is an error outside quotes, a line inside.
+        ("a\\\nb 60 TXT x\n", 1, 2, P::Lex(LexError::DanglingEscape)),
+        ("t 60 TXT \\", 1, 10, P::Lex(LexError::DanglingEscape)),
+        (
+            "t 60 TXT \"a\\\nb\"\nwww 60 A 192.0.2.256\n",
+            3,
+            10,
+            P::Rdata(R::BadIpv4),
+        ),
+        (
+            "$INCLUDE bad\\999\n",
+            1,
+            10,
+            P::BadDirective("invalid escape in the $INCLUDE file name"),
         ),
         (
             "$GENERATE 1-2 h${0,x} A 1.2.3.4\n",
@@ -450,62 +510,8 @@ fn every_error_in_a_file_is_reported() {
     assert_eq!(lines, [1, 3, 4]);
 }
 
-const GOOD_APEX: &str = "$TTL 60\n@ SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n";
-
-fn check(extra: &str) -> Result<Problems, Problems> {
-    zone_from_str(&format!("{GOOD_APEX}{extra}"), &origin(), "test.zone").map(|(_, p)| p)
-}
-
-#[test]
-fn zone_checks_reject_what_named_checkzone_rejects() {
-    use ProblemKind as P;
-    let table: &[(&str, ProblemKind)] = &[
-        ("www CNAME a\nwww A 192.0.2.2\n", P::CnameAndOtherData),
-        ("www CNAME a\nwww CNAME b\n", P::MultipleCnames),
-        ("www DNAME a.\nwww DNAME b.\n", P::MultipleDnames),
-        ("@ SOA ns hm 2 2 3 4 5\n", P::MultipleSoa),
-        ("sub SOA ns hm 2 2 3 4 5\n", P::SoaNotAtApex),
-        ("www.example.org. A 192.0.2.1\n", P::OutOfZone),
-    ];
-    for (extra, kind) in table {
-        let problems = check(extra).expect_err(extra);
-        assert!(
-            problems.list.iter().any(|p| p.kind == *kind),
-            "{extra}: {:?}",
-            problems.list
-        );
-    }
-    let no_soa = zone_from_str("$TTL 60\n@ NS ns\n", &origin(), "t.zone").unwrap_err();
-    assert!(no_soa.list.iter().any(|p| p.kind == P::NoSoa));
-    let no_ns = zone_from_str("$TTL 60\n@ SOA ns hm 1 2 3 4 5\n", &origin(), "t.zone").unwrap_err();
-    assert!(no_ns.list.iter().any(|p| p.kind == P::NoApexNs));
-}
-
-#[test]
-fn zone_checks_warn_and_normalise() {
-    let problems =
-        check("www A 192.0.2.1\nwww A 192.0.2.1\nwww 30 A 192.0.2.2\nsub NS ns.sub\n").unwrap();
-    let kinds: Vec<&ProblemKind> = problems.list.iter().map(|p| &p.kind).collect();
-    assert!(kinds.contains(&&ProblemKind::Duplicate));
-    assert!(kinds.contains(&&ProblemKind::TtlMismatch {
-        kept: 60,
-        found: 30
-    }));
-    assert!(
-        kinds
-            .iter()
-            .any(|k| matches!(k, ProblemKind::NsWithoutGlue(t) if t == "ns.sub.example.com."))
-    );
-    let (zone, _) = zone_from_str(
-        &format!("{GOOD_APEX}www A 192.0.2.1\nwww A 192.0.2.1\nwww 30 A 192.0.2.2\n"),
-        &origin(),
-        "t",
-    )
-    .unwrap();
-    let node = zone.node(zone.find(b"\x03www\x07example\x03com\x00").unwrap());
-    let rrset = zone.rrset(node, code::A).unwrap();
-    assert_eq!((rrset.count, rrset.ttl), (2, 60));
-}
+/// A minimal good zone, for the tests to add records to.
+pub(crate) const GOOD_APEX: &str = "$TTL 60\n@ SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n";
 
 #[test]
 fn zone_index_finds_names_enclosers_and_wildcards() {

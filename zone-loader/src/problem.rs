@@ -71,6 +71,25 @@ pub enum ProblemKind {
     MultipleDnames,
     /// An in-bailiwick NS target without address records (warning).
     NsWithoutGlue(String),
+    /// An in-zone NS, MX or SRV target that cannot serve as one: an
+    /// error for the apex NS, a warning for the others (as named-checkzone).
+    BadTarget {
+        /// NS, MX or SRV.
+        rtype: u16,
+        /// The target, in presentation form.
+        target: String,
+        /// What is wrong with it.
+        fault: TargetFault,
+    },
+    /// A DS RRset at the apex: it belongs in the parent (RFC 4034 5).
+    DsAtApex,
+    /// NS records at a wildcard name (RFC 4592 4.2; BIND rejects them).
+    WildcardNs,
+    /// An NSEC3PARAM RRset with no SHA-1 (algorithm 1) record (RFC 5155 11).
+    Nsec3ParamUnsupported,
+    /// A CDS or CDNSKEY RRset naming an algorithm no DNSKEY has, or a
+    /// delete record beside others (RFC 7344 4.1, RFC 8078 4).
+    CdsWithoutDnskey(u16),
     /// TTLs differ inside an RRset; all set to the first (warning, RFC 2181 5.2).
     TtlMismatch {
         /// The TTL kept.
@@ -78,6 +97,8 @@ pub enum ProblemKind {
         /// The TTL replaced.
         found: u32,
     },
+    /// A TTL from 2^31 to 2^32 - 1, read as 0 as BIND does (warning, RFC 2181 8).
+    TtlAboveMax,
     /// The same record twice; the copy is dropped (warning).
     Duplicate,
     /// Names below a delegation or DNAME that are not glue are never served (warning).
@@ -114,6 +135,49 @@ pub enum ProblemKind {
     },
 }
 
+impl ProblemKind {
+    /// The name of the check that found the problem, as `zone-loader
+    /// check` prints it beside each line.
+    pub fn check(&self) -> &'static str {
+        match self {
+            Self::Lex(_) => "syntax",
+            Self::BadOwner(_) | Self::NoPreviousOwner => "owner",
+            Self::UnknownType | Self::MetaType => "type",
+            Self::UnknownClass | Self::WrongClass => "class",
+            Self::NoTtl | Self::TtlAboveMax => "ttl",
+            Self::Rdata(_) => "rdata",
+            Self::UnknownDirective | Self::BadDirective(_) | Self::IncludeTooDeep => "directive",
+            Self::Unreadable(_) | Self::NotAFile => "file",
+            Self::BadGenerate(_) => "generate",
+            Self::OutOfZone => "out-of-zone",
+            Self::NoSoa | Self::MultipleSoa | Self::SoaNotAtApex => "soa",
+            Self::NoApexNs => "apex-ns",
+            Self::CnameAndOtherData | Self::MultipleCnames => "cname",
+            Self::MultipleDnames => "dname",
+            Self::NsWithoutGlue(_) => "glue",
+            Self::BadTarget { rtype, .. } => match *rtype {
+                crate::rtype::code::NS => "ns-target",
+                crate::rtype::code::MX => "mx-target",
+                _ => "srv-target",
+            },
+            Self::DsAtApex => "ds-at-apex",
+            Self::WildcardNs => "wildcard-ns",
+            Self::Nsec3ParamUnsupported => "nsec3param",
+            Self::CdsWithoutDnskey(_) => "cds-dnskey",
+            Self::TtlMismatch { .. } => "rrset-ttl",
+            Self::Duplicate => "duplicate",
+            Self::OccludedData => "occluded",
+            Self::ZoneTooLarge => "size",
+            Self::NsecMissing | Self::NsecNext { .. } => "nsec",
+            Self::Nsec3ParamMissing
+            | Self::Nsec3ParamMismatch
+            | Self::Nsec3Next
+            | Self::Nsec3Iterations(_) => "nsec3",
+            Self::RrsigExpired(_) | Self::RrsigExpiring { .. } => "rrsig-expiry",
+        }
+    }
+}
+
 impl fmt::Display for ProblemKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -143,10 +207,34 @@ impl fmt::Display for ProblemKind {
             Self::MultipleCnames => f.write_str("more than one CNAME record at the same name"),
             Self::MultipleDnames => f.write_str("more than one DNAME record at the same name"),
             Self::NsWithoutGlue(target) => write!(f, "NS target {target} has no A or AAAA records"),
+            Self::BadTarget {
+                rtype,
+                target,
+                fault,
+            } => write!(
+                f,
+                "{} target {target} {fault}",
+                crate::rtype::mnemonic(*rtype)
+            ),
+            Self::DsAtApex => {
+                f.write_str("DS record at the zone apex: it belongs in the parent zone")
+            }
+            Self::WildcardNs => f.write_str("NS records at a wildcard name"),
+            Self::Nsec3ParamUnsupported => {
+                f.write_str("NSEC3PARAM with no supported hash algorithm (only 1, SHA-1)")
+            }
+            Self::CdsWithoutDnskey(rtype) => write!(
+                f,
+                "{} names an algorithm no DNSKEY at the apex has, or a delete record is not alone",
+                crate::rtype::mnemonic(*rtype)
+            ),
             Self::TtlMismatch { kept, found } => write!(
                 f,
                 "TTL {found} differs from the RRset's TTL {kept}; using {kept}"
             ),
+            Self::TtlAboveMax => {
+                f.write_str("TTL above 2147483647 (RFC 2181 8); using 0, as BIND does")
+            }
             Self::Duplicate => f.write_str("duplicate record dropped"),
             Self::OccludedData => {
                 f.write_str("data below a delegation or DNAME is occluded and not served")
@@ -174,6 +262,27 @@ impl fmt::Display for ProblemKind {
                 f,
                 "{count} RRSIG(s) expire within 7 days, the first in {hours} hours: re-sign the zone"
             ),
+        }
+    }
+}
+
+/// Why an NS, MX or SRV target in the zone cannot serve as one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetFault {
+    /// No A or AAAA records (or the name does not exist).
+    NoAddress,
+    /// The name is a CNAME (RFC 2181 10.3).
+    Cname,
+    /// The name is below this DNAME (RFC 6672 3).
+    BelowDname(String),
+}
+
+impl fmt::Display for TargetFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NoAddress => f.write_str("has no address records (A or AAAA)"),
+            Self::Cname => f.write_str("is a CNAME (illegal, RFC 2181 10.3)"),
+            Self::BelowDname(dname) => write!(f, "is below the DNAME {dname} (illegal)"),
         }
     }
 }

@@ -5,6 +5,23 @@ pub const MAX_TTL: u32 = 0x7fff_ffff;
 
 /// Parses a TTL; `None` if it is malformed or above [`MAX_TTL`].
 pub fn parse_ttl(text: &[u8]) -> Option<u32> {
+    parse_ttl_u32(text).filter(|&t| t <= MAX_TTL)
+}
+
+/// A record's or `$TTL`'s TTL as a zone file may write it: any 32-bit
+/// value. One above [`MAX_TTL`] is read as 0 with a warning, as BIND does
+/// (RFC 2181 8): `Some((0, true))`. `None` if malformed or above 2^32 - 1.
+pub fn parse_record_ttl(text: &[u8]) -> Option<(u32, bool)> {
+    let ttl = parse_ttl_u32(text)?;
+    Some(if ttl > MAX_TTL {
+        (0, true)
+    } else {
+        (ttl, false)
+    })
+}
+
+/// Parses a TTL of up to 2^32 - 1 seconds.
+fn parse_ttl_u32(text: &[u8]) -> Option<u32> {
     if text.is_empty() || !text[0].is_ascii_digit() {
         return None;
     }
@@ -33,12 +50,12 @@ pub fn parse_ttl(text: &[u8]) -> Option<u32> {
         pending_digits = false;
     }
     total = total.checked_add(current)?;
-    u32::try_from(total).ok().filter(|&t| t <= MAX_TTL)
+    u32::try_from(total).ok()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_ttl;
+    use super::{parse_record_ttl, parse_ttl};
 
     #[test]
     fn bind_units() {
@@ -53,5 +70,18 @@ mod tests {
         assert_eq!(parse_ttl(b"1x"), None);
         assert_eq!(parse_ttl(b"h"), None);
         assert_eq!(parse_ttl(b""), None);
+    }
+
+    #[test]
+    fn record_ttls_above_2_31_read_as_zero() {
+        assert_eq!(
+            parse_record_ttl(b"2147483647"),
+            Some((2_147_483_647, false))
+        );
+        assert_eq!(parse_record_ttl(b"2147483648"), Some((0, true)));
+        assert_eq!(parse_record_ttl(b"4294967295"), Some((0, true)));
+        assert_eq!(parse_record_ttl(b"4294967296"), None);
+        assert_eq!(parse_record_ttl(b"7000w"), Some((0, true)));
+        assert_eq!(parse_record_ttl(b"1x"), None);
     }
 }

@@ -214,7 +214,11 @@ mod tests {
     /// ldns-signzone, valid 2026-01-01 to 2046-12-31), and its DS.
     fn zone(text: &str) -> (Vec<Record>, Vec<DS>) {
         let origin = WireName::from_text(b"example.", &WireName::root()).unwrap();
-        let (zone, _) = zone_loader::zone_from_str(text, &origin, "test.zone").unwrap();
+        // The DS beside the keys is the parent's: a zone may not hold it
+        // at its apex (RFC 4034 5), so it is read apart.
+        let without_ds: Vec<&str> = text.lines().filter(|l| !l.contains("\tDS\t")).collect();
+        let (zone, _) =
+            zone_loader::zone_from_str(&without_ds.join("\n"), &origin, "test.zone").unwrap();
         let mut all = Vec::new();
         for node in zone.nodes() {
             let owner = Name::from_bytes(zone.name(node)).unwrap();
