@@ -45,6 +45,9 @@ pub use zone::{Lookup, Zone};
 /// read (the zone file and its includes).
 pub fn load_zone(path: &Path, origin: &Name) -> (Result<(Zone, Problems), Problems>, Vec<PathBuf>) {
     let mut builder = ZoneBuilder::new(origin);
+    if let Ok(meta) = std::fs::metadata(path) {
+        builder.expect_text(usize::try_from(meta.len()).unwrap_or(usize::MAX));
+    }
     let mut sink =
         |record: parse::ParsedRecord<'_>, problems: &mut Problems| builder.add(record, problems);
     let mut parser = parse::Parser::new(&mut sink);

@@ -38,6 +38,15 @@ impl OwnerNames {
         id
     }
 
+    /// Makes room for about `names` more names of `bytes` octets in all,
+    /// so that the table is not rebuilt again and again as it grows.
+    pub(crate) fn reserve(&mut self, names: usize, bytes: usize) {
+        self.bytes.reserve(bytes);
+        self.ends.reserve(names);
+        let Self { bytes, ends, table } = self;
+        table.reserve(names, |&id| hash_name(name_of(bytes, ends, id)));
+    }
+
     /// The name with this id.
     pub(crate) fn get(&self, id: u32) -> &[u8] {
         name_of(&self.bytes, &self.ends, id)
