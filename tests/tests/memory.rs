@@ -38,15 +38,17 @@ fn zone_text(serial: u32) -> String {
     text
 }
 
-/// Proportional set size of the process, in KiB.
+/// The process's anonymous memory (its heap and stacks), in KiB: the
+/// proportional size of its file pages (the binary, shared libraries)
+/// moves as other tests start and stop the same binary.
 fn pss_kib(pid: u32) -> u64 {
     let rollup =
         std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).expect("smaps_rollup");
     rollup
         .lines()
-        .find_map(|l| l.strip_prefix("Pss:"))
+        .find_map(|l| l.strip_prefix("Pss_Anon:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("a Pss line")
+        .expect("a Pss_Anon line")
 }
 
 fn serves(addr: SocketAddr, serial: u32) -> bool {
