@@ -186,8 +186,9 @@ impl Resolution {
     }
 }
 
-/// Counts the work one client query has caused.
-struct Budget {
+/// Counts the work one client query has caused: its own resolution, or
+/// the DS and DNSKEY lookups its validation makes, all together.
+pub(crate) struct Budget {
     queries: usize,
     /// Minimised queries among them.
     minimised: usize,
@@ -277,9 +278,23 @@ impl Resolver {
     /// resolution takes longer than [`STALE_ANSWER_DELAY`], marked for a
     /// refresh in the background as well (`prefetch`).
     pub async fn resolve(&self, qname: &Name, qtype: RecordType) -> Result<Resolution, Failure> {
-        let mut budget = self.budget();
-        let mut resolution =
-            std::pin::pin!(self.resolve_within(qname.clone(), qtype, &mut budget, 0));
+        self.resolve_counted(qname, qtype, &mut self.budget()).await
+    }
+
+    /// [`Self::resolve`], its upstream queries counted in `budget`: the
+    /// lookups of one validation share one budget, so no chain of them
+    /// can ask more than one client query may.
+    pub(crate) async fn resolve_counted(
+        &self,
+        qname: &Name,
+        qtype: RecordType,
+        budget: &mut Budget,
+    ) -> Result<Resolution, Failure> {
+        if budget.queries >= self.options.limits.max_upstream_queries {
+            return Err(Failure::TooManyQueries);
+        }
+        budget.minimised = 0;
+        let mut resolution = std::pin::pin!(self.resolve_within(qname.clone(), qtype, budget, 0));
         let resolved =
             if self.options.serve_stale && self.answer_from_cache(qname, qtype, true).is_some() {
                 match tokio::time::timeout(STALE_ANSWER_DELAY, &mut resolution).await {
@@ -326,7 +341,8 @@ impl Resolver {
             .await;
     }
 
-    fn budget(&self) -> Budget {
+    /// A fresh budget for one client query's work.
+    pub(crate) fn budget(&self) -> Budget {
         Budget {
             queries: 0,
             minimised: 0,

@@ -4,7 +4,10 @@
 //! a negative answer, and the proof that a wildcard did not hide the name.
 //!
 //! Keys are looked up by resolving DS (from the parent side) and DNSKEY
-//! with the resolver itself; what a zone's keys are (or that it is
+//! with the resolver itself, every lookup of one validation counted in
+//! one upstream-query budget, and checks nested at most
+//! [`MAX_NESTING`] deep (a zone's keys need its parent's, a denial its
+//! zone's): no answer can make validation loop. What a zone's keys are (or that it is
 //! insecure or bogus) is kept for the keys' TTL, at most an hour (a bogus
 //! result for a minute, as Unbound's `val-bogus-ttl`). Verdicts are stored
 //! on the cached RRsets and negative answers, so the cache-hit path can
@@ -25,7 +28,7 @@ use super::denial::{self, Proof};
 use super::verify::{self, Vouch, dnskey, ds, rrsig};
 use super::{Budget, Reason, Security};
 use crate::cache::{self, Data};
-use crate::iterate::{Resolution, Resolver};
+use crate::iterate::{self, Resolution, Resolver};
 use crate::records::{rdata_wire, wire_name};
 
 /// Longest a zone's keys are trusted without looking again.
@@ -34,6 +37,8 @@ const MAX_KEY_TTL: u32 = 3600;
 const BOGUS_TTL: u32 = 60;
 /// Zones whose keys one query may look up.
 const MAX_KEY_LOOKUPS: usize = 24;
+/// Checks of a zone's keys or signed state nested in one another.
+pub const MAX_NESTING: usize = 16;
 
 /// What is known about a zone's keys.
 #[derive(Debug, Clone)]
@@ -84,6 +89,21 @@ impl Validation {
 struct Work {
     budget: Budget,
     lookups: usize,
+    /// The upstream queries of every DS and DNSKEY lookup.
+    upstream: iterate::Budget,
+    /// Key and zone checks in progress, one inside the other.
+    nesting: usize,
+}
+
+impl Work {
+    /// Enters one more nested check; false when that is too deep.
+    fn enter(&mut self) -> bool {
+        if self.nesting >= MAX_NESTING {
+            return false;
+        }
+        self.nesting += 1;
+        true
+    }
 }
 
 type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -150,6 +170,8 @@ impl Resolver {
         let mut work = Work {
             budget: Budget::per_query(),
             lookups: 0,
+            upstream: self.budget(),
+            nesting: 0,
         };
         let mut verdict = Security::Secure;
         let mut end = qname.clone();
@@ -350,16 +372,27 @@ impl Resolver {
     ) -> Boxed<'a, Security> {
         Box::pin(async move {
             let authority = &resolution.authority;
-            let Some(soa) = authority
+            // NODATA may come without an SOA (RFC 2308 2.2): the zone is
+            // then the one that signed the NSEC/NSEC3 records.
+            let zone = authority
                 .iter()
                 .find(|r| r.record_type() == RecordType::SOA)
-            else {
-                return match self.zone_security(name, work).await {
+                .map(|soa| soa.name.clone())
+                .or_else(|| proof_signer(authority, name));
+            let Some(zone) = zone else {
+                // No proof at all: bogus if the zone is signed. A DS lies
+                // in the parent (RFC 4035 4.2), whose state does not
+                // depend on this denial.
+                let holder = if qtype == RecordType::DS && !name.is_root() {
+                    name.base_name()
+                } else {
+                    name.clone()
+                };
+                return match self.zone_security(&holder, work).await {
                     Security::Secure => Security::Bogus(Reason::NsecMissing),
                     other => other,
                 };
             };
-            let zone = soa.name.clone();
             let mut verdict = Security::Secure;
             for set in rrsets(authority) {
                 let sigs = signatures(authority, &set[0].name, set[0].record_type());
@@ -395,52 +428,65 @@ impl Resolver {
     /// delegation (insecure) or the name itself (secure).
     fn zone_security<'a>(&'a self, name: &'a Name, work: &'a mut Work) -> Boxed<'a, Security> {
         Box::pin(async move {
-            let Some(anchor) = self
-                .validation()
-                .and_then(|v| v.anchors().closest(name))
-                .cloned()
-            else {
-                return Security::Insecure;
-            };
-            match self.keys(&anchor, work).await {
-                KeyState::Secure(_) => {}
-                KeyState::Insecure => return Security::Insecure,
-                KeyState::Bogus(reason) => return Security::Bogus(reason),
+            if !work.enter() {
+                return Security::Bogus(Reason::TooMuchWork);
             }
-            for labels in usize::from(anchor.num_labels()) + 1..=usize::from(name.num_labels()) {
-                let candidate = name.trim_to(labels);
-                let Ok(resolution) = self.resolve(&candidate, RecordType::DS).await else {
-                    return Security::Bogus(Reason::DnskeyMissing);
-                };
-                let has_ds = resolution
-                    .answers
-                    .iter()
-                    .any(|r| r.name == candidate && r.record_type() == RecordType::DS);
-                if has_ds {
-                    match self.keys(&candidate, work).await {
-                        KeyState::Secure(_) => continue,
-                        KeyState::Insecure => return Security::Insecure,
-                        KeyState::Bogus(reason) => return Security::Bogus(reason),
-                    }
-                }
-                match self
-                    .denial_security(&candidate, RecordType::DS, &resolution, work)
-                    .await
-                {
-                    Security::Secure => {}
-                    other => return other,
-                }
-                let zone = resolution
-                    .authority
-                    .iter()
-                    .find(|r| r.record_type() == RecordType::SOA)
-                    .map_or_else(|| candidate.base_name(), |soa| soa.name.clone());
-                if denial::insecure_delegation(&candidate, &zone, &resolution.authority) {
-                    return Security::Insecure;
-                }
-            }
-            Security::Secure
+            let security = self.walk_down(name, work).await;
+            work.nesting -= 1;
+            security
         })
+    }
+
+    /// [`Self::zone_security`], one nesting level in.
+    async fn walk_down(&self, name: &Name, work: &mut Work) -> Security {
+        let Some(anchor) = self
+            .validation()
+            .and_then(|v| v.anchors().closest(name))
+            .cloned()
+        else {
+            return Security::Insecure;
+        };
+        match self.keys(&anchor, work).await {
+            KeyState::Secure(_) => {}
+            KeyState::Insecure => return Security::Insecure,
+            KeyState::Bogus(reason) => return Security::Bogus(reason),
+        }
+        for labels in usize::from(anchor.num_labels()) + 1..=usize::from(name.num_labels()) {
+            let candidate = name.trim_to(labels);
+            let Ok(resolution) = self
+                .resolve_counted(&candidate, RecordType::DS, &mut work.upstream)
+                .await
+            else {
+                return Security::Bogus(Reason::DnskeyMissing);
+            };
+            let has_ds = resolution
+                .answers
+                .iter()
+                .any(|r| r.name == candidate && r.record_type() == RecordType::DS);
+            if has_ds {
+                match self.keys(&candidate, work).await {
+                    KeyState::Secure(_) => continue,
+                    KeyState::Insecure => return Security::Insecure,
+                    KeyState::Bogus(reason) => return Security::Bogus(reason),
+                }
+            }
+            match self
+                .denial_security(&candidate, RecordType::DS, &resolution, work)
+                .await
+            {
+                Security::Secure => {}
+                other => return other,
+            }
+            let zone = resolution
+                .authority
+                .iter()
+                .find(|r| r.record_type() == RecordType::SOA)
+                .map_or_else(|| candidate.base_name(), |soa| soa.name.clone());
+            if denial::insecure_delegation(&candidate, &zone, &resolution.authority) {
+                return Security::Insecure;
+            }
+        }
+        Security::Secure
     }
 
     /// The keys of `zone`: from its anchor, or from the DS records its
@@ -457,7 +503,7 @@ impl Resolver {
                 return entry.state.clone();
             }
             work.lookups += 1;
-            if work.lookups > MAX_KEY_LOOKUPS {
+            if work.lookups > MAX_KEY_LOOKUPS || !work.enter() {
                 return KeyState::Bogus(Reason::TooMuchWork);
             }
             let (state, ttl) = match validation.anchors().at(zone) {
@@ -471,6 +517,7 @@ impl Resolver {
                 }
                 None => self.keys_from_parent(zone, work).await,
             };
+            work.nesting -= 1;
             let ttl = match state {
                 KeyState::Bogus(_) => BOGUS_TTL,
                 _ => ttl.min(MAX_KEY_TTL),
@@ -488,7 +535,10 @@ impl Resolver {
 
     /// The DS of `zone` from its parent, validated, then its keys.
     async fn keys_from_parent(&self, zone: &Name, work: &mut Work) -> (KeyState, u32) {
-        let Ok(resolution) = self.resolve(zone, RecordType::DS).await else {
+        let Ok(resolution) = self
+            .resolve_counted(zone, RecordType::DS, &mut work.upstream)
+            .await
+        else {
             return (KeyState::Bogus(Reason::DnskeyMissing), BOGUS_TTL);
         };
         let ds_records: Vec<Record> = resolution
@@ -525,7 +575,10 @@ impl Resolver {
 
     /// The DNSKEY RRset of `zone`, trusted through `vouch`.
     async fn fetch_keys(&self, zone: &Name, vouch: &Vouch<'_>, work: &mut Work) -> (KeyState, u32) {
-        let Ok(resolution) = self.resolve(zone, RecordType::DNSKEY).await else {
+        let Ok(resolution) = self
+            .resolve_counted(zone, RecordType::DNSKEY, &mut work.upstream)
+            .await
+        else {
             return (KeyState::Bogus(Reason::DnskeyMissing), BOGUS_TTL);
         };
         let dnskeys: Vec<Record> = resolution
@@ -547,6 +600,22 @@ impl Resolver {
             Err(_) => (KeyState::Insecure, ttl),
         }
     }
+}
+
+/// The zone that signed the NSEC/NSEC3 records of a denial of `name`:
+/// the signer of their RRSIGs, if it holds `name`.
+fn proof_signer(authority: &[Record], name: &Name) -> Option<Name> {
+    authority
+        .iter()
+        .filter_map(rrsig)
+        .filter(|sig| {
+            matches!(
+                sig.input().type_covered,
+                RecordType::NSEC | RecordType::NSEC3
+            )
+        })
+        .map(|sig| sig.input().signer_name.clone())
+        .find(|signer| signer.zone_of(name))
 }
 
 fn to_cache(security: Security) -> cache::Security {
