@@ -8,8 +8,8 @@
 //! | `n3.` | secure, NSEC3 with opt-out: the same cases; `ent.n3.` exists only above an unsigned delegation |
 //! | `n3x.` | secure, NSEC3 without opt-out |
 //! | `unsigned.n3.` | an unsigned child inside an opt-out span: insecure |
-//! | `unsigned.n3x.` | an unsigned child proven by an NSEC3 without opt-out: insecure |
-//! | `unsigned.sec.` | an unsigned child proven by an NSEC: insecure |
+//! | `zu.n3x.` | an unsigned child proven by an NSEC3 without opt-out: insecure |
+//! | `zu.sec.` | an unsigned child proven by an NSEC: insecure (last in `sec.`, clear of the gaps other tests use) |
 //! | `n3many.` | NSEC3 with 200 iterations: its denials are insecure (RFC 9276) |
 //! | `plain.` | unsigned, no DS in the root: insecure; the aliases of `sec.` |
 //! | `baddsx.` | the root's DS does not match its key: bogus |
@@ -137,11 +137,11 @@ impl SignedWorld {
 
         // The unsigned children: inside n3.'s opt-out span, and proven
         // insecure by an NSEC3 of n3x. and an NSEC of sec.
-        for parent in ["n3", "n3x", "sec"] {
+        for child in ["unsigned.n3", "zu.n3x", "zu.sec"] {
             std::fs::write(
-                child_dir.join(format!("unsigned.{parent}.zone")),
+                child_dir.join(format!("{child}.zone")),
                 format!(
-                    "$ORIGIN unsigned.{parent}.\n$TTL 3600\n\
+                    "$ORIGIN {child}.\n$TTL 3600\n\
                      @ SOA ns hostmaster 1 7200 3600 1209600 300\n\
                      @ NS ns\nns A {}\nwww A 192.0.2.33\n",
                     ip(103)
@@ -149,9 +149,9 @@ impl SignedWorld {
             )
             .expect("child zone");
         }
-        let unsigned_child = |parent: &str| {
+        let unsigned_child = |label: &str, parent: &str| {
             format!(
-                "unsigned NS ns.unsigned.{parent}.\nns.unsigned.{parent}. A {}\n",
+                "{label} NS ns.{label}.{parent}.\nns.{label}.{parent}. A {}\n",
                 ip(103)
             )
         };
@@ -166,13 +166,16 @@ impl SignedWorld {
                 continue;
             }
             let (body, options): (String, Vec<&str>) = match *tld {
-                "sec" => (format!("{ALIASES}{}", unsigned_child("sec")), Vec::new()),
+                "sec" => (
+                    format!("{ALIASES}{}", unsigned_child("zu", "sec")),
+                    Vec::new(),
+                ),
                 "n3" => (
-                    format!("{}sub.ent NS ns.tld.\n", unsigned_child("n3")),
+                    format!("{}sub.ent NS ns.tld.\n", unsigned_child("unsigned", "n3")),
                     vec!["-n", "-p", "-s", "aabbccdd", "-t", "1"],
                 ),
                 "n3x" => (
-                    unsigned_child("n3x"),
+                    unsigned_child("zu", "n3x"),
                     vec!["-n", "-s", "aabbccdd", "-t", "1"],
                 ),
                 "n3many" => (String::new(), vec!["-n", "-s", "aabbccdd", "-t", "200"]),

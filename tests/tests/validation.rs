@@ -451,13 +451,13 @@ fn insecure_delegations_end_without_a_loop() {
         "upstream-port = 53\nipv6 = false\n",
     );
     for (name, rcode) in [
-        ("www.unsigned.n3x.", ResponseCode::NoError),
+        ("www.zu.n3x.", ResponseCode::NoError),
         (
-            "root-key-sentinel-is-ta-20326.unsigned.sec.",
+            "root-key-sentinel-is-ta-20326.zu.sec.",
             ResponseCode::NXDomain,
         ),
-        ("www.unsigned.sec.", ResponseCode::NoError),
-        ("www.unsigned.n3x.", ResponseCode::NoError),
+        ("www.zu.sec.", ResponseCode::NoError),
+        ("www.zu.n3x.", ResponseCode::NoError),
     ] {
         let started = std::time::Instant::now();
         let mine = ask(ours, name, RecordType::A, true, false);
@@ -474,7 +474,7 @@ fn insecure_delegations_end_without_a_loop() {
         assert!(!mine.metadata.authentic_data, "{name}: insecure, no AD");
     }
     let log = world.tld_log();
-    for child in ["unsigned.n3x. DS", "unsigned.sec. DS"] {
+    for child in ["zu.n3x. DS", "zu.sec. DS"] {
         let asked = log.matches(child).count();
         assert!((1..=4).contains(&asked), "{child} asked {asked} times");
     }
@@ -517,13 +517,13 @@ fn insecure_delegations_without_soa_end_without_a_loop() {
     );
     for (name, rcode, secure) in [
         ("www.sec.", ResponseCode::NoError, true),
-        ("www.unsigned.n3x.", ResponseCode::NoError, false),
+        ("www.zu.n3x.", ResponseCode::NoError, false),
         (
-            "root-key-sentinel-is-ta-20326.unsigned.sec.",
+            "root-key-sentinel-is-ta-20326.zu.sec.",
             ResponseCode::NXDomain,
             false,
         ),
-        ("www.unsigned.sec.", ResponseCode::NoError, false),
+        ("www.zu.sec.", ResponseCode::NoError, false),
     ] {
         let started = std::time::Instant::now();
         let mine = ask(ours, name, RecordType::A, true, false);
@@ -540,7 +540,7 @@ fn insecure_delegations_without_soa_end_without_a_loop() {
         assert_eq!(mine.metadata.authentic_data, secure, "{name}: AD");
     }
     let log = world.tld_log();
-    for child in ["unsigned.n3x. DS", "unsigned.sec. DS"] {
+    for child in ["zu.n3x. DS", "zu.sec. DS"] {
         let asked = log.matches(child).count();
         assert!((1..=4).contains(&asked), "{child} asked {asked} times");
     }
