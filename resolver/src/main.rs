@@ -99,7 +99,8 @@ fn main() -> anyhow::Result<()> {
     runtime.block_on(async {
         let cache = Arc::new(Cache::new(config.cache));
         let forwarders = Forwarders::new(&config.forward, FORWARD_TIMEOUT)
-            .map_err(|e| anyhow::anyhow!(e))?;
+            .map_err(|e| anyhow::anyhow!(e))?
+            .validating(config.trust_anchors.is_some());
         let mut resolver = Resolver::new(Arc::clone(&cache), config.hints.clone(), config.options)
             .with_forwarders(forwarders);
         match config.trust_anchors.clone() {

@@ -716,3 +716,55 @@ async fn a_cached_root_ns_without_addresses_does_not_strand_iteration() {
         ["www.example.internal. 3600 a 192.0.2.80"]
     );
 }
+
+/// Queries to forwarders carry DO, so signed zones come back with their
+/// RRSIGs, and CD when the resolver validates itself (RFC 4035 3.2.2):
+/// without DO a forwarded signed zone was bogus (issue 13 item 5).
+#[tokio::test]
+async fn forwarded_queries_carry_do_and_cd_when_validating() {
+    use resolver::forward::{ForwardZone, Forwarded, Forwarders, Protocol};
+    let fake = FakeServer::scripted("127.63.0.1:0", |query| {
+        let mut response = response_to(query);
+        response.metadata.authoritative = false;
+        response.metadata.recursion_available = true;
+        response.add_answer(a_record(query.queries.first()?));
+        Some(vec![Reply::Send(response)])
+    });
+    let zone = ForwardZone {
+        zone: name("lab."),
+        servers: vec![fake.addr],
+        protocol: Protocol::Udp,
+        tls_name: None,
+        tls_ca: None,
+    };
+    for validating in [true, false] {
+        let forwarders = Forwarders::new(std::slice::from_ref(&zone), Duration::from_secs(1))
+            .unwrap()
+            .validating(validating);
+        let asked = name(&format!("v{validating}.lab."));
+        let forwarded = forwarders.forward(&asked, RecordType::A).await;
+        assert!(
+            matches!(&forwarded, Some(Forwarded::Answer(ResponseCode::NoError, answers, _)) if answers.len() == 1),
+            "{forwarded:?}"
+        );
+    }
+    let queries: Vec<hickory_proto::op::Message> = fake
+        .queries()
+        .iter()
+        .map(|q| hickory_proto::op::Message::from_vec(q).unwrap())
+        .collect();
+    assert_eq!(queries.len(), 2);
+    for query in &queries {
+        let asked = query.queries[0].name().to_string();
+        assert!(query.metadata.recursion_desired, "{asked}: RD");
+        assert!(
+            query.edns.as_ref().is_some_and(|e| e.flags().dnssec_ok),
+            "{asked}: DO"
+        );
+        assert_eq!(
+            query.metadata.checking_disabled,
+            asked.starts_with("vtrue"),
+            "{asked}: CD only when validating"
+        );
+    }
+}
