@@ -478,6 +478,19 @@ fn insecure_delegations_end_without_a_loop() {
         let asked = log.matches(child).count();
         assert!((1..=4).contains(&asked), "{child} asked {asked} times");
     }
+    // RRSIGs asked for are never AD (RFC 4035 3.2.3; issue 13 item 5),
+    // from the authority or from the cache.
+    for _ in 0..2 {
+        let sigs = ask(ours, "www.sec.", RecordType::RRSIG, true, false);
+        assert_eq!(sigs.metadata.response_code, ResponseCode::NoError);
+        assert!(
+            sigs.answers
+                .iter()
+                .any(|r| r.record_type() == RecordType::RRSIG),
+            "the RRSIGs are answered"
+        );
+        assert!(!sigs.metadata.authentic_data, "www.sec. RRSIG: no AD");
+    }
     assert!(
         resolver.stop(),
         "the resolver was still up, and stopped cleanly"

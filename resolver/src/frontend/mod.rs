@@ -485,9 +485,11 @@ struct Status {
 }
 
 /// Whether the client asked to hear about validation: DO or AD set
-/// (RFC 6840 5.7).
+/// (RFC 6840 5.7). An answer to a query for RRSIGs is never AD: they are
+/// not an RRset that can be validated as such (RFC 4035 3.2.3).
 fn wants_ad(query: &Query) -> bool {
-    query.edns.is_some_and(|e| e.dnssec_ok) || query.authentic_data()
+    query.qtype != u16::from(RecordType::RRSIG)
+        && (query.edns.is_some_and(|e| e.dnssec_ok) || query.authentic_data())
 }
 
 fn ede_for(failure: Failure) -> Ede {
