@@ -84,6 +84,9 @@ pub struct RawConfig {
     pub max_connections_per_client: Option<usize>,
     /// Validate answers with DNSSEC (default on).
     pub dnssec_validation: Option<bool>,
+    /// Validate RSASHA1 (5) and RSASHA1-NSEC3-SHA1 (7) too (default
+    /// off, RFC 9905 2: zones signed only so are insecure).
+    pub sha1_validation: Option<bool>,
     /// Trust anchors (DS or DNSKEY records in zone-file format) instead
     /// of the built-in IANA root keys.
     pub trust_anchor: Option<PathBuf>,
@@ -168,6 +171,8 @@ pub struct Config {
     pub udp_workers: usize,
     /// The trust anchors, or `None` when validation is off.
     pub trust_anchors: Option<TrustAnchors>,
+    /// Whether the SHA-1 algorithms are validated.
+    pub sha1_validation: bool,
     /// Resolving queries a second per client network (0: unlimited).
     pub client_rate_limit: u32,
     /// Resolutions in progress at once.
@@ -273,6 +278,7 @@ impl RawConfig {
             max_connections,
             max_connections_per_client: self.max_connections_per_client.unwrap_or(64),
             trust_anchors,
+            sha1_validation: self.sha1_validation.unwrap_or(false),
             listen,
             dot: self.dot.unwrap_or_default(),
             doh: self.doh.unwrap_or_default(),
@@ -392,6 +398,9 @@ mod tests {
         );
         let off: RawConfig = toml::from_str("dnssec-validation = false").unwrap();
         assert!(off.validate().unwrap().trust_anchors.is_none());
+        assert!(!config.sha1_validation, "RFC 9905 2: SHA-1 off by default");
+        let sha1: RawConfig = toml::from_str("sha1-validation = true").unwrap();
+        assert!(sha1.validate().unwrap().sha1_validation);
         let missing: RawConfig = toml::from_str("trust-anchor = \"/nonexistent/anchors\"").unwrap();
         assert!(missing.validate().is_err());
         let bad: RawConfig = toml::from_str("doh-path = \"dns-query\"").unwrap();

@@ -104,7 +104,9 @@ fn main() -> anyhow::Result<()> {
         let mut resolver = Resolver::new(Arc::clone(&cache), config.hints.clone(), config.options)
             .with_forwarders(forwarders);
         match config.trust_anchors.clone() {
-            Some(anchors) => resolver = resolver.with_validation(anchors),
+            Some(anchors) => {
+                resolver = resolver.with_validation(anchors, config.sha1_validation);
+            }
             None => tracing::warn!("DNSSEC validation is off"),
         }
         let resolver = Arc::new(resolver);

@@ -251,10 +251,11 @@ impl Resolver {
         self
     }
 
-    /// Validates answers with DNSSEC from these trust anchors.
+    /// Validates answers with DNSSEC from these trust anchors; with
+    /// `sha1`, RSASHA1 and RSASHA1-NSEC3-SHA1 too (RFC 9905 2).
     #[must_use]
-    pub fn with_validation(mut self, anchors: TrustAnchors) -> Self {
-        self.validation = Some(Validation::new(anchors));
+    pub fn with_validation(mut self, anchors: TrustAnchors, sha1: bool) -> Self {
+        self.validation = Some(Validation::new(anchors).with_sha1(sha1));
         self
     }
 

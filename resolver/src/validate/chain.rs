@@ -25,7 +25,7 @@ use hickory_proto::rr::{Name, RData, Record, RecordType};
 use super::aggressive::NsecCache;
 use super::anchors::TrustAnchors;
 use super::denial::{self, Proof};
-use super::verify::{self, Vouch, dnskey, ds, rrsig};
+use super::verify::{self, Algorithms, Vouch, dnskey, ds, rrsig};
 use super::{Budget, Reason, Security};
 use crate::cache::{self, Data};
 use crate::iterate::{self, Resolution, Resolver};
@@ -62,6 +62,7 @@ pub struct Validation {
     anchors: TrustAnchors,
     keys: DashMap<Name, KeyEntry>,
     nsec: NsecCache,
+    algorithms: Algorithms,
 }
 
 impl Validation {
@@ -71,7 +72,15 @@ impl Validation {
             anchors,
             keys: DashMap::new(),
             nsec: NsecCache::default(),
+            algorithms: Algorithms::default(),
         }
+    }
+
+    /// Validates the SHA-1 algorithms too (RFC 9905 2: off by default).
+    #[must_use]
+    pub fn with_sha1(mut self, on: bool) -> Self {
+        self.algorithms.sha1 = on;
+        self
     }
 
     /// The NSEC records of secure denials (RFC 8198).
@@ -591,7 +600,16 @@ impl Resolver {
             return (KeyState::Bogus(Reason::DnskeyMissing), BOGUS_TTL);
         };
         let sigs = signatures(&resolution.answers, zone, RecordType::DNSKEY);
-        match verify::trusted_keys(zone, &dnskeys, &sigs, vouch, unix_now(), &mut work.budget) {
+        let algorithms = self.validation().map(|v| v.algorithms).unwrap_or_default();
+        match verify::trusted_keys(
+            zone,
+            &dnskeys,
+            &sigs,
+            vouch,
+            unix_now(),
+            algorithms,
+            &mut work.budget,
+        ) {
             Ok(keys) => {
                 self.store_verdict(&dnskeys, Security::Secure);
                 (KeyState::Secure(keys.into()), ttl)
