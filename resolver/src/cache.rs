@@ -58,6 +58,8 @@ pub enum Trust {
 pub struct Limits {
     /// Largest TTL kept for positive data.
     pub max_ttl: u32,
+    /// Shortest TTL kept for positive data (`min-ttl`; 0: as given).
+    pub min_ttl: u32,
     /// Largest TTL kept for negative data.
     pub max_negative_ttl: u32,
     /// How long expired data stays for serve-stale.
@@ -70,6 +72,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_ttl: DEFAULT_MAX_TTL,
+            min_ttl: 0,
             max_negative_ttl: DEFAULT_MAX_NEGATIVE_TTL,
             stale_window: DEFAULT_STALE_WINDOW,
             budget: 64 << 20,
@@ -387,7 +390,7 @@ impl Cache {
     /// Caches an RRset for `name` (lowercase wire form) with `ttl`.
     /// Returns whether it was stored (it is not when better data is cached).
     pub fn insert_rrset(&self, name: &[u8], rrset: RRset, ttl: u32, now: u64) -> bool {
-        let ttl = ttl.min(self.limits.max_ttl);
+        let ttl = ttl.max(self.limits.min_ttl).min(self.limits.max_ttl);
         let key = key(name, rrset.rtype);
         self.store(key, Data::RRset(Arc::new(rrset)), ttl, now)
     }

@@ -53,8 +53,18 @@ pub struct RawConfig {
     pub upstream_port: Option<u16>,
     /// QNAME minimisation, RFC 9156 (default on).
     pub qname_minimisation: Option<bool>,
+    /// Ask name servers over IPv4 (default on).
+    pub ipv4: Option<bool>,
     /// Ask name servers over IPv6 too (default on).
     pub ipv6: Option<bool>,
+    /// Never ask name servers on this host, 127.0.0.0/8 and ::1 (default
+    /// on with the IANA roots, off with `root-hints`: a private root is a lab).
+    pub do_not_query_localhost: Option<bool>,
+    /// Shortest TTL cached, in seconds (default 0).
+    pub min_ttl: Option<u32>,
+    /// The largest UDP answer to clients with EDNS, in octets (default
+    /// 1232, at most 4096).
+    pub edns_udp_size: Option<u16>,
     /// Serve expired data when resolution fails, RFC 8767 (default on).
     pub serve_stale: Option<bool>,
     /// How long expired data is kept for serve-stale, in seconds (default one day).
@@ -173,6 +183,8 @@ pub struct Config {
     pub trust_anchors: Option<TrustAnchors>,
     /// Whether the SHA-1 algorithms are validated.
     pub sha1_validation: bool,
+    /// The largest UDP answer to clients with EDNS.
+    pub edns_udp_size: u16,
     /// Resolving queries a second per client network (0: unlimited).
     pub client_rate_limit: u32,
     /// Resolutions in progress at once.
@@ -226,6 +238,7 @@ impl RawConfig {
         let cache = cache::Limits {
             budget: self.cache_size.map_or(defaults.budget, |mib| mib << 20),
             max_ttl: self.max_ttl.unwrap_or(defaults.max_ttl),
+            min_ttl: self.min_ttl.unwrap_or(defaults.min_ttl),
             stale_window: self.stale_window.unwrap_or(defaults.stale_window),
             ..defaults
         };
@@ -241,10 +254,28 @@ impl RawConfig {
             qname_minimisation: self
                 .qname_minimisation
                 .unwrap_or(iterate.qname_minimisation),
+            ipv4: self.ipv4.unwrap_or(iterate.ipv4),
             ipv6: self.ipv6.unwrap_or(iterate.ipv6),
+            do_not_query_localhost: self
+                .do_not_query_localhost
+                .unwrap_or(self.root_hints.is_none()),
             serve_stale: self.serve_stale.unwrap_or(iterate.serve_stale),
             prefetch: self.prefetch.unwrap_or(iterate.prefetch),
         };
+        if cache.min_ttl > cache.max_ttl {
+            bail!(
+                "min-ttl {} is above max-ttl {}",
+                cache.min_ttl,
+                cache.max_ttl
+            );
+        }
+        let edns_udp_size = self.edns_udp_size.unwrap_or(crate::frontend::EDNS_UDP_SIZE);
+        if !(512..=crate::frontend::MAX_EDNS_UDP_SIZE).contains(&edns_udp_size) {
+            bail!("edns-udp-size {edns_udp_size} is outside 512-4096");
+        }
+        if !options.ipv4 && !options.ipv6 {
+            bail!("ipv4 and ipv6 are both off: no name server could be asked");
+        }
         let tls = match (self.tls_cert, self.tls_key) {
             (Some(cert), Some(key)) => Some((cert, key)),
             (None, None) => None,
@@ -279,6 +310,7 @@ impl RawConfig {
             max_connections_per_client: self.max_connections_per_client.unwrap_or(64),
             trust_anchors,
             sha1_validation: self.sha1_validation.unwrap_or(false),
+            edns_udp_size,
             listen,
             dot: self.dot.unwrap_or_default(),
             doh: self.doh.unwrap_or_default(),
@@ -401,6 +433,43 @@ mod tests {
         assert!(!config.sha1_validation, "RFC 9905 2: SHA-1 off by default");
         let sha1: RawConfig = toml::from_str("sha1-validation = true").unwrap();
         assert!(sha1.validate().unwrap().sha1_validation);
+    }
+
+    #[test]
+    fn upstream_families_localhost_ttl_floor_and_udp_size() {
+        let config = RawConfig::default().validate().unwrap();
+        assert!(config.options.ipv4 && config.options.ipv6);
+        assert!(
+            config.options.do_not_query_localhost,
+            "on with the IANA roots"
+        );
+        assert_eq!((config.cache.min_ttl, config.edns_udp_size), (0, 1232));
+        let hints = std::env::temp_dir().join(format!("resolver-hints-{}", std::process::id()));
+        std::fs::write(&hints, ". 3600 NS a.root.\na.root. 3600 A 127.0.0.1\n").unwrap();
+        let lab = |extra: &str| {
+            let text = format!("root-hints = {:?}\n{extra}", hints.display().to_string());
+            toml::from_str::<RawConfig>(&text).unwrap().validate()
+        };
+        let options = lab("").unwrap().options;
+        assert!(!options.do_not_query_localhost, "off with a private root");
+        assert!(
+            lab("do-not-query-localhost = true")
+                .unwrap()
+                .options
+                .do_not_query_localhost
+        );
+        let set = lab("ipv4 = false\nmin-ttl = 60\nedns-udp-size = 4096").unwrap();
+        assert!(!set.options.ipv4);
+        assert_eq!((set.cache.min_ttl, set.edns_udp_size), (60, 4096));
+        for bad in [
+            "ipv4 = false\nipv6 = false",
+            "min-ttl = 600\nmax-ttl = 60",
+            "edns-udp-size = 4097",
+            "edns-udp-size = 100",
+        ] {
+            assert!(lab(bad).is_err(), "{bad}");
+        }
+        std::fs::remove_file(&hints).unwrap();
         let missing: RawConfig = toml::from_str("trust-anchor = \"/nonexistent/anchors\"").unwrap();
         assert!(missing.validate().is_err());
         let bad: RawConfig = toml::from_str("doh-path = \"dns-query\"").unwrap();

@@ -111,7 +111,11 @@ fn main() -> anyhow::Result<()> {
         }
         let resolver = Arc::new(resolver);
         let local = Arc::new(
-            LocalZones::load(config.local_zones.clone(), config.special_use_zones)
+            LocalZones::load(
+                config.local_zones.clone(),
+                config.special_use_zones,
+                config.edns_udp_size,
+            )
                 .context("cannot read the local zone directory")?,
         );
         tracing::info!("answering {} zones locally", local.len());
@@ -124,6 +128,7 @@ fn main() -> anyhow::Result<()> {
                 config.max_connections,
                 config.max_connections_per_client,
             ),
+            edns_udp_size: config.edns_udp_size,
         });
         // Encrypted listeners first: once UDP answers, everything is up.
         let certificates = if config.dot.is_empty() && config.doh.is_empty() {

@@ -110,8 +110,14 @@ pub struct Options {
     pub upstream_port: u16,
     /// QNAME minimisation (RFC 9156).
     pub qname_minimisation: bool,
-    /// Whether IPv6 server addresses are asked too.
+    /// Whether name servers are asked over IPv4.
+    pub ipv4: bool,
+    /// Whether name servers are asked over IPv6.
     pub ipv6: bool,
+    /// Never ask name servers at 127.0.0.0/8 or ::1 (Unbound's
+    /// `do-not-query-localhost`): an answer pointing a zone there would
+    /// turn the resolver against services on its own host.
+    pub do_not_query_localhost: bool,
     /// Serve expired data when resolution fails (RFC 8767).
     pub serve_stale: bool,
     /// Flag entries read in the last tenth of their TTL for refresh.
@@ -124,7 +130,9 @@ impl Default for Options {
             limits: Limits::default(),
             upstream_port: 53,
             qname_minimisation: true,
+            ipv4: true,
             ipv6: true,
+            do_not_query_localhost: false,
             serve_stale: true,
             prefetch: true,
         }
@@ -742,12 +750,11 @@ impl Resolver {
         // Answer with the TTLs the cache now holds.
         let limits = self.cache.limits();
         for (record, _) in &mut step.accepted {
-            let cap = if record.record_type() == RecordType::SOA {
-                limits.max_negative_ttl
+            record.ttl = if record.record_type() == RecordType::SOA {
+                record.ttl.min(limits.max_negative_ttl)
             } else {
-                limits.max_ttl
+                record.ttl.max(limits.min_ttl).min(limits.max_ttl)
             };
-            record.ttl = record.ttl.min(cap);
         }
         match step.outcome {
             Outcome::Alias { target } => Iterated::Alias(
@@ -861,7 +868,7 @@ impl Resolver {
                     s.addresses.clone()
                 }
             })
-            .filter(|a| self.options.ipv6 || a.is_ipv4())
+            .filter(|a| self.may_ask(*a))
             .collect();
         if !out.is_empty() {
             return Ok(out);
@@ -869,19 +876,24 @@ impl Resolver {
         if depth >= self.options.limits.max_depth {
             return Err(Failure::TooManyReferrals);
         }
-        let families: &[RecordType] = if self.options.ipv6 {
-            &[RecordType::A, RecordType::AAAA]
-        } else {
-            &[RecordType::A]
-        };
+        let families = [
+            (self.options.ipv4, RecordType::A),
+            (self.options.ipv6, RecordType::AAAA),
+        ];
         'lookups: for server in servers.iter().take(self.options.limits.max_ns_lookups) {
-            for &family in families {
+            for family in families.iter().filter(|(on, _)| *on).map(|(_, f)| *f) {
                 match self
                     .resolve_within(server.name.clone(), family, budget, depth + 1)
                     .await
                 {
                     Ok(resolution) => {
-                        out.extend(resolution.answers.iter().filter_map(|r| address(&r.data)));
+                        out.extend(
+                            resolution
+                                .answers
+                                .iter()
+                                .filter_map(|r| address(&r.data))
+                                .filter(|a| self.may_ask(*a)),
+                        );
                     }
                     Err(Failure::TooManyQueries) => return Err(Failure::TooManyQueries),
                     Err(Failure::Deadline) => return Err(Failure::Deadline),
@@ -896,6 +908,17 @@ impl Resolver {
             return Err(Failure::NoReachableAuthority);
         }
         Ok(out)
+    }
+
+    /// Whether a name server at `address` may be asked: its family is on,
+    /// and it is not this host when that is refused.
+    fn may_ask(&self, address: IpAddr) -> bool {
+        let address = address.to_canonical();
+        let family_on = match address {
+            IpAddr::V4(_) => self.options.ipv4,
+            IpAddr::V6(_) => self.options.ipv6,
+        };
+        family_on && !(self.options.do_not_query_localhost && address.is_loopback())
     }
 
     /// Caches accepted records, one RRset per owner and type.
