@@ -94,6 +94,9 @@ pub struct RawConfig {
     pub max_connections_per_client: Option<usize>,
     /// Validate answers with DNSSEC (default on).
     pub dnssec_validation: Option<bool>,
+    /// Zones not validated (RFC 7646 negative trust anchors), reloaded
+    /// on SIGHUP.
+    pub negative_trust_anchors: Option<Vec<String>>,
     /// Validate RSASHA1 (5) and RSASHA1-NSEC3-SHA1 (7) too (default
     /// off, RFC 9905 2: zones signed only so are insecure).
     pub sha1_validation: Option<bool>,
@@ -183,6 +186,8 @@ pub struct Config {
     pub trust_anchors: Option<TrustAnchors>,
     /// Whether the SHA-1 algorithms are validated.
     pub sha1_validation: bool,
+    /// The negative trust anchors (RFC 7646).
+    pub negative_trust_anchors: Vec<Name>,
     /// The largest UDP answer to clients with EDNS.
     pub edns_udp_size: u16,
     /// Resolving queries a second per client network (0: unlimited).
@@ -210,8 +215,26 @@ impl RawConfig {
         Ok(toml::from_str(text)?)
     }
 
+    /// The negative trust anchors as names (what a reload re-reads).
+    pub fn negative_anchors(&self) -> anyhow::Result<Vec<Name>> {
+        self.negative_trust_anchors
+            .iter()
+            .flatten()
+            .map(|zone| {
+                Name::from_ascii(zone)
+                    .map(|name| {
+                        let mut name = name.to_lowercase();
+                        name.set_fqdn(true);
+                        name
+                    })
+                    .map_err(|e| anyhow::anyhow!("negative-trust-anchors: {zone:?}: {e}"))
+            })
+            .collect()
+    }
+
     /// Validates and fills in defaults.
     pub fn validate(self) -> anyhow::Result<Config> {
+        let negative_trust_anchors = self.negative_anchors()?;
         let listen = match self.listen {
             Some(list) if list.is_empty() => bail!("listen: give at least one address"),
             Some(list) => list,
@@ -310,6 +333,7 @@ impl RawConfig {
             max_connections_per_client: self.max_connections_per_client.unwrap_or(64),
             trust_anchors,
             sha1_validation: self.sha1_validation.unwrap_or(false),
+            negative_trust_anchors,
             edns_udp_size,
             listen,
             dot: self.dot.unwrap_or_default(),

@@ -62,6 +62,7 @@ struct Cli {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    let cli_config = cli.config.clone();
     let mut raw = match &cli.config {
         Some(path) => RawConfig::from_file(path)?,
         None => RawConfig::default(),
@@ -106,6 +107,9 @@ fn main() -> anyhow::Result<()> {
         match config.trust_anchors.clone() {
             Some(anchors) => {
                 resolver = resolver.with_validation(anchors, config.sha1_validation);
+                if let Some(validation) = resolver.validation() {
+                    validation.negative().set(&config.negative_trust_anchors);
+                }
             }
             None => tracing::warn!("DNSSEC validation is off"),
         }
@@ -195,6 +199,9 @@ fn main() -> anyhow::Result<()> {
                             Err(e) => tracing::error!("SIGHUP: keeping the TLS certificate: {e:#}"),
                         }
                     }
+                    if let Some(path) = &cli_config {
+                        reload_negative_anchors(path, &frontend);
+                    }
                     tracing::info!("SIGHUP: reloading local zones");
                     let local = Arc::clone(&local);
                     let reloaded = tokio::task::spawn_blocking(move || local.reload()).await?;
@@ -209,6 +216,21 @@ fn main() -> anyhow::Result<()> {
     })?;
     runtime.shutdown_timeout(Duration::from_secs(1));
     Ok(())
+}
+
+/// Reads the negative trust anchors again from the configuration file
+/// at `path`; a file that does not parse keeps the ones in force.
+fn reload_negative_anchors(path: &std::path::Path, frontend: &Frontend) {
+    let Some(validation) = frontend.resolver.validation() else {
+        return;
+    };
+    match RawConfig::from_file(path).and_then(|raw| raw.negative_anchors()) {
+        Ok(zones) => {
+            tracing::info!("SIGHUP: {} negative trust anchors", zones.len());
+            validation.negative().set(&zones);
+        }
+        Err(e) => tracing::error!("SIGHUP: keeping the negative trust anchors: {e:#}"),
+    }
 }
 
 /// A TCP listener for `what` on `addr`.

@@ -562,3 +562,58 @@ fn insecure_delegations_without_soa_end_without_a_loop() {
         "the resolver was still up, and stopped cleanly"
     );
 }
+
+/// Negative trust anchors (RFC 7646): below `baddsx.` and `expired.`
+/// nothing is validated, so their bogus answers are answered without AD,
+/// while `sec.` stays secure; removed from the file and reloaded with
+/// SIGHUP, `baddsx.` is bogus again (issue 13 item 6).
+#[test]
+#[ignore = "needs ldnsutils (run by .ci/run)"]
+fn negative_trust_anchors_skip_validation_and_reload() {
+    let world = SignedWorld::start(65);
+    let anchor = world.anchor.display().to_string();
+    let ours: SocketAddr = "127.65.0.1:5301".parse().unwrap();
+    let base = "upstream-port = 53\nipv6 = false\n";
+    let resolver: Process = resolver(
+        &world.hints,
+        ours,
+        &["--trust-anchor", &anchor],
+        &format!("{base}negative-trust-anchors = [\"baddsx.\", \"Expired\"]\n"),
+    );
+    for name in ["www.baddsx.", "www.expired.", "www.baddsx."] {
+        let mine = ask(ours, name, RecordType::A, true, false);
+        assert_eq!(
+            mine.metadata.response_code,
+            ResponseCode::NoError,
+            "{name}: {}",
+            verdict(&mine)
+        );
+        assert!(!mine.metadata.authentic_data, "{name}: never AD");
+    }
+    let secure = ask(ours, "www.sec.", RecordType::A, true, false);
+    assert!(
+        secure.metadata.authentic_data,
+        "www.sec. is still validated"
+    );
+
+    let config = std::env::temp_dir()
+        .join(format!(
+            "authdns-e2e-{}-resolver-127.65.0.1",
+            std::process::id()
+        ))
+        .join("resolver.toml");
+    tests::spawn::write_atomic(&config, &format!("client-rate-limit = 0\n{base}"));
+    resolver.signal("HUP");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let bogus = loop {
+        let again = ask(ours, "www.baddsx.", RecordType::A, true, false);
+        if again.metadata.response_code == ResponseCode::ServFail
+            || std::time::Instant::now() > deadline
+        {
+            break again;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert_eq!(bogus.metadata.response_code, ResponseCode::ServFail);
+    assert_eq!(ede(&bogus), Some(9), "DNSKEY missing, as without anchors");
+}

@@ -330,8 +330,16 @@ impl Frontend {
     /// unchecked or bogus data takes the full path, unless the client set
     /// CD or validation is off.
     fn servable(&self, query: &Query, verdict: cache::Security) -> Option<bool> {
-        if self.resolver.validation().is_none() || query.checking_disabled() {
+        let Some(validation) = self.resolver.validation() else {
             return Some(false);
+        };
+        if query.checking_disabled() {
+            return Some(false);
+        }
+        if validation.negative().covers_wire(query.qname()) {
+            // RFC 7646: not validated, so never AD; a bogus verdict from
+            // before the anchor takes the full path, which says insecure.
+            return (verdict != cache::Security::Bogus).then_some(false);
         }
         match verdict {
             cache::Security::Secure => Some(wants_ad(query)),

@@ -25,6 +25,7 @@ use hickory_proto::rr::{Name, RData, Record, RecordType};
 use super::aggressive::NsecCache;
 use super::anchors::TrustAnchors;
 use super::denial::{self, Proof};
+use super::negative::NegativeAnchors;
 use super::verify::{self, Algorithms, Vouch, dnskey, ds, rrsig};
 use super::{Budget, Reason, Security};
 use crate::cache::{self, Data};
@@ -63,6 +64,7 @@ pub struct Validation {
     keys: DashMap<Name, KeyEntry>,
     nsec: NsecCache,
     algorithms: Algorithms,
+    negative: NegativeAnchors,
 }
 
 impl Validation {
@@ -73,7 +75,14 @@ impl Validation {
             keys: DashMap::new(),
             nsec: NsecCache::default(),
             algorithms: Algorithms::default(),
+            negative: NegativeAnchors::default(),
         }
+    }
+
+    /// The negative trust anchors (RFC 7646): nothing below them is
+    /// validated.
+    pub fn negative(&self) -> &NegativeAnchors {
+        &self.negative
     }
 
     /// Validates the SHA-1 algorithms too (RFC 9905 2: off by default).
@@ -173,7 +182,7 @@ impl Resolver {
         let Some(validation) = self.validation() else {
             return Security::Insecure;
         };
-        if validation.anchors().closest(qname).is_none() {
+        if validation.anchors().closest(qname).is_none() || validation.negative().covers(qname) {
             return Security::Insecure;
         }
         let mut work = Work {
@@ -199,6 +208,10 @@ impl Resolver {
                     continue;
                 }
             }
+            if validation.negative().covers(&owner) {
+                verdict = combine(verdict, Security::Insecure);
+                continue;
+            }
             let sigs = signatures(&resolution.answers, &owner, rtype);
             // A stored verdict covers the wildcard proof the data came with.
             let security = match self.cached_verdict(&rrset) {
@@ -220,6 +233,9 @@ impl Resolver {
             .answers
             .iter()
             .any(|r| r.name == end && r.record_type() == qtype);
+        if validation.negative().covers(&end) {
+            return combine(verdict, Security::Insecure);
+        }
         if !answered && qtype != RecordType::CNAME {
             let denial = self
                 .denial_security(&end, qtype, resolution, &mut work)
