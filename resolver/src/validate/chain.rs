@@ -3,13 +3,11 @@
 //! whole [`Resolution`]: every RRset of the answer, the denial proofs of
 //! a negative answer, and the proof that a wildcard did not hide the name.
 //!
-//! Keys are looked up by resolving DS (from the parent side) and DNSKEY
-//! with the resolver itself, every lookup of one validation counted in
-//! one upstream-query budget, and checks nested at most
-//! [`MAX_NESTING`] deep (a zone's keys need its parent's, a denial its
-//! zone's): no answer can make validation loop. What a zone's keys are (or that it is
-//! insecure or bogus) is kept for the keys' TTL, at most an hour (a bogus
-//! result for a minute, as Unbound's `val-bogus-ttl`). Verdicts are stored
+//! Keys are looked up ([`super::keys`]) by resolving DS (from the parent
+//! side) and DNSKEY with the resolver itself, every lookup of one
+//! validation counted in one upstream-query budget, and checks nested at
+//! most [`MAX_NESTING`] deep (a zone's keys need its parent's, a denial
+//! its zone's): no answer can make validation loop. Verdicts are stored
 //! on the cached RRsets and negative answers, so the cache-hit path can
 //! answer with AD without validating again.
 
@@ -18,52 +16,30 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use dashmap::DashMap;
-use hickory_proto::dnssec::rdata::DNSKEY;
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
 use super::aggressive::NsecCache;
 use super::anchors::TrustAnchors;
 use super::denial::{self, Proof};
+use super::keys::{KeyEntry, KeyState};
 use super::negative::NegativeAnchors;
-use super::verify::{self, Algorithms, Vouch, dnskey, ds, rrsig};
+use super::verify::{self, Algorithms, rrsig};
 use super::{Budget, Reason, Security};
 use crate::cache::{self, Data};
 use crate::iterate::{self, Resolution, Resolver};
 use crate::records::{rdata_wire, wire_name};
 
-/// Longest a zone's keys are trusted without looking again.
-const MAX_KEY_TTL: u32 = 3600;
-/// How long a bogus chain is remembered.
-const BOGUS_TTL: u32 = 60;
-/// Zones whose keys one query may look up.
-const MAX_KEY_LOOKUPS: usize = 24;
 /// Checks of a zone's keys or signed state nested in one another.
 pub const MAX_NESTING: usize = 16;
-
-/// What is known about a zone's keys.
-#[derive(Debug, Clone)]
-pub enum KeyState {
-    /// Its DNSKEYs, validated from an anchor.
-    Secure(Arc<[DNSKEY]>),
-    /// Unsigned, or signed only with algorithms not validated here.
-    Insecure,
-    /// The chain is broken here.
-    Bogus(Reason),
-}
-
-struct KeyEntry {
-    state: KeyState,
-    expires: u64,
-}
 
 /// Validation state shared by every query: the anchors and what is known
 /// about zones' keys.
 pub struct Validation {
     anchors: TrustAnchors,
-    keys: DashMap<Name, KeyEntry>,
+    pub(super) keys: DashMap<Name, KeyEntry>,
     nsec: NsecCache,
-    algorithms: Algorithms,
+    pub(super) algorithms: Algorithms,
     negative: NegativeAnchors,
 }
 
@@ -104,18 +80,18 @@ impl Validation {
 }
 
 /// The work one client query has done.
-struct Work {
-    budget: Budget,
-    lookups: usize,
+pub(super) struct Work {
+    pub(super) budget: Budget,
+    pub(super) lookups: usize,
     /// The upstream queries of every DS and DNSKEY lookup.
-    upstream: iterate::Budget,
+    pub(super) upstream: iterate::Budget,
     /// Key and zone checks in progress, one inside the other.
-    nesting: usize,
+    pub(super) nesting: usize,
 }
 
 impl Work {
     /// Enters one more nested check; false when that is too deep.
-    fn enter(&mut self) -> bool {
+    pub(super) fn enter(&mut self) -> bool {
         if self.nesting >= MAX_NESTING {
             return false;
         }
@@ -124,10 +100,10 @@ impl Work {
     }
 }
 
-type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+pub(super) type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Seconds since the Unix epoch, for signature validity (RFC 4034 3.1.5).
-fn unix_now() -> u32 {
+pub(super) fn unix_now() -> u32 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as u32)
@@ -152,7 +128,7 @@ fn rrsets(records: &[Record]) -> Vec<Vec<Record>> {
 }
 
 /// The RRSIGs in `records` over `owner` `rtype`.
-fn signatures(records: &[Record], owner: &Name, rtype: RecordType) -> Vec<Record> {
+pub(super) fn signatures(records: &[Record], owner: &Name, rtype: RecordType) -> Vec<Record> {
     records
         .iter()
         .filter(|r| r.name == *owner && rrsig(r).is_some_and(|s| s.input().type_covered == rtype))
@@ -278,7 +254,7 @@ impl Resolver {
     }
 
     /// Records the verdict on `rrset`'s cached data.
-    fn store_verdict(&self, rrset: &[Record], security: Security) {
+    pub(super) fn store_verdict(&self, rrset: &[Record], security: Security) {
         if let Some(cached) = self.cached_rrset(rrset) {
             cached.security.set(to_cache(security));
         }
@@ -297,7 +273,7 @@ impl Resolver {
 
     /// One RRset against its signatures and its signer's keys; an
     /// unsigned one is insecure only if its zone is.
-    fn rrset_security<'a>(
+    pub(super) fn rrset_security<'a>(
         &'a self,
         rrset: &'a [Record],
         sigs: &'a [Record],
@@ -388,7 +364,7 @@ impl Resolver {
 
     /// A negative answer for `name` `qtype`: its SOA and NSEC/NSEC3
     /// records verified with the zone's keys, and what they prove.
-    fn denial_security<'a>(
+    pub(super) fn denial_security<'a>(
         &'a self,
         name: &'a Name,
         qtype: RecordType,
@@ -512,127 +488,6 @@ impl Resolver {
             }
         }
         Security::Secure
-    }
-
-    /// The keys of `zone`: from its anchor, or from the DS records its
-    /// parent signs; remembered for their TTL.
-    fn keys<'a>(&'a self, zone: &'a Name, work: &'a mut Work) -> Boxed<'a, KeyState> {
-        Box::pin(async move {
-            let Some(validation) = self.validation() else {
-                return KeyState::Insecure;
-            };
-            let now = self.now();
-            if let Some(entry) = validation.keys.get(zone)
-                && entry.expires > now
-            {
-                return entry.state.clone();
-            }
-            work.lookups += 1;
-            if work.lookups > MAX_KEY_LOOKUPS || !work.enter() {
-                return KeyState::Bogus(Reason::TooMuchWork);
-            }
-            let (state, ttl) = match validation.anchors().at(zone) {
-                Some(anchor) => {
-                    let vouch = if anchor.ds.is_empty() {
-                        Vouch::Keys(&anchor.keys)
-                    } else {
-                        Vouch::Ds(&anchor.ds)
-                    };
-                    self.fetch_keys(zone, &vouch, work).await
-                }
-                None => self.keys_from_parent(zone, work).await,
-            };
-            work.nesting -= 1;
-            let ttl = match state {
-                KeyState::Bogus(_) => BOGUS_TTL,
-                _ => ttl.min(MAX_KEY_TTL),
-            };
-            validation.keys.insert(
-                zone.clone(),
-                KeyEntry {
-                    state: state.clone(),
-                    expires: now + u64::from(ttl),
-                },
-            );
-            state
-        })
-    }
-
-    /// The DS of `zone` from its parent, validated, then its keys.
-    async fn keys_from_parent(&self, zone: &Name, work: &mut Work) -> (KeyState, u32) {
-        let Ok(resolution) = self
-            .resolve_counted(zone, RecordType::DS, &mut work.upstream)
-            .await
-        else {
-            return (KeyState::Bogus(Reason::DnskeyMissing), BOGUS_TTL);
-        };
-        let ds_records: Vec<Record> = resolution
-            .answers
-            .iter()
-            .filter(|r| r.name == *zone && r.record_type() == RecordType::DS)
-            .cloned()
-            .collect();
-        if ds_records.is_empty() {
-            let ttl = resolution
-                .authority
-                .iter()
-                .map(|r| r.ttl)
-                .min()
-                .unwrap_or(BOGUS_TTL);
-            return match self
-                .denial_security(zone, RecordType::DS, &resolution, work)
-                .await
-            {
-                Security::Secure | Security::Insecure => (KeyState::Insecure, ttl),
-                Security::Bogus(reason) => (KeyState::Bogus(reason), BOGUS_TTL),
-            };
-        }
-        let sigs = signatures(&resolution.answers, zone, RecordType::DS);
-        match self.rrset_security(&ds_records, &sigs, work).await {
-            Security::Secure => {
-                let ds_set: Vec<_> = ds_records.iter().filter_map(ds).cloned().collect();
-                self.fetch_keys(zone, &Vouch::Ds(&ds_set), work).await
-            }
-            Security::Insecure => (KeyState::Insecure, ds_records[0].ttl),
-            Security::Bogus(reason) => (KeyState::Bogus(reason), BOGUS_TTL),
-        }
-    }
-
-    /// The DNSKEY RRset of `zone`, trusted through `vouch`.
-    async fn fetch_keys(&self, zone: &Name, vouch: &Vouch<'_>, work: &mut Work) -> (KeyState, u32) {
-        let Ok(resolution) = self
-            .resolve_counted(zone, RecordType::DNSKEY, &mut work.upstream)
-            .await
-        else {
-            return (KeyState::Bogus(Reason::DnskeyMissing), BOGUS_TTL);
-        };
-        let dnskeys: Vec<Record> = resolution
-            .answers
-            .iter()
-            .filter(|r| r.name == *zone && dnskey(r).is_some())
-            .cloned()
-            .collect();
-        let Some(ttl) = dnskeys.iter().map(|r| r.ttl).min() else {
-            return (KeyState::Bogus(Reason::DnskeyMissing), BOGUS_TTL);
-        };
-        let sigs = signatures(&resolution.answers, zone, RecordType::DNSKEY);
-        let algorithms = self.validation().map(|v| v.algorithms).unwrap_or_default();
-        match verify::trusted_keys(
-            zone,
-            &dnskeys,
-            &sigs,
-            vouch,
-            unix_now(),
-            algorithms,
-            &mut work.budget,
-        ) {
-            Ok(keys) => {
-                self.store_verdict(&dnskeys, Security::Secure);
-                (KeyState::Secure(keys.into()), ttl)
-            }
-            Err(Security::Bogus(reason)) => (KeyState::Bogus(reason), BOGUS_TTL),
-            Err(_) => (KeyState::Insecure, ttl),
-        }
     }
 }
 

@@ -16,6 +16,7 @@ pub mod aggressive;
 pub mod anchors;
 pub mod chain;
 pub mod denial;
+pub mod keys;
 pub mod negative;
 pub mod verify;
 
