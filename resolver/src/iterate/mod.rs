@@ -94,6 +94,8 @@ impl Default for Limits {
 pub const DEFAULT_MAX_ZONE_QUERIES: usize = 256;
 /// Most minimised queries per resolution (RFC 9156 MAX_MINIMISE_COUNT).
 pub const MAX_MINIMISED: usize = 10;
+/// How long a NODATA without an SOA is cached (Unbound's NORR_TTL).
+pub const NO_SOA_NODATA_TTL: u32 = 5;
 /// TTL of an answer served stale (RFC 8767 4).
 pub const STALE_TTL: u32 = 30;
 /// How long a client waits for resolution when expired data could answer
@@ -977,7 +979,9 @@ impl Resolver {
         }
     }
 
-    /// Caches a negative answer with its SOA, TTL min(SOA TTL, MINIMUM) (RFC 2308 5).
+    /// Caches a negative answer with its SOA, TTL min(SOA TTL, MINIMUM)
+    /// (RFC 2308 5); a NODATA without an SOA for [`NO_SOA_NODATA_TTL`]
+    /// (RFC 2308 2.2 and 5, as Unbound does).
     fn store_negative(
         &self,
         name: &Name,
@@ -989,6 +993,23 @@ impl Resolver {
             .iter()
             .find(|(r, _)| r.record_type() == RecordType::SOA)
         else {
+            if kind == NegativeKind::NoData {
+                let negative = Negative {
+                    kind,
+                    soa: None,
+                    trust: Trust::AuthoritativeAuthority,
+                    proof: proof_of(accepted),
+                    security: cache::Verdict::default(),
+                };
+                let (wire, now) = (wire_name(name), self.now());
+                self.cache.insert_negative(
+                    &wire,
+                    u16::from(qtype),
+                    negative,
+                    NO_SOA_NODATA_TTL,
+                    now,
+                );
+            }
             return;
         };
         let RData::SOA(fields) = &soa.data else {
@@ -998,18 +1019,7 @@ impl Resolver {
             return;
         };
         let ttl = soa.ttl.min(fields.minimum);
-        let proof = accepted
-            .iter()
-            .map(|(r, _)| r)
-            .filter(|r| is_proof(r))
-            .filter_map(|r| {
-                Some(ProofRecord {
-                    owner: wire_name(&r.name).into(),
-                    rtype: u16::from(r.record_type()),
-                    rdata: rdata_wire(&r.data)?.into(),
-                })
-            })
-            .collect();
+        let proof = proof_of(accepted);
         let negative = Negative {
             kind,
             soa: Some(Soa {
@@ -1028,6 +1038,22 @@ impl Resolver {
             self.now(),
         );
     }
+}
+
+/// The denial proof among accepted records, in the cache's form.
+fn proof_of(accepted: &[(Record, Trust)]) -> Box<[ProofRecord]> {
+    accepted
+        .iter()
+        .map(|(r, _)| r)
+        .filter(|r| is_proof(r))
+        .filter_map(|r| {
+            Some(ProofRecord {
+                owner: wire_name(&r.name).into(),
+                rtype: u16::from(r.record_type()),
+                rdata: rdata_wire(&r.data)?.into(),
+            })
+        })
+        .collect()
 }
 
 /// Records gathered into one RRset before caching.

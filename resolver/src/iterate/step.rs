@@ -227,7 +227,15 @@ fn classify_records(message: &Message, qname: &Name, qtype: RecordType, zone: &N
             accepted,
         };
     }
-    if let Some(step) = referral(message, &current, zone, &mut accepted) {
+    // The zone's own NS RRset beside an empty authoritative answer is
+    // NODATA without an SOA, not a referral to where the server already is.
+    let apex_ns = message
+        .authorities
+        .iter()
+        .any(|r| r.record_type() == RecordType::NS && r.name == *zone);
+    if !(authoritative && apex_ns)
+        && let Some(step) = referral(message, &current, zone, &mut accepted)
+    {
         return step;
     }
     if chained {

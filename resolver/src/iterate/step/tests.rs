@@ -307,3 +307,27 @@ fn error_rcodes_and_non_answers_are_lame() {
     );
     assert_eq!(step.outcome, Outcome::Lame(Lame::NotAuthoritative));
 }
+
+#[test]
+fn an_authoritative_empty_answer_with_the_zones_own_ns_is_nodata() {
+    let nodata = message(
+        ResponseCode::NoError,
+        true,
+        vec![],
+        vec![ns("example.internal.", "ns.example.internal.")],
+        vec![],
+    );
+    let step = classify(
+        &nodata,
+        &name("www.example.internal."),
+        RecordType::AAAA,
+        &name("example.internal."),
+    );
+    assert_eq!(
+        step.outcome,
+        Outcome::NoData {
+            name: name("www.example.internal.")
+        },
+        "RFC 2308 2.2: NODATA without an SOA, not an upward referral"
+    );
+}
