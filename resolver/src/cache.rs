@@ -151,6 +151,10 @@ pub struct RRset {
     pub trust: Trust,
     /// What validation found.
     pub security: Verdict,
+    /// For an RRset synthesised from a wildcard, the NSEC/NSEC3 records
+    /// (with their RRSIGs) proving the name itself absent (RFC 4035
+    /// 3.1.3.3), sent with it to DO clients.
+    pub proof: Box<[ProofRecord]>,
     data: Box<[u8]>,
     sigs: Box<[u8]>,
 }
@@ -174,9 +178,17 @@ impl RRset {
             count,
             trust,
             security: Verdict::default(),
+            proof: Box::new([]),
             data,
             sigs: frame(sigs).0,
         }
+    }
+
+    /// The RRset with the proof that its wildcard did not hide its name.
+    #[must_use]
+    pub fn with_proof(mut self, proof: Box<[ProofRecord]>) -> Self {
+        self.proof = proof;
+        self
     }
 
     /// Each record's rdata.
@@ -204,6 +216,14 @@ pub struct Negative {
     pub proof: Box<[ProofRecord]>,
     /// What validation found.
     pub security: Verdict,
+}
+
+/// What a denial proof's records take in memory.
+fn proof_size(proof: &[ProofRecord]) -> usize {
+    proof
+        .iter()
+        .map(|p| p.owner.len() + p.rdata.len() + 8)
+        .sum()
 }
 
 /// One record of a denial proof, in wire form.
@@ -255,15 +275,12 @@ impl Data {
 
     fn size(&self) -> usize {
         match self {
-            Self::RRset(r) => r.data.len() + r.sigs.len(),
+            Self::RRset(r) => r.data.len() + r.sigs.len() + proof_size(&r.proof),
             Self::Negative(n) => {
                 n.soa
                     .as_ref()
                     .map_or(0, |soa| soa.owner.len() + soa.rdata.len())
-                    + n.proof
-                        .iter()
-                        .map(|p| p.owner.len() + p.rdata.len() + 8)
-                        .sum::<usize>()
+                    + proof_size(&n.proof)
             }
         }
     }

@@ -617,3 +617,38 @@ fn negative_trust_anchors_skip_validation_and_reload() {
     assert_eq!(bogus.metadata.response_code, ResponseCode::ServFail);
     assert_eq!(ede(&bogus), Some(9), "DNSKEY missing, as without anchors");
 }
+
+/// A wildcard answer to a DO client carries the NSEC/NSEC3 records that
+/// prove the query name itself does not exist (RFC 4035 3.1.3.3), from
+/// the authority and from the cache alike (issue 13 item 4).
+#[test]
+#[ignore = "needs ldnsutils (run by .ci/run)"]
+fn wildcard_answers_carry_their_proof() {
+    let world = SignedWorld::start(67);
+    let anchor = world.anchor.display().to_string();
+    let ours: SocketAddr = "127.67.0.1:5301".parse().unwrap();
+    let _resolver: Process = resolver(
+        &world.hints,
+        ours,
+        &["--trust-anchor", &anchor],
+        "upstream-port = 53\nipv6 = false\n",
+    );
+    for (name, proof) in [
+        ("x.wild.sec.", RecordType::NSEC),
+        ("x.wild.sec.", RecordType::NSEC),
+        ("y.wild.n3x.", RecordType::NSEC3),
+        ("y.wild.n3x.", RecordType::NSEC3),
+    ] {
+        let mine = ask(ours, name, RecordType::A, true, false);
+        assert_eq!(mine.metadata.response_code, ResponseCode::NoError, "{name}");
+        assert!(mine.metadata.authentic_data, "{name}: AD");
+        assert!(
+            mine.authorities.iter().any(|r| r.record_type() == proof),
+            "{name}: the {proof} proving the name absent, in {:?}",
+            mine.authorities
+                .iter()
+                .map(|r| format!("{} {}", r.name, r.record_type()))
+                .collect::<Vec<_>>()
+        );
+    }
+}

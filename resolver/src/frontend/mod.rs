@@ -275,7 +275,7 @@ impl Frontend {
                         writer
                             .record(Section::Answer, Owner::Question, rrsig, 1, ttl, rdata)
                             .is_ok()
-                    })
+                    }) && write_proof(writer, &rrset.proof, dnssec, ttl)
                 },
             ),
             Data::Negative(negative) => {
@@ -295,7 +295,6 @@ impl Frontend {
                     transport,
                     status,
                     |writer| {
-                        let proof = negative.proof.iter().filter(|_| dnssec);
                         negative.soa.as_ref().is_none_or(|soa| {
                             writer
                                 .record(
@@ -307,18 +306,7 @@ impl Frontend {
                                     &soa.rdata,
                                 )
                                 .is_ok()
-                        }) && proof.into_iter().all(|p| {
-                            writer
-                                .record(
-                                    Section::Authority,
-                                    Owner::Name(&p.owner),
-                                    p.rtype,
-                                    1,
-                                    ttl,
-                                    &p.rdata,
-                                )
-                                .is_ok()
-                        })
+                        }) && write_proof(writer, &negative.proof, dnssec, ttl)
                     },
                 )
             }
@@ -515,6 +503,29 @@ struct Status {
     rcode: u8,
     ede: Option<Ede>,
     authentic: bool,
+}
+
+/// Writes a cached denial proof in the authority section, for DO
+/// clients only; false when it does not fit.
+fn write_proof(
+    writer: &mut Writer<'_>,
+    proof: &[cache::ProofRecord],
+    dnssec: bool,
+    ttl: u32,
+) -> bool {
+    !dnssec
+        || proof.iter().all(|p| {
+            writer
+                .record(
+                    Section::Authority,
+                    Owner::Name(&p.owner),
+                    p.rtype,
+                    1,
+                    ttl,
+                    &p.rdata,
+                )
+                .is_ok()
+        })
 }
 
 /// Whether the client asked to hear about validation: DO or AD set

@@ -477,7 +477,8 @@ impl Resolver {
                 Data::RRset(rrset) => {
                     answers.extend(records(name, qtype, &rrset, ttl));
                     answers.extend(signature_records(name, &rrset, ttl));
-                    Cached::Done(ResponseCode::NoError, Vec::new(), refresh)
+                    let proof = proof_records(&rrset.proof, ttl).collect();
+                    Cached::Done(ResponseCode::NoError, proof, refresh)
                 }
                 Data::Negative(negative) => {
                     let rcode = match negative.kind {
@@ -933,7 +934,7 @@ impl Resolver {
             .filter(|(r, _)| r.record_type() == RecordType::DNAME)
             .map(|(r, _)| &r.name)
             .collect();
-        let mut signatures: Vec<(Vec<u8>, u16, Vec<u8>)> = Vec::new();
+        let mut signatures: Vec<(Vec<u8>, u16, Vec<u8>, bool)> = Vec::new();
         for (record, trust) in accepted {
             if record.record_type() == RecordType::CNAME
                 && dnames
@@ -948,7 +949,9 @@ impl Resolver {
             // An RRSIG is kept with the RRset it covers.
             if let Some(sig) = rrsig(record) {
                 let covered = u16::from(sig.input().type_covered);
-                signatures.push((wire_name(&record.name), covered, rdata));
+                // Fewer labels than the owner: synthesised from a wildcard.
+                let expanded = sig.input().num_labels < record.name.num_labels();
+                signatures.push((wire_name(&record.name), covered, rdata, expanded));
                 continue;
             }
             let entry = rrsets
@@ -958,23 +961,28 @@ impl Resolver {
                     sigs: Vec::new(),
                     ttl: record.ttl,
                     trust: *trust,
+                    expanded: false,
                 });
             entry.rdatas.push(rdata);
             entry.ttl = entry.ttl.min(record.ttl);
         }
-        for (name, covered, rdata) in signatures {
+        for (name, covered, rdata, expanded) in signatures {
             if let Some(pending) = rrsets.get_mut(&(name, covered)) {
                 pending.sigs.push(rdata);
+                pending.expanded |= expanded;
             }
         }
         let now = self.now();
         for ((name, rtype), pending) in rrsets {
-            let rrset = cache::RRset::signed(
+            let mut rrset = cache::RRset::signed(
                 rtype,
                 pending.trust,
                 pending.rdatas.iter().map(Vec::as_slice),
                 pending.sigs.iter().map(Vec::as_slice),
             );
+            if pending.expanded {
+                rrset = rrset.with_proof(proof_of(accepted));
+            }
             self.cache.insert_rrset(&name, rrset, pending.ttl, now);
         }
     }
@@ -1062,6 +1070,8 @@ struct Pending {
     sigs: Vec<Vec<u8>>,
     ttl: u32,
     trust: Trust,
+    /// Signed as an expansion of a wildcard.
+    expanded: bool,
 }
 
 /// A CNAME chain being followed.
