@@ -227,6 +227,15 @@ fn classify_records(message: &Message, qname: &Name, qtype: RecordType, zone: &N
             accepted,
         };
     }
+    // A CNAME beside a referral: the chain goes on from its target's
+    // closest delegation, as the peers do; the referral was for the
+    // target, not for the question.
+    if chained {
+        return Step {
+            outcome: Outcome::Alias { target: current },
+            accepted,
+        };
+    }
     // The zone's own NS RRset beside an empty authoritative answer is
     // NODATA without an SOA, not a referral to where the server already is.
     let apex_ns = message
@@ -237,12 +246,6 @@ fn classify_records(message: &Message, qname: &Name, qtype: RecordType, zone: &N
         && let Some(step) = referral(message, &current, zone, &mut accepted)
     {
         return step;
-    }
-    if chained {
-        return Step {
-            outcome: Outcome::Alias { target: current },
-            accepted,
-        };
     }
     if authoritative {
         // RFC 2308 2.2: NODATA without an SOA is still NODATA (it is not cached long).

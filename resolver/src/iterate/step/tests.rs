@@ -331,3 +331,28 @@ fn an_authoritative_empty_answer_with_the_zones_own_ns_is_nodata() {
         "RFC 2308 2.2: NODATA without an SOA, not an upward referral"
     );
 }
+
+#[test]
+fn a_cname_beside_a_referral_is_followed_not_the_referral() {
+    let answer = message(
+        ResponseCode::NoError,
+        false,
+        vec![cname("www.a.internal.", "www.b.internal.")],
+        vec![ns("b.internal.", "ns.b.internal.")],
+        vec![a("ns.b.internal.", [127, 0, 0, 9])],
+    );
+    let step = classify(
+        &answer,
+        &name("www.a.internal."),
+        RecordType::A,
+        &name("internal."),
+    );
+    assert_eq!(
+        step.outcome,
+        Outcome::Alias {
+            target: name("www.b.internal.")
+        },
+        "the referral is for the target; the question is not asked there"
+    );
+    assert_eq!(accepted_names(&step), ["www.a.internal. CNAME"]);
+}
