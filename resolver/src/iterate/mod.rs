@@ -633,6 +633,9 @@ impl Resolver {
         let mut referrals = 0;
         'servers: loop {
             let zone_wire = wire_name(&zone);
+            let glued = servers
+                .iter()
+                .any(|s| !s.addresses.is_empty() || !self.cached_addresses(&s.name).is_empty());
             let mut addresses = self.addresses(&servers, budget, depth).await?;
             self.servers
                 .order(&mut addresses, std::time::Instant::now());
@@ -655,7 +658,27 @@ impl Resolver {
             // Whether every server failed at the network level (no answer,
             // an ICMP error): EDE 23 rather than 22.
             let mut only_network_errors = true;
-            for address in addresses {
+            // The glued servers first; when they all fail, the glueless
+            // ones are looked up (once) and asked too.
+            let glued_addresses = addresses.clone();
+            let mut queue = std::collections::VecDeque::from(addresses);
+            let mut looked_up = !glued;
+            loop {
+                let Some(address) = queue.pop_front() else {
+                    if looked_up {
+                        break;
+                    }
+                    looked_up = true;
+                    match self.look_up(&servers, budget, depth).await {
+                        Ok(more) => {
+                            queue.extend(more.into_iter().filter(|a| !glued_addresses.contains(a)))
+                        }
+                        Err(Failure::TooManyQueries) => return Err(Failure::TooManyQueries),
+                        Err(Failure::Deadline) => return Err(Failure::Deadline),
+                        Err(_) => {}
+                    }
+                    continue;
+                };
                 if budget.queries >= limits.max_upstream_queries {
                     return Err(Failure::TooManyQueries);
                 }
@@ -876,14 +899,34 @@ impl Resolver {
         if !out.is_empty() {
             return Ok(out);
         }
+        out = self.look_up(servers, budget, depth).await?;
+        if out.is_empty() {
+            return Err(Failure::NoReachableAuthority);
+        }
+        Ok(out)
+    }
+
+    /// Resolves the addresses of the servers with none known (glueless),
+    /// at most `max_ns_lookups` of them (the NXNSAttack bound), until one
+    /// gives an address that may be asked.
+    async fn look_up(
+        &self,
+        servers: &[NameServer],
+        budget: &mut Budget,
+        depth: usize,
+    ) -> Result<Vec<IpAddr>, Failure> {
         if depth >= self.options.limits.max_depth {
             return Err(Failure::TooManyReferrals);
         }
+        let mut out = Vec::new();
+        let glueless = servers
+            .iter()
+            .filter(|s| s.addresses.is_empty() && self.cached_addresses(&s.name).is_empty());
         let families = [
             (self.options.ipv4, RecordType::A),
             (self.options.ipv6, RecordType::AAAA),
         ];
-        'lookups: for server in servers.iter().take(self.options.limits.max_ns_lookups) {
+        'lookups: for server in glueless.take(self.options.limits.max_ns_lookups) {
             for family in families.iter().filter(|(on, _)| *on).map(|(_, f)| *f) {
                 match self
                     .resolve_within(server.name.clone(), family, budget, depth + 1)
@@ -906,9 +949,6 @@ impl Resolver {
                     break 'lookups;
                 }
             }
-        }
-        if out.is_empty() {
-            return Err(Failure::NoReachableAuthority);
         }
         Ok(out)
     }
