@@ -58,6 +58,8 @@ pub enum Trust {
 pub struct Limits {
     /// Largest TTL kept for positive data.
     pub max_ttl: u32,
+    /// Shortest TTL kept for positive data (`min-ttl`; 0: as given).
+    pub min_ttl: u32,
     /// Largest TTL kept for negative data.
     pub max_negative_ttl: u32,
     /// How long expired data stays for serve-stale.
@@ -70,6 +72,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_ttl: DEFAULT_MAX_TTL,
+            min_ttl: 0,
             max_negative_ttl: DEFAULT_MAX_NEGATIVE_TTL,
             stale_window: DEFAULT_STALE_WINDOW,
             budget: 64 << 20,
@@ -148,6 +151,10 @@ pub struct RRset {
     pub trust: Trust,
     /// What validation found.
     pub security: Verdict,
+    /// For an RRset synthesised from a wildcard, the NSEC/NSEC3 records
+    /// (with their RRSIGs) proving the name itself absent (RFC 4035
+    /// 3.1.3.3), sent with it to DO clients.
+    pub proof: Box<[ProofRecord]>,
     data: Box<[u8]>,
     sigs: Box<[u8]>,
 }
@@ -171,9 +178,17 @@ impl RRset {
             count,
             trust,
             security: Verdict::default(),
+            proof: Box::new([]),
             data,
             sigs: frame(sigs).0,
         }
+    }
+
+    /// The RRset with the proof that its wildcard did not hide its name.
+    #[must_use]
+    pub fn with_proof(mut self, proof: Box<[ProofRecord]>) -> Self {
+        self.proof = proof;
+        self
     }
 
     /// Each record's rdata.
@@ -201,6 +216,14 @@ pub struct Negative {
     pub proof: Box<[ProofRecord]>,
     /// What validation found.
     pub security: Verdict,
+}
+
+/// What a denial proof's records take in memory.
+fn proof_size(proof: &[ProofRecord]) -> usize {
+    proof
+        .iter()
+        .map(|p| p.owner.len() + p.rdata.len() + 8)
+        .sum()
 }
 
 /// One record of a denial proof, in wire form.
@@ -252,15 +275,12 @@ impl Data {
 
     fn size(&self) -> usize {
         match self {
-            Self::RRset(r) => r.data.len() + r.sigs.len(),
+            Self::RRset(r) => r.data.len() + r.sigs.len() + proof_size(&r.proof),
             Self::Negative(n) => {
                 n.soa
                     .as_ref()
                     .map_or(0, |soa| soa.owner.len() + soa.rdata.len())
-                    + n.proof
-                        .iter()
-                        .map(|p| p.owner.len() + p.rdata.len() + 8)
-                        .sum::<usize>()
+                    + proof_size(&n.proof)
             }
         }
     }
@@ -387,7 +407,7 @@ impl Cache {
     /// Caches an RRset for `name` (lowercase wire form) with `ttl`.
     /// Returns whether it was stored (it is not when better data is cached).
     pub fn insert_rrset(&self, name: &[u8], rrset: RRset, ttl: u32, now: u64) -> bool {
-        let ttl = ttl.min(self.limits.max_ttl);
+        let ttl = ttl.max(self.limits.min_ttl).min(self.limits.max_ttl);
         let key = key(name, rrset.rtype);
         self.store(key, Data::RRset(Arc::new(rrset)), ttl, now)
     }

@@ -53,8 +53,18 @@ pub struct RawConfig {
     pub upstream_port: Option<u16>,
     /// QNAME minimisation, RFC 9156 (default on).
     pub qname_minimisation: Option<bool>,
+    /// Ask name servers over IPv4 (default on).
+    pub ipv4: Option<bool>,
     /// Ask name servers over IPv6 too (default on).
     pub ipv6: Option<bool>,
+    /// Never ask name servers on this host, 127.0.0.0/8 and ::1 (default
+    /// on with the IANA roots, off with `root-hints`: a private root is a lab).
+    pub do_not_query_localhost: Option<bool>,
+    /// Shortest TTL cached, in seconds (default 0).
+    pub min_ttl: Option<u32>,
+    /// The largest UDP answer to clients with EDNS, in octets (default
+    /// 1232, at most 4096).
+    pub edns_udp_size: Option<u16>,
     /// Serve expired data when resolution fails, RFC 8767 (default on).
     pub serve_stale: Option<bool>,
     /// How long expired data is kept for serve-stale, in seconds (default one day).
@@ -84,6 +94,12 @@ pub struct RawConfig {
     pub max_connections_per_client: Option<usize>,
     /// Validate answers with DNSSEC (default on).
     pub dnssec_validation: Option<bool>,
+    /// Zones not validated (RFC 7646 negative trust anchors), reloaded
+    /// on SIGHUP.
+    pub negative_trust_anchors: Option<Vec<String>>,
+    /// Validate RSASHA1 (5) and RSASHA1-NSEC3-SHA1 (7) too (default
+    /// off, RFC 9905 2: zones signed only so are insecure).
+    pub sha1_validation: Option<bool>,
     /// Trust anchors (DS or DNSKEY records in zone-file format) instead
     /// of the built-in IANA root keys.
     pub trust_anchor: Option<PathBuf>,
@@ -168,6 +184,12 @@ pub struct Config {
     pub udp_workers: usize,
     /// The trust anchors, or `None` when validation is off.
     pub trust_anchors: Option<TrustAnchors>,
+    /// Whether the SHA-1 algorithms are validated.
+    pub sha1_validation: bool,
+    /// The negative trust anchors (RFC 7646).
+    pub negative_trust_anchors: Vec<Name>,
+    /// The largest UDP answer to clients with EDNS.
+    pub edns_udp_size: u16,
     /// Resolving queries a second per client network (0: unlimited).
     pub client_rate_limit: u32,
     /// Resolutions in progress at once.
@@ -193,8 +215,26 @@ impl RawConfig {
         Ok(toml::from_str(text)?)
     }
 
+    /// The negative trust anchors as names (what a reload re-reads).
+    pub fn negative_anchors(&self) -> anyhow::Result<Vec<Name>> {
+        self.negative_trust_anchors
+            .iter()
+            .flatten()
+            .map(|zone| {
+                Name::from_ascii(zone)
+                    .map(|name| {
+                        let mut name = name.to_lowercase();
+                        name.set_fqdn(true);
+                        name
+                    })
+                    .map_err(|e| anyhow::anyhow!("negative-trust-anchors: {zone:?}: {e}"))
+            })
+            .collect()
+    }
+
     /// Validates and fills in defaults.
     pub fn validate(self) -> anyhow::Result<Config> {
+        let negative_trust_anchors = self.negative_anchors()?;
         let listen = match self.listen {
             Some(list) if list.is_empty() => bail!("listen: give at least one address"),
             Some(list) => list,
@@ -221,6 +261,7 @@ impl RawConfig {
         let cache = cache::Limits {
             budget: self.cache_size.map_or(defaults.budget, |mib| mib << 20),
             max_ttl: self.max_ttl.unwrap_or(defaults.max_ttl),
+            min_ttl: self.min_ttl.unwrap_or(defaults.min_ttl),
             stale_window: self.stale_window.unwrap_or(defaults.stale_window),
             ..defaults
         };
@@ -236,10 +277,28 @@ impl RawConfig {
             qname_minimisation: self
                 .qname_minimisation
                 .unwrap_or(iterate.qname_minimisation),
+            ipv4: self.ipv4.unwrap_or(iterate.ipv4),
             ipv6: self.ipv6.unwrap_or(iterate.ipv6),
+            do_not_query_localhost: self
+                .do_not_query_localhost
+                .unwrap_or(self.root_hints.is_none()),
             serve_stale: self.serve_stale.unwrap_or(iterate.serve_stale),
             prefetch: self.prefetch.unwrap_or(iterate.prefetch),
         };
+        if cache.min_ttl > cache.max_ttl {
+            bail!(
+                "min-ttl {} is above max-ttl {}",
+                cache.min_ttl,
+                cache.max_ttl
+            );
+        }
+        let edns_udp_size = self.edns_udp_size.unwrap_or(crate::frontend::EDNS_UDP_SIZE);
+        if !(512..=crate::frontend::MAX_EDNS_UDP_SIZE).contains(&edns_udp_size) {
+            bail!("edns-udp-size {edns_udp_size} is outside 512-4096");
+        }
+        if !options.ipv4 && !options.ipv6 {
+            bail!("ipv4 and ipv6 are both off: no name server could be asked");
+        }
         let tls = match (self.tls_cert, self.tls_key) {
             (Some(cert), Some(key)) => Some((cert, key)),
             (None, None) => None,
@@ -273,6 +332,9 @@ impl RawConfig {
             max_connections,
             max_connections_per_client: self.max_connections_per_client.unwrap_or(64),
             trust_anchors,
+            sha1_validation: self.sha1_validation.unwrap_or(false),
+            negative_trust_anchors,
+            edns_udp_size,
             listen,
             dot: self.dot.unwrap_or_default(),
             doh: self.doh.unwrap_or_default(),
@@ -392,6 +454,46 @@ mod tests {
         );
         let off: RawConfig = toml::from_str("dnssec-validation = false").unwrap();
         assert!(off.validate().unwrap().trust_anchors.is_none());
+        assert!(!config.sha1_validation, "RFC 9905 2: SHA-1 off by default");
+        let sha1: RawConfig = toml::from_str("sha1-validation = true").unwrap();
+        assert!(sha1.validate().unwrap().sha1_validation);
+    }
+
+    #[test]
+    fn upstream_families_localhost_ttl_floor_and_udp_size() {
+        let config = RawConfig::default().validate().unwrap();
+        assert!(config.options.ipv4 && config.options.ipv6);
+        assert!(
+            config.options.do_not_query_localhost,
+            "on with the IANA roots"
+        );
+        assert_eq!((config.cache.min_ttl, config.edns_udp_size), (0, 1232));
+        let hints = std::env::temp_dir().join(format!("resolver-hints-{}", std::process::id()));
+        std::fs::write(&hints, ". 3600 NS a.root.\na.root. 3600 A 127.0.0.1\n").unwrap();
+        let lab = |extra: &str| {
+            let text = format!("root-hints = {:?}\n{extra}", hints.display().to_string());
+            toml::from_str::<RawConfig>(&text).unwrap().validate()
+        };
+        let options = lab("").unwrap().options;
+        assert!(!options.do_not_query_localhost, "off with a private root");
+        assert!(
+            lab("do-not-query-localhost = true")
+                .unwrap()
+                .options
+                .do_not_query_localhost
+        );
+        let set = lab("ipv4 = false\nmin-ttl = 60\nedns-udp-size = 4096").unwrap();
+        assert!(!set.options.ipv4);
+        assert_eq!((set.cache.min_ttl, set.edns_udp_size), (60, 4096));
+        for bad in [
+            "ipv4 = false\nipv6 = false",
+            "min-ttl = 600\nmax-ttl = 60",
+            "edns-udp-size = 4097",
+            "edns-udp-size = 100",
+        ] {
+            assert!(lab(bad).is_err(), "{bad}");
+        }
+        std::fs::remove_file(&hints).unwrap();
         let missing: RawConfig = toml::from_str("trust-anchor = \"/nonexistent/anchors\"").unwrap();
         assert!(missing.validate().is_err());
         let bad: RawConfig = toml::from_str("doh-path = \"dns-query\"").unwrap();

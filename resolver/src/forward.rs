@@ -3,21 +3,25 @@
 //! over UDP (TCP on truncation), TCP, DNS-over-TLS or DNS-over-HTTPS.
 //! Certificates are checked against the public (Mozilla) roots, or
 //! against the CAs of a `tls-ca` file for a private resolver.
-//! The exchange is hickory-resolver's; what comes back goes to the
-//! shared cache like any other answer, so RD=0 queries and every
-//! frontend see it.
+//! The exchange is hickory-resolver's name-server pool; what comes back
+//! goes to the shared cache like any other answer, so RD=0 queries and
+//! every frontend see it. Queries carry DO, so signed zones come back
+//! with their RRSIGs and denial proofs, and CD when the resolver
+//! validates itself (RFC 4035 3.2.2, 4.6): the upstream's own verdict
+//! would hide the data a bogus answer needs to be diagnosed.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use hickory_proto::op::ResponseCode;
+use hickory_proto::op::{DnsRequest, DnsRequestOptions, Query, ResponseCode};
 use hickory_proto::rr::{Name, Record, RecordType};
-use hickory_resolver::TokioResolver;
-use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig};
+use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverOpts};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
-use hickory_resolver::net::{DnsError, NetError};
+use hickory_resolver::net::xfer::FirstAnswer;
+use hickory_resolver::net::{DnsError, DnsHandle, NetError};
+use hickory_resolver::{NameServerPool, PoolContext, TlsConfig};
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 
@@ -66,10 +70,14 @@ pub struct ForwardZone {
     pub tls_ca: Option<PathBuf>,
 }
 
+type Pool = NameServerPool<TokioRuntimeProvider>;
+
 /// The forward zones, deepest match first.
 #[derive(Default)]
 pub struct Forwarders {
-    zones: Vec<(Name, TokioResolver)>,
+    zones: Vec<(Name, Pool)>,
+    /// Set CD: the resolver validates what comes back itself.
+    checking_disabled: bool,
 }
 
 /// What forwarding gave.
@@ -91,7 +99,7 @@ impl Forwarders {
             if matches!(zone.protocol, Protocol::Tls | Protocol::Https) && tls_name.is_empty() {
                 return Err(format!("forward {}: tls-name is required", zone.zone));
             }
-            let servers = zone
+            let servers: Vec<NameServerConfig> = zone
                 .servers
                 .iter()
                 .map(|server| {
@@ -111,27 +119,33 @@ impl Forwarders {
                     NameServerConfig::new(server.ip(), true, connections)
                 })
                 .collect();
-            let mut builder = TokioResolver::builder_with_config(
-                ResolverConfig::from_name_servers(servers),
-                TokioRuntimeProvider::default(),
-            );
-            if let Some(ca) = &zone.tls_ca {
-                let config = tls_config(ca).map_err(|e| format!("forward {}: {e}", zone.zone))?;
-                builder = builder.with_tls_config(config);
-            }
-            let options = builder.options_mut();
-            // Our cache is the one cache; theirs would hide TTLs from it.
-            options.cache_size = 0;
+            let tls = match &zone.tls_ca {
+                Some(ca) => TlsConfig {
+                    config: tls_config(ca).map_err(|e| format!("forward {}: {e}", zone.zone))?,
+                },
+                None => TlsConfig::new().map_err(|e| format!("forward {}: {e}", zone.zone))?,
+            };
+            let mut options = ResolverOpts::default();
+            // Our cache is the one cache: the pool has none.
             options.timeout = timeout;
             options.attempts = 1;
-            options.preserve_intermediates = true;
-            let resolver = builder
-                .build()
-                .map_err(|e| format!("forward {}: {e}", zone.zone))?;
-            built.push((zone.zone.to_lowercase(), resolver));
+            let context = Arc::new(PoolContext::new(options, tls));
+            let pool = Pool::from_config(servers, context, TokioRuntimeProvider::default());
+            built.push((zone.zone.to_lowercase(), pool));
         }
         built.sort_by_key(|(zone, _)| std::cmp::Reverse(zone.num_labels()));
-        Ok(Self { zones: built })
+        Ok(Self {
+            zones: built,
+            checking_disabled: false,
+        })
+    }
+
+    /// Sets CD on forwarded queries: the resolver validates the answers
+    /// itself.
+    #[must_use]
+    pub fn validating(mut self, on: bool) -> Self {
+        self.checking_disabled = on;
+        self
     }
 
     /// The forward zone `name` falls in, if any.
@@ -139,7 +153,7 @@ impl Forwarders {
         self.client(name).map(|(zone, _)| zone)
     }
 
-    fn client(&self, name: &Name) -> Option<&(Name, TokioResolver)> {
+    fn client(&self, name: &Name) -> Option<&(Name, Pool)> {
         self.zones.iter().find(|(zone, _)| zone.zone_of(name))
     }
 
@@ -147,14 +161,43 @@ impl Forwarders {
     /// `name` is not forwarded.
     pub async fn forward(&self, name: &Name, qtype: RecordType) -> Option<Forwarded> {
         let (_, client) = self.client(name)?;
-        Some(match client.lookup(name.clone(), qtype).await {
-            Ok(lookup) => {
-                Forwarded::Answer(ResponseCode::NoError, lookup.answers().to_vec(), Vec::new())
+        let mut options = DnsRequestOptions::default();
+        options.recursion_desired = true;
+        options.edns_set_dnssec_ok = true;
+        options.edns_payload_len = crate::upstream::EDNS_UDP_SIZE;
+        let mut request = DnsRequest::from_query(Query::query(name.clone(), qtype), options);
+        request.metadata.checking_disabled = self.checking_disabled;
+        Some(match client.send(request).first_answer().await {
+            Ok(response) => {
+                let message = response.into_message();
+                let rcode = message.metadata.response_code;
+                if !matches!(rcode, ResponseCode::NoError | ResponseCode::NXDomain) {
+                    return Some(Forwarded::Failed);
+                }
+                // The upstream's NS records are not ours to pass on; its
+                // denial and wildcard proofs are.
+                let proofs = message
+                    .authorities
+                    .into_iter()
+                    .filter(|r| {
+                        matches!(
+                            r.record_type(),
+                            RecordType::SOA
+                                | RecordType::NSEC
+                                | RecordType::NSEC3
+                                | RecordType::RRSIG
+                        )
+                    })
+                    .collect();
+                Forwarded::Answer(rcode, message.answers, proofs)
             }
             Err(NetError::Dns(DnsError::NoRecordsFound(none))) => {
                 let rcode = none.response_code;
                 if !matches!(rcode, ResponseCode::NoError | ResponseCode::NXDomain) {
                     return Some(Forwarded::Failed);
+                }
+                if let Some(authorities) = none.authorities {
+                    return Some(Forwarded::Answer(rcode, Vec::new(), authorities.to_vec()));
                 }
                 let soa = none.soa.map(|soa| {
                     let mut soa = soa.into_record_of_rdata();

@@ -94,8 +94,12 @@ pub struct LocalZones {
 
 impl LocalZones {
     /// The special-use zones (if `special_use`) and the zones of
-    /// `directory` (if any), loaded.
-    pub fn load(directory: Option<PathBuf>, special_use: bool) -> std::io::Result<Self> {
+    /// `directory` (if any), loaded; UDP answers up to `edns_udp_size`.
+    pub fn load(
+        directory: Option<PathBuf>,
+        special_use: bool,
+        edns_udp_size: u16,
+    ) -> std::io::Result<Self> {
         let local = Self {
             special_use: if special_use {
                 build_special_use()
@@ -105,7 +109,7 @@ impl LocalZones {
             directory: directory.map(|d| Mutex::new(ZoneDirectory::new(d))),
             snapshot: ArcSwap::from_pointee(Snapshot::default()),
             config: AnswerConfig {
-                edns_udp_size: crate::frontend::EDNS_UDP_SIZE,
+                edns_udp_size,
                 nsid: None,
                 chaos: Chaos::default(),
                 cookie_secret: CookieSecret::random(),
@@ -179,7 +183,7 @@ mod tests {
 
     #[test]
     fn special_use_names_are_local_and_others_are_not() {
-        let local = LocalZones::load(None, true).unwrap();
+        let local = LocalZones::load(None, true, crate::frontend::EDNS_UDP_SIZE).unwrap();
         assert_eq!(local.len(), 7 + 8 + 16 + 64 + 7);
         for name in [
             "localhost.",
@@ -207,6 +211,10 @@ mod tests {
         ] {
             assert!(!local.covers(&wire(name)), "{name}");
         }
-        assert!(LocalZones::load(None, false).unwrap().is_empty());
+        assert!(
+            LocalZones::load(None, false, crate::frontend::EDNS_UDP_SIZE)
+                .unwrap()
+                .is_empty()
+        );
     }
 }

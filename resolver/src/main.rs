@@ -62,6 +62,7 @@ struct Cli {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    let cli_config = cli.config.clone();
     let mut raw = match &cli.config {
         Some(path) => RawConfig::from_file(path)?,
         None => RawConfig::default(),
@@ -99,16 +100,26 @@ fn main() -> anyhow::Result<()> {
     runtime.block_on(async {
         let cache = Arc::new(Cache::new(config.cache));
         let forwarders = Forwarders::new(&config.forward, FORWARD_TIMEOUT)
-            .map_err(|e| anyhow::anyhow!(e))?;
+            .map_err(|e| anyhow::anyhow!(e))?
+            .validating(config.trust_anchors.is_some());
         let mut resolver = Resolver::new(Arc::clone(&cache), config.hints.clone(), config.options)
             .with_forwarders(forwarders);
         match config.trust_anchors.clone() {
-            Some(anchors) => resolver = resolver.with_validation(anchors),
+            Some(anchors) => {
+                resolver = resolver.with_validation(anchors, config.sha1_validation);
+                if let Some(validation) = resolver.validation() {
+                    validation.negative().set(&config.negative_trust_anchors);
+                }
+            }
             None => tracing::warn!("DNSSEC validation is off"),
         }
         let resolver = Arc::new(resolver);
         let local = Arc::new(
-            LocalZones::load(config.local_zones.clone(), config.special_use_zones)
+            LocalZones::load(
+                config.local_zones.clone(),
+                config.special_use_zones,
+                config.edns_udp_size,
+            )
                 .context("cannot read the local zone directory")?,
         );
         tracing::info!("answering {} zones locally", local.len());
@@ -121,6 +132,7 @@ fn main() -> anyhow::Result<()> {
                 config.max_connections,
                 config.max_connections_per_client,
             ),
+            edns_udp_size: config.edns_udp_size,
         });
         // Encrypted listeners first: once UDP answers, everything is up.
         let certificates = if config.dot.is_empty() && config.doh.is_empty() {
@@ -187,6 +199,9 @@ fn main() -> anyhow::Result<()> {
                             Err(e) => tracing::error!("SIGHUP: keeping the TLS certificate: {e:#}"),
                         }
                     }
+                    if let Some(path) = &cli_config {
+                        reload_negative_anchors(path, &frontend);
+                    }
                     tracing::info!("SIGHUP: reloading local zones");
                     let local = Arc::clone(&local);
                     let reloaded = tokio::task::spawn_blocking(move || local.reload()).await?;
@@ -201,6 +216,21 @@ fn main() -> anyhow::Result<()> {
     })?;
     runtime.shutdown_timeout(Duration::from_secs(1));
     Ok(())
+}
+
+/// Reads the negative trust anchors again from the configuration file
+/// at `path`; a file that does not parse keeps the ones in force.
+fn reload_negative_anchors(path: &std::path::Path, frontend: &Frontend) {
+    let Some(validation) = frontend.resolver.validation() else {
+        return;
+    };
+    match RawConfig::from_file(path).and_then(|raw| raw.negative_anchors()) {
+        Ok(zones) => {
+            tracing::info!("SIGHUP: {} negative trust anchors", zones.len());
+            validation.negative().set(&zones);
+        }
+        Err(e) => tracing::error!("SIGHUP: keeping the negative trust anchors: {e:#}"),
+    }
 }
 
 /// A TCP listener for `what` on `addr`.

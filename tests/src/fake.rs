@@ -92,6 +92,25 @@ impl FakeServer {
         Self { addr: bound, seen }
     }
 
+    /// Starts on `addr`, relaying every query to `upstream` over UDP and
+    /// its answer back after `edit` (a server that drops or changes
+    /// records of real, signed answers).
+    pub fn relay<F>(addr: &str, upstream: SocketAddr, edit: F) -> Self
+    where
+        F: Fn(&mut Message) + Send + 'static,
+    {
+        Self::scripted(addr, move |query| {
+            let socket = UdpSocket::bind("127.0.0.1:0").ok()?;
+            socket.set_read_timeout(Some(Duration::from_secs(1))).ok()?;
+            socket.send_to(&query.to_vec().ok()?, upstream).ok()?;
+            let mut buf = [0u8; 4096];
+            let len = socket.recv(&mut buf).ok()?;
+            let mut answer = Message::from_vec(&buf[..len]).ok()?;
+            edit(&mut answer);
+            Some(vec![Reply::Send(answer)])
+        })
+    }
+
     /// Every query received so far, raw.
     pub fn queries(&self) -> Vec<Vec<u8>> {
         self.seen.lock().expect("not poisoned").clone()

@@ -8,6 +8,8 @@
 //! | `n3.` | secure, NSEC3 with opt-out: the same cases; `ent.n3.` exists only above an unsigned delegation |
 //! | `n3x.` | secure, NSEC3 without opt-out |
 //! | `unsigned.n3.` | an unsigned child inside an opt-out span: insecure |
+//! | `zu.n3x.` | an unsigned child proven by an NSEC3 without opt-out: insecure |
+//! | `zu.sec.` | an unsigned child proven by an NSEC: insecure (last in `sec.`, clear of the gaps other tests use) |
 //! | `n3many.` | NSEC3 with 200 iterations: its denials are insecure (RFC 9276) |
 //! | `plain.` | unsigned, no DS in the root: insecure; the aliases of `sec.` |
 //! | `baddsx.` | the root's DS does not match its key: bogus |
@@ -116,6 +118,13 @@ impl SignedWorld {
 
     /// Signs and starts world `net` on 127.`net`.0.101-103.
     pub fn start(net: u8) -> Self {
+        Self::start_tlds_at(net, 102)
+    }
+
+    /// As [`Self::start`], but the TLDs' server listens on
+    /// 127.`net`.0.`tlds` while the root still names .102: a relay that
+    /// edits the TLDs' answers goes on .102.
+    pub fn start_tlds_at(net: u8, tlds: u8) -> Self {
         let dir = temp_dir(&format!("signed-world-{net}"));
         let ip = |last: u8| format!("127.{net}.0.{last}");
         let [root_dir, tld_dir, child_dir] = ["root", "tlds", "child"].map(|d| {
@@ -126,16 +135,26 @@ impl SignedWorld {
         let keys_dir = dir.join("keys");
         std::fs::create_dir_all(&keys_dir).expect("keys dir");
 
-        // The unsigned child inside n3.'s opt-out span.
-        std::fs::write(
-            child_dir.join("unsigned.n3.zone"),
+        // The unsigned children: inside n3.'s opt-out span, and proven
+        // insecure by an NSEC3 of n3x. and an NSEC of sec.
+        for child in ["unsigned.n3", "zu.n3x", "zu.sec"] {
+            std::fs::write(
+                child_dir.join(format!("{child}.zone")),
+                format!(
+                    "$ORIGIN {child}.\n$TTL 3600\n\
+                     @ SOA ns hostmaster 1 7200 3600 1209600 300\n\
+                     @ NS ns\nns A {}\nwww A 192.0.2.33\n",
+                    ip(103)
+                ),
+            )
+            .expect("child zone");
+        }
+        let unsigned_child = |label: &str, parent: &str| {
             format!(
-                "$ORIGIN unsigned.n3.\n$TTL 3600\n@ SOA ns hostmaster 1 7200 3600 1209600 300\n\
-                 @ NS ns\nns A {}\nwww A 192.0.2.33\n",
+                "{label} NS ns.{label}.{parent}.\nns.{label}.{parent}. A {}\n",
                 ip(103)
-            ),
-        )
-        .expect("child zone");
+            )
+        };
 
         let mut root_body = String::new();
         for tld in TLDS {
@@ -147,15 +166,18 @@ impl SignedWorld {
                 continue;
             }
             let (body, options): (String, Vec<&str>) = match *tld {
-                "sec" => (ALIASES.to_owned(), Vec::new()),
+                "sec" => (
+                    format!("{ALIASES}{}", unsigned_child("zu", "sec")),
+                    Vec::new(),
+                ),
                 "n3" => (
-                    format!(
-                        "unsigned NS ns.unsigned.n3.\nns.unsigned.n3. A {}\nsub.ent NS ns.tld.\n",
-                        ip(103)
-                    ),
+                    format!("{}sub.ent NS ns.tld.\n", unsigned_child("unsigned", "n3")),
                     vec!["-n", "-p", "-s", "aabbccdd", "-t", "1"],
                 ),
-                "n3x" => (String::new(), vec!["-n", "-s", "aabbccdd", "-t", "1"]),
+                "n3x" => (
+                    unsigned_child("zu", "n3x"),
+                    vec!["-n", "-s", "aabbccdd", "-t", "1"],
+                ),
                 "n3many" => (String::new(), vec!["-n", "-s", "aabbccdd", "-t", "200"]),
                 "expired" => (
                     String::new(),
@@ -213,7 +235,7 @@ impl SignedWorld {
 
         let servers = [
             (101, &root_dir, "."),
-            (102, &tld_dir, "sec."),
+            (tlds, &tld_dir, "sec."),
             (103, &child_dir, "unsigned.n3."),
         ]
         .into_iter()

@@ -716,3 +716,106 @@ async fn a_cached_root_ns_without_addresses_does_not_strand_iteration() {
         ["www.example.internal. 3600 a 192.0.2.80"]
     );
 }
+
+/// Queries to forwarders carry DO, so signed zones come back with their
+/// RRSIGs, and CD when the resolver validates itself (RFC 4035 3.2.2):
+/// without DO a forwarded signed zone was bogus (issue 13 item 5).
+#[tokio::test]
+async fn forwarded_queries_carry_do_and_cd_when_validating() {
+    use resolver::forward::{ForwardZone, Forwarded, Forwarders, Protocol};
+    let fake = FakeServer::scripted("127.63.0.1:0", |query| {
+        let mut response = response_to(query);
+        response.metadata.authoritative = false;
+        response.metadata.recursion_available = true;
+        response.add_answer(a_record(query.queries.first()?));
+        Some(vec![Reply::Send(response)])
+    });
+    let zone = ForwardZone {
+        zone: name("lab."),
+        servers: vec![fake.addr],
+        protocol: Protocol::Udp,
+        tls_name: None,
+        tls_ca: None,
+    };
+    for validating in [true, false] {
+        let forwarders = Forwarders::new(std::slice::from_ref(&zone), Duration::from_secs(1))
+            .unwrap()
+            .validating(validating);
+        let asked = name(&format!("v{validating}.lab."));
+        let forwarded = forwarders.forward(&asked, RecordType::A).await;
+        assert!(
+            matches!(&forwarded, Some(Forwarded::Answer(ResponseCode::NoError, answers, _)) if answers.len() == 1),
+            "{forwarded:?}"
+        );
+    }
+    let queries: Vec<hickory_proto::op::Message> = fake
+        .queries()
+        .iter()
+        .map(|q| hickory_proto::op::Message::from_vec(q).unwrap())
+        .collect();
+    assert_eq!(queries.len(), 2);
+    for query in &queries {
+        let asked = query.queries[0].name().to_string();
+        assert!(query.metadata.recursion_desired, "{asked}: RD");
+        assert!(
+            query.edns.as_ref().is_some_and(|e| e.flags().dnssec_ok),
+            "{asked}: DO"
+        );
+        assert_eq!(
+            query.metadata.checking_disabled,
+            asked.starts_with("vtrue"),
+            "{asked}: CD only when validating"
+        );
+    }
+}
+
+/// The options operators use (issue 13 item 6): `min-ttl` floors cached
+/// TTLs, `edns-udp-size` is advertised and bounds UDP answers,
+/// `do-not-query-localhost` (off with `--root-hints` unless set) keeps
+/// every server on this host unasked, and so does `ipv4 = false` here,
+/// where every server is IPv4.
+#[test]
+#[ignore = "binds port 53 on 127.64.0.X (run by .ci/run as root)"]
+fn ipv4_localhost_min_ttl_and_udp_size_options() {
+    let world = World::start(64);
+    let ask = |addr: SocketAddr| {
+        client::udp(addr, &recursive("www.example.internal.", RecordType::A)).unwrap()
+    };
+    let lab: SocketAddr = "127.64.0.1:5301".parse().unwrap();
+    let _lab = tests::spawn::resolver(
+        &world.hints,
+        lab,
+        &[],
+        "min-ttl = 7200\nedns-udp-size = 4096\n",
+    );
+    let answer = ask(lab);
+    assert_eq!(answer.metadata.response_code, ResponseCode::NoError);
+    assert_eq!(
+        lines(&answer.answers),
+        ["www.example.internal. 7200 a 192.0.2.80"],
+        "the 3600 s TTL raised to min-ttl"
+    );
+    assert_eq!(answer.edns.map(|e| e.max_payload()), Some(4096));
+    let cached = ask(lab);
+    assert!(cached.answers[0].ttl > 3600, "cached with the floor");
+
+    let asked_before = world.log(101).lines().count();
+    for (last, config) in [
+        (2, "do-not-query-localhost = true\n"),
+        (3, "ipv4 = false\n"),
+    ] {
+        let addr = SocketAddr::from(([127, 64, 0, last], 5301));
+        let _strict = tests::spawn::resolver(&world.hints, addr, &[], config);
+        let refused = ask(addr);
+        assert_eq!(
+            refused.metadata.response_code,
+            ResponseCode::ServFail,
+            "{config}"
+        );
+    }
+    assert_eq!(
+        world.log(101).lines().count(),
+        asked_before,
+        "the root on 127.64.0.101 was never asked"
+    );
+}

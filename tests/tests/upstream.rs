@@ -303,3 +303,104 @@ fn lies_from_upstream_are_rejected_and_never_cached() {
     assert!(upstream < 150, "{upstream} upstream queries");
     assert!(!root_server.queries().is_empty());
 }
+
+/// The zone `shape.` on 127.66.0.2, answering in shapes real servers
+/// use (issue 13 item 4): NODATA as the zone's NS RRset without an SOA,
+/// and an RRset of another type than asked.
+fn shape(query: &Message) -> Option<Vec<Reply>> {
+    let (qname, qtype) = question(query);
+    match (qname.as_str(), qtype) {
+        ("ns.shape.", RecordType::A) => one(answer(query, vec![a(&qname, [127, 66, 0, 2])])),
+        ("nosoa.shape.", RecordType::AAAA) => {
+            let mut msg = response_to(query);
+            msg.add_authority(ns("shape.", "ns.shape."));
+            one(msg)
+        }
+        ("stray.shape.", RecordType::AAAA) => one(answer(query, vec![a(&qname, [192, 0, 2, 9])])),
+        (_, RecordType::A) => one(answer(query, vec![a(&qname, [192, 0, 2, 1])])),
+        _ => one(negative(query, "shape.", ResponseCode::NoError)),
+    }
+}
+
+#[test]
+fn nodata_without_soa_and_stray_rrsets_are_empty_answers() {
+    let _root = FakeServer::scripted("127.66.0.1:53", |query| {
+        let mut msg = response_to(query);
+        msg.metadata.authoritative = false;
+        msg.add_authority(ns("shape.", "ns.shape."));
+        msg.add_additional(a("ns.shape.", [127, 66, 0, 2]));
+        one(msg)
+    });
+    let shape_server = FakeServer::scripted("127.66.0.2:53", shape);
+    let dir = temp_dir("upstream-66");
+    let hints = root_hints(&dir, Ipv4Addr::new(127, 66, 0, 1));
+    let addr: SocketAddr = "127.66.1.1:5301".parse().unwrap();
+    let _server = resolver(&hints, addr, &[], "");
+    for qname in ["nosoa.shape.", "nosoa.shape.", "stray.shape."] {
+        let answer = client::udp(addr, &recursive(qname, RecordType::AAAA)).unwrap();
+        assert_eq!(
+            answer.metadata.response_code,
+            ResponseCode::NoError,
+            "{qname}"
+        );
+        assert!(
+            answer.answers.is_empty(),
+            "{qname}: {:?}",
+            lines(&answer.answers)
+        );
+    }
+    let asked = shape_server
+        .queries()
+        .iter()
+        .filter_map(|raw| Message::from_vec(raw).ok())
+        .filter(|q| question(q) == ("nosoa.shape.".to_owned(), RecordType::AAAA))
+        .count();
+    assert_eq!(asked, 1, "the SOA-less NODATA is cached a short while");
+}
+
+/// `mixed.` has a glued server that refuses everything and a glueless
+/// one (`ns.other.`) that answers: when the glued ones fail, the
+/// glueless names are looked up and asked (issue 13 item 2; it was
+/// SERVFAIL with EDE 22).
+#[test]
+fn glueless_servers_are_tried_when_the_glued_ones_fail() {
+    let _root = FakeServer::scripted("127.68.0.1:53", |query| {
+        let (qname, _) = question(query);
+        let mut msg = response_to(query);
+        msg.metadata.authoritative = false;
+        if within(&qname, "other.") {
+            msg.add_authority(ns("other.", "ns.other."));
+            msg.add_additional(a("ns.other.", [127, 68, 0, 3]));
+        } else {
+            msg.add_authority(ns("mixed.", "ns1.mixed."));
+            msg.add_authority(ns("mixed.", "ns.other."));
+            msg.add_additional(a("ns1.mixed.", [127, 68, 0, 2]));
+        }
+        one(msg)
+    });
+    let _refusing = FakeServer::scripted("127.68.0.2:53", |query| {
+        let mut msg = response_to(query);
+        msg.metadata.authoritative = false;
+        msg.metadata.response_code = ResponseCode::Refused;
+        one(msg)
+    });
+    let _other = FakeServer::scripted("127.68.0.3:53", |query| match question(query) {
+        (qname, RecordType::A) if qname == "ns.other." => {
+            one(answer(query, vec![a(&qname, [127, 68, 0, 4])]))
+        }
+        _ => one(negative(query, "other.", ResponseCode::NoError)),
+    });
+    let glueless = FakeServer::scripted("127.68.0.4:53", |query| match question(query) {
+        (qname, RecordType::A) => one(answer(query, vec![a(&qname, [192, 0, 2, 4])])),
+        _ => one(negative(query, "mixed.", ResponseCode::NoError)),
+    });
+    let dir = temp_dir("upstream-68");
+    let hints = root_hints(&dir, Ipv4Addr::new(127, 68, 0, 1));
+    let addr: SocketAddr = "127.68.1.1:5301".parse().unwrap();
+    let _server = resolver(&hints, addr, &[], "");
+    assert_eq!(
+        answer_lines(addr, "www.mixed.", true),
+        ["www.mixed. 300 a 192.0.2.4"]
+    );
+    assert!(!glueless.queries().is_empty());
+}

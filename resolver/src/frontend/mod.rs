@@ -46,8 +46,10 @@ use access::Network;
 
 /// Largest UDP answer without EDNS (RFC 1035 4.2.1).
 const CLASSIC_UDP_SIZE: usize = 512;
-/// Our EDNS UDP payload size.
+/// Our EDNS UDP payload size when none is configured (DNS flag day 2020).
 pub const EDNS_UDP_SIZE: u16 = 1232;
+/// The largest `edns-udp-size` that may be configured.
+pub const MAX_EDNS_UDP_SIZE: u16 = 4096;
 
 /// How a query arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +100,9 @@ pub struct Frontend {
     pub limits: limits::Limits,
     /// Per-client and overall bounds on TCP, DoT and DoH connections.
     pub connections: Arc<ConnectionLimits>,
+    /// The largest UDP answer with EDNS (the client's size if smaller),
+    /// advertised in our OPT record (`edns-udp-size`).
+    pub edns_udp_size: u16,
 }
 
 impl Frontend {
@@ -143,6 +148,7 @@ impl Frontend {
         };
         let authentic = matches!(outcome, Outcome::Resolved(_, true));
         let written = response(
+            self.edns_udp_size,
             &mut out,
             msg,
             &query,
@@ -251,19 +257,27 @@ impl Frontend {
             authentic,
         };
         match hit.data {
-            Data::RRset(rrset) => response(out, msg, query, transport, ok, |writer| {
-                let rrsig = u16::from(RecordType::RRSIG);
-                let sigs = rrset.signatures().filter(|_| dnssec);
-                rrset.records().all(|rdata| {
-                    writer
-                        .record(Section::Answer, Owner::Question, query.qtype, 1, ttl, rdata)
-                        .is_ok()
-                }) && sigs.into_iter().all(|rdata| {
-                    writer
-                        .record(Section::Answer, Owner::Question, rrsig, 1, ttl, rdata)
-                        .is_ok()
-                })
-            }),
+            Data::RRset(rrset) => response(
+                self.edns_udp_size,
+                out,
+                msg,
+                query,
+                transport,
+                ok,
+                |writer| {
+                    let rrsig = u16::from(RecordType::RRSIG);
+                    let sigs = rrset.signatures().filter(|_| dnssec);
+                    rrset.records().all(|rdata| {
+                        writer
+                            .record(Section::Answer, Owner::Question, query.qtype, 1, ttl, rdata)
+                            .is_ok()
+                    }) && sigs.into_iter().all(|rdata| {
+                        writer
+                            .record(Section::Answer, Owner::Question, rrsig, 1, ttl, rdata)
+                            .is_ok()
+                    }) && write_proof(writer, &rrset.proof, dnssec, ttl)
+                },
+            ),
             Data::Negative(negative) => {
                 let rcode = match negative.kind {
                     NegativeKind::NxDomain => ResponseCode::NXDomain,
@@ -273,32 +287,28 @@ impl Frontend {
                     rcode: rcode.low(),
                     ..ok
                 };
-                response(out, msg, query, transport, status, |writer| {
-                    let proof = negative.proof.iter().filter(|_| dnssec);
-                    negative.soa.as_ref().is_none_or(|soa| {
-                        writer
-                            .record(
-                                Section::Authority,
-                                Owner::Name(&soa.owner),
-                                u16::from(RecordType::SOA),
-                                1,
-                                ttl,
-                                &soa.rdata,
-                            )
-                            .is_ok()
-                    }) && proof.into_iter().all(|p| {
-                        writer
-                            .record(
-                                Section::Authority,
-                                Owner::Name(&p.owner),
-                                p.rtype,
-                                1,
-                                ttl,
-                                &p.rdata,
-                            )
-                            .is_ok()
-                    })
-                })
+                response(
+                    self.edns_udp_size,
+                    out,
+                    msg,
+                    query,
+                    transport,
+                    status,
+                    |writer| {
+                        negative.soa.as_ref().is_none_or(|soa| {
+                            writer
+                                .record(
+                                    Section::Authority,
+                                    Owner::Name(&soa.owner),
+                                    u16::from(RecordType::SOA),
+                                    1,
+                                    ttl,
+                                    &soa.rdata,
+                                )
+                                .is_ok()
+                        }) && write_proof(writer, &negative.proof, dnssec, ttl)
+                    },
+                )
             }
         }
     }
@@ -308,8 +318,16 @@ impl Frontend {
     /// unchecked or bogus data takes the full path, unless the client set
     /// CD or validation is off.
     fn servable(&self, query: &Query, verdict: cache::Security) -> Option<bool> {
-        if self.resolver.validation().is_none() || query.checking_disabled() {
+        let Some(validation) = self.resolver.validation() else {
             return Some(false);
+        };
+        if query.checking_disabled() {
+            return Some(false);
+        }
+        if validation.negative().covers_wire(query.qname()) {
+            // RFC 7646: not validated, so never AD; a bogus verdict from
+            // before the anchor takes the full path, which says insecure.
+            return (verdict != cache::Security::Bogus).then_some(false);
         }
         match verdict {
             cache::Security::Secure => Some(wants_ad(query)),
@@ -403,6 +421,7 @@ pub enum Reply {
 /// False when `body` gives up (returns false) and the caller should take
 /// the full path.
 fn response(
+    udp_size: u16,
     buf: &mut Vec<u8>,
     msg: &[u8],
     query: &Query,
@@ -417,10 +436,12 @@ fn response(
     let limit = match query.edns {
         _ if transport.unlimited() => usize::from(u16::MAX),
         None => CLASSIC_UDP_SIZE,
-        Some(e) => usize::from(e.udp_size.min(EDNS_UDP_SIZE)).max(CLASSIC_UDP_SIZE),
+        Some(e) => usize::from(e.udp_size.min(udp_size)).max(CLASSIC_UDP_SIZE),
     };
     let mut writer = Writer::new(buf, msg, query.question_end, limit);
-    let opt = query.edns.map(|edns| opt_record(edns.dnssec_ok, ede));
+    let opt = query
+        .edns
+        .map(|edns| opt_record(udp_size, edns.dnssec_ok, ede));
     if let Some(opt) = &opt {
         writer.reserve(opt.len());
     }
@@ -484,10 +505,35 @@ struct Status {
     authentic: bool,
 }
 
+/// Writes a cached denial proof in the authority section, for DO
+/// clients only; false when it does not fit.
+fn write_proof(
+    writer: &mut Writer<'_>,
+    proof: &[cache::ProofRecord],
+    dnssec: bool,
+    ttl: u32,
+) -> bool {
+    !dnssec
+        || proof.iter().all(|p| {
+            writer
+                .record(
+                    Section::Authority,
+                    Owner::Name(&p.owner),
+                    p.rtype,
+                    1,
+                    ttl,
+                    &p.rdata,
+                )
+                .is_ok()
+        })
+}
+
 /// Whether the client asked to hear about validation: DO or AD set
-/// (RFC 6840 5.7).
+/// (RFC 6840 5.7). An answer to a query for RRSIGs is never AD: they are
+/// not an RRset that can be validated as such (RFC 4035 3.2.3).
 fn wants_ad(query: &Query) -> bool {
-    query.edns.is_some_and(|e| e.dnssec_ok) || query.authentic_data()
+    query.qtype != u16::from(RecordType::RRSIG)
+        && (query.edns.is_some_and(|e| e.dnssec_ok) || query.authentic_data())
 }
 
 fn ede_for(failure: Failure) -> Ede {
@@ -544,9 +590,9 @@ fn write_answers(writer: &mut Writer<'_>, query: &Query, resolution: &Resolution
 }
 
 /// Our OPT record (RFC 6891 6.1.2), with an Extended DNS Error if any.
-fn opt_record(dnssec_ok: bool, ede: Option<Ede>) -> Vec<u8> {
+fn opt_record(udp_size: u16, dnssec_ok: bool, ede: Option<Ede>) -> Vec<u8> {
     let mut opt = vec![0, 0, 41];
-    opt.extend_from_slice(&EDNS_UDP_SIZE.to_be_bytes());
+    opt.extend_from_slice(&udp_size.to_be_bytes());
     opt.extend_from_slice(&[0, 0, if dnssec_ok { 0x80 } else { 0 }, 0]);
     let mut options = Vec::new();
     if let Some(Ede(code, text)) = ede {
@@ -561,39 +607,4 @@ fn opt_record(dnssec_ok: bool, ede: Option<Ede>) -> Vec<u8> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn padding_fills_the_opt_record_to_a_468_octet_block() {
-        let mut msg = vec![0u8; 12];
-        msg.extend_from_slice(&[0; 30]);
-        let opt_start = msg.len();
-        msg.extend_from_slice(&opt_record(false, Some(Ede(3, ""))));
-        let before = msg.len();
-        pad(&mut msg, opt_start);
-        assert_eq!(msg.len(), PADDING_BLOCK);
-        let rdlength = usize::from(u16::from_be_bytes([
-            msg[opt_start + 9],
-            msg[opt_start + 10],
-        ]));
-        assert_eq!(
-            opt_start + 11 + rdlength,
-            msg.len(),
-            "the OPT record spans the padding"
-        );
-        let option = &msg[before..before + 4];
-        assert_eq!(u16::from_be_bytes([option[0], option[1]]), OPTION_PADDING);
-        assert_eq!(
-            usize::from(u16::from_be_bytes([option[2], option[3]])),
-            PADDING_BLOCK - before - 4
-        );
-
-        // A message already past one block goes to the next.
-        let mut long = vec![0u8; 600];
-        let opt_start = long.len();
-        long.extend_from_slice(&opt_record(false, None));
-        pad(&mut long, opt_start);
-        assert_eq!(long.len(), 2 * PADDING_BLOCK);
-    }
-}
+mod tests;

@@ -94,6 +94,8 @@ impl Default for Limits {
 pub const DEFAULT_MAX_ZONE_QUERIES: usize = 256;
 /// Most minimised queries per resolution (RFC 9156 MAX_MINIMISE_COUNT).
 pub const MAX_MINIMISED: usize = 10;
+/// How long a NODATA without an SOA is cached (Unbound's NORR_TTL).
+pub const NO_SOA_NODATA_TTL: u32 = 5;
 /// TTL of an answer served stale (RFC 8767 4).
 pub const STALE_TTL: u32 = 30;
 /// How long a client waits for resolution when expired data could answer
@@ -110,8 +112,14 @@ pub struct Options {
     pub upstream_port: u16,
     /// QNAME minimisation (RFC 9156).
     pub qname_minimisation: bool,
-    /// Whether IPv6 server addresses are asked too.
+    /// Whether name servers are asked over IPv4.
+    pub ipv4: bool,
+    /// Whether name servers are asked over IPv6.
     pub ipv6: bool,
+    /// Never ask name servers at 127.0.0.0/8 or ::1 (Unbound's
+    /// `do-not-query-localhost`): an answer pointing a zone there would
+    /// turn the resolver against services on its own host.
+    pub do_not_query_localhost: bool,
     /// Serve expired data when resolution fails (RFC 8767).
     pub serve_stale: bool,
     /// Flag entries read in the last tenth of their TTL for refresh.
@@ -124,7 +132,9 @@ impl Default for Options {
             limits: Limits::default(),
             upstream_port: 53,
             qname_minimisation: true,
+            ipv4: true,
             ipv6: true,
+            do_not_query_localhost: false,
             serve_stale: true,
             prefetch: true,
         }
@@ -186,8 +196,9 @@ impl Resolution {
     }
 }
 
-/// Counts the work one client query has caused.
-struct Budget {
+/// Counts the work one client query has caused: its own resolution, or
+/// the DS and DNSKEY lookups its validation makes, all together.
+pub(crate) struct Budget {
     queries: usize,
     /// Minimised queries among them.
     minimised: usize,
@@ -250,10 +261,11 @@ impl Resolver {
         self
     }
 
-    /// Validates answers with DNSSEC from these trust anchors.
+    /// Validates answers with DNSSEC from these trust anchors; with
+    /// `sha1`, RSASHA1 and RSASHA1-NSEC3-SHA1 too (RFC 9905 2).
     #[must_use]
-    pub fn with_validation(mut self, anchors: TrustAnchors) -> Self {
-        self.validation = Some(Validation::new(anchors));
+    pub fn with_validation(mut self, anchors: TrustAnchors, sha1: bool) -> Self {
+        self.validation = Some(Validation::new(anchors).with_sha1(sha1));
         self
     }
 
@@ -277,9 +289,23 @@ impl Resolver {
     /// resolution takes longer than [`STALE_ANSWER_DELAY`], marked for a
     /// refresh in the background as well (`prefetch`).
     pub async fn resolve(&self, qname: &Name, qtype: RecordType) -> Result<Resolution, Failure> {
-        let mut budget = self.budget();
-        let mut resolution =
-            std::pin::pin!(self.resolve_within(qname.clone(), qtype, &mut budget, 0));
+        self.resolve_counted(qname, qtype, &mut self.budget()).await
+    }
+
+    /// [`Self::resolve`], its upstream queries counted in `budget`: the
+    /// lookups of one validation share one budget, so no chain of them
+    /// can ask more than one client query may.
+    pub(crate) async fn resolve_counted(
+        &self,
+        qname: &Name,
+        qtype: RecordType,
+        budget: &mut Budget,
+    ) -> Result<Resolution, Failure> {
+        if budget.queries >= self.options.limits.max_upstream_queries {
+            return Err(Failure::TooManyQueries);
+        }
+        budget.minimised = 0;
+        let mut resolution = std::pin::pin!(self.resolve_within(qname.clone(), qtype, budget, 0));
         let resolved =
             if self.options.serve_stale && self.answer_from_cache(qname, qtype, true).is_some() {
                 match tokio::time::timeout(STALE_ANSWER_DELAY, &mut resolution).await {
@@ -326,7 +352,8 @@ impl Resolver {
             .await;
     }
 
-    fn budget(&self) -> Budget {
+    /// A fresh budget for one client query's work.
+    pub(crate) fn budget(&self) -> Budget {
         Budget {
             queries: 0,
             minimised: 0,
@@ -450,7 +477,8 @@ impl Resolver {
                 Data::RRset(rrset) => {
                     answers.extend(records(name, qtype, &rrset, ttl));
                     answers.extend(signature_records(name, &rrset, ttl));
-                    Cached::Done(ResponseCode::NoError, Vec::new(), refresh)
+                    let proof = proof_records(&rrset.proof, ttl).collect();
+                    Cached::Done(ResponseCode::NoError, proof, refresh)
                 }
                 Data::Negative(negative) => {
                     let rcode = match negative.kind {
@@ -605,6 +633,9 @@ impl Resolver {
         let mut referrals = 0;
         'servers: loop {
             let zone_wire = wire_name(&zone);
+            let glued = servers
+                .iter()
+                .any(|s| !s.addresses.is_empty() || !self.cached_addresses(&s.name).is_empty());
             let mut addresses = self.addresses(&servers, budget, depth).await?;
             self.servers
                 .order(&mut addresses, std::time::Instant::now());
@@ -627,7 +658,27 @@ impl Resolver {
             // Whether every server failed at the network level (no answer,
             // an ICMP error): EDE 23 rather than 22.
             let mut only_network_errors = true;
-            for address in addresses {
+            // The glued servers first; when they all fail, the glueless
+            // ones are looked up (once) and asked too.
+            let glued_addresses = addresses.clone();
+            let mut queue = std::collections::VecDeque::from(addresses);
+            let mut looked_up = !glued;
+            loop {
+                let Some(address) = queue.pop_front() else {
+                    if looked_up {
+                        break;
+                    }
+                    looked_up = true;
+                    match self.look_up(&servers, budget, depth).await {
+                        Ok(more) => {
+                            queue.extend(more.into_iter().filter(|a| !glued_addresses.contains(a)))
+                        }
+                        Err(Failure::TooManyQueries) => return Err(Failure::TooManyQueries),
+                        Err(Failure::Deadline) => return Err(Failure::Deadline),
+                        Err(_) => {}
+                    }
+                    continue;
+                };
                 if budget.queries >= limits.max_upstream_queries {
                     return Err(Failure::TooManyQueries);
                 }
@@ -725,12 +776,11 @@ impl Resolver {
         // Answer with the TTLs the cache now holds.
         let limits = self.cache.limits();
         for (record, _) in &mut step.accepted {
-            let cap = if record.record_type() == RecordType::SOA {
-                limits.max_negative_ttl
+            record.ttl = if record.record_type() == RecordType::SOA {
+                record.ttl.min(limits.max_negative_ttl)
             } else {
-                limits.max_ttl
+                record.ttl.max(limits.min_ttl).min(limits.max_ttl)
             };
-            record.ttl = record.ttl.min(cap);
         }
         match step.outcome {
             Outcome::Alias { target } => Iterated::Alias(
@@ -844,27 +894,52 @@ impl Resolver {
                     s.addresses.clone()
                 }
             })
-            .filter(|a| self.options.ipv6 || a.is_ipv4())
+            .filter(|a| self.may_ask(*a))
             .collect();
         if !out.is_empty() {
             return Ok(out);
         }
+        out = self.look_up(servers, budget, depth).await?;
+        if out.is_empty() {
+            return Err(Failure::NoReachableAuthority);
+        }
+        Ok(out)
+    }
+
+    /// Resolves the addresses of the servers with none known (glueless),
+    /// at most `max_ns_lookups` of them (the NXNSAttack bound), until one
+    /// gives an address that may be asked.
+    async fn look_up(
+        &self,
+        servers: &[NameServer],
+        budget: &mut Budget,
+        depth: usize,
+    ) -> Result<Vec<IpAddr>, Failure> {
         if depth >= self.options.limits.max_depth {
             return Err(Failure::TooManyReferrals);
         }
-        let families: &[RecordType] = if self.options.ipv6 {
-            &[RecordType::A, RecordType::AAAA]
-        } else {
-            &[RecordType::A]
-        };
-        'lookups: for server in servers.iter().take(self.options.limits.max_ns_lookups) {
-            for &family in families {
+        let mut out = Vec::new();
+        let glueless = servers
+            .iter()
+            .filter(|s| s.addresses.is_empty() && self.cached_addresses(&s.name).is_empty());
+        let families = [
+            (self.options.ipv4, RecordType::A),
+            (self.options.ipv6, RecordType::AAAA),
+        ];
+        'lookups: for server in glueless.take(self.options.limits.max_ns_lookups) {
+            for family in families.iter().filter(|(on, _)| *on).map(|(_, f)| *f) {
                 match self
                     .resolve_within(server.name.clone(), family, budget, depth + 1)
                     .await
                 {
                     Ok(resolution) => {
-                        out.extend(resolution.answers.iter().filter_map(|r| address(&r.data)));
+                        out.extend(
+                            resolution
+                                .answers
+                                .iter()
+                                .filter_map(|r| address(&r.data))
+                                .filter(|a| self.may_ask(*a)),
+                        );
                     }
                     Err(Failure::TooManyQueries) => return Err(Failure::TooManyQueries),
                     Err(Failure::Deadline) => return Err(Failure::Deadline),
@@ -875,10 +950,18 @@ impl Resolver {
                 }
             }
         }
-        if out.is_empty() {
-            return Err(Failure::NoReachableAuthority);
-        }
         Ok(out)
+    }
+
+    /// Whether a name server at `address` may be asked: its family is on,
+    /// and it is not this host when that is refused.
+    fn may_ask(&self, address: IpAddr) -> bool {
+        let address = address.to_canonical();
+        let family_on = match address {
+            IpAddr::V4(_) => self.options.ipv4,
+            IpAddr::V6(_) => self.options.ipv6,
+        };
+        family_on && !(self.options.do_not_query_localhost && address.is_loopback())
     }
 
     /// Caches accepted records, one RRset per owner and type.
@@ -891,7 +974,7 @@ impl Resolver {
             .filter(|(r, _)| r.record_type() == RecordType::DNAME)
             .map(|(r, _)| &r.name)
             .collect();
-        let mut signatures: Vec<(Vec<u8>, u16, Vec<u8>)> = Vec::new();
+        let mut signatures: Vec<(Vec<u8>, u16, Vec<u8>, bool)> = Vec::new();
         for (record, trust) in accepted {
             if record.record_type() == RecordType::CNAME
                 && dnames
@@ -906,7 +989,9 @@ impl Resolver {
             // An RRSIG is kept with the RRset it covers.
             if let Some(sig) = rrsig(record) {
                 let covered = u16::from(sig.input().type_covered);
-                signatures.push((wire_name(&record.name), covered, rdata));
+                // Fewer labels than the owner: synthesised from a wildcard.
+                let expanded = sig.input().num_labels < record.name.num_labels();
+                signatures.push((wire_name(&record.name), covered, rdata, expanded));
                 continue;
             }
             let entry = rrsets
@@ -916,28 +1001,35 @@ impl Resolver {
                     sigs: Vec::new(),
                     ttl: record.ttl,
                     trust: *trust,
+                    expanded: false,
                 });
             entry.rdatas.push(rdata);
             entry.ttl = entry.ttl.min(record.ttl);
         }
-        for (name, covered, rdata) in signatures {
+        for (name, covered, rdata, expanded) in signatures {
             if let Some(pending) = rrsets.get_mut(&(name, covered)) {
                 pending.sigs.push(rdata);
+                pending.expanded |= expanded;
             }
         }
         let now = self.now();
         for ((name, rtype), pending) in rrsets {
-            let rrset = cache::RRset::signed(
+            let mut rrset = cache::RRset::signed(
                 rtype,
                 pending.trust,
                 pending.rdatas.iter().map(Vec::as_slice),
                 pending.sigs.iter().map(Vec::as_slice),
             );
+            if pending.expanded {
+                rrset = rrset.with_proof(proof_of(accepted));
+            }
             self.cache.insert_rrset(&name, rrset, pending.ttl, now);
         }
     }
 
-    /// Caches a negative answer with its SOA, TTL min(SOA TTL, MINIMUM) (RFC 2308 5).
+    /// Caches a negative answer with its SOA, TTL min(SOA TTL, MINIMUM)
+    /// (RFC 2308 5); a NODATA without an SOA for [`NO_SOA_NODATA_TTL`]
+    /// (RFC 2308 2.2 and 5, as Unbound does).
     fn store_negative(
         &self,
         name: &Name,
@@ -949,6 +1041,23 @@ impl Resolver {
             .iter()
             .find(|(r, _)| r.record_type() == RecordType::SOA)
         else {
+            if kind == NegativeKind::NoData {
+                let negative = Negative {
+                    kind,
+                    soa: None,
+                    trust: Trust::AuthoritativeAuthority,
+                    proof: proof_of(accepted),
+                    security: cache::Verdict::default(),
+                };
+                let (wire, now) = (wire_name(name), self.now());
+                self.cache.insert_negative(
+                    &wire,
+                    u16::from(qtype),
+                    negative,
+                    NO_SOA_NODATA_TTL,
+                    now,
+                );
+            }
             return;
         };
         let RData::SOA(fields) = &soa.data else {
@@ -958,18 +1067,7 @@ impl Resolver {
             return;
         };
         let ttl = soa.ttl.min(fields.minimum);
-        let proof = accepted
-            .iter()
-            .map(|(r, _)| r)
-            .filter(|r| is_proof(r))
-            .filter_map(|r| {
-                Some(ProofRecord {
-                    owner: wire_name(&r.name).into(),
-                    rtype: u16::from(r.record_type()),
-                    rdata: rdata_wire(&r.data)?.into(),
-                })
-            })
-            .collect();
+        let proof = proof_of(accepted);
         let negative = Negative {
             kind,
             soa: Some(Soa {
@@ -990,12 +1088,30 @@ impl Resolver {
     }
 }
 
+/// The denial proof among accepted records, in the cache's form.
+fn proof_of(accepted: &[(Record, Trust)]) -> Box<[ProofRecord]> {
+    accepted
+        .iter()
+        .map(|(r, _)| r)
+        .filter(|r| is_proof(r))
+        .filter_map(|r| {
+            Some(ProofRecord {
+                owner: wire_name(&r.name).into(),
+                rtype: u16::from(r.record_type()),
+                rdata: rdata_wire(&r.data)?.into(),
+            })
+        })
+        .collect()
+}
+
 /// Records gathered into one RRset before caching.
 struct Pending {
     rdatas: Vec<Vec<u8>>,
     sigs: Vec<Vec<u8>>,
     ttl: u32,
     trust: Trust,
+    /// Signed as an expansion of a wildcard.
+    expanded: bool,
 }
 
 /// A CNAME chain being followed.

@@ -227,14 +227,25 @@ fn classify_records(message: &Message, qname: &Name, qtype: RecordType, zone: &N
             accepted,
         };
     }
-    if let Some(step) = referral(message, &current, zone, &mut accepted) {
-        return step;
-    }
+    // A CNAME beside a referral: the chain goes on from its target's
+    // closest delegation, as the peers do; the referral was for the
+    // target, not for the question.
     if chained {
         return Step {
             outcome: Outcome::Alias { target: current },
             accepted,
         };
+    }
+    // The zone's own NS RRset beside an empty authoritative answer is
+    // NODATA without an SOA, not a referral to where the server already is.
+    let apex_ns = message
+        .authorities
+        .iter()
+        .any(|r| r.record_type() == RecordType::NS && r.name == *zone);
+    if !(authoritative && apex_ns)
+        && let Some(step) = referral(message, &current, zone, &mut accepted)
+    {
+        return step;
     }
     if authoritative {
         // RFC 2308 2.2: NODATA without an SOA is still NODATA (it is not cached long).

@@ -3,10 +3,11 @@
 //! whole [`Resolution`]: every RRset of the answer, the denial proofs of
 //! a negative answer, and the proof that a wildcard did not hide the name.
 //!
-//! Keys are looked up by resolving DS (from the parent side) and DNSKEY
-//! with the resolver itself; what a zone's keys are (or that it is
-//! insecure or bogus) is kept for the keys' TTL, at most an hour (a bogus
-//! result for a minute, as Unbound's `val-bogus-ttl`). Verdicts are stored
+//! Keys are looked up ([`super::keys`]) by resolving DS (from the parent
+//! side) and DNSKEY with the resolver itself, every lookup of one
+//! validation counted in one upstream-query budget, and checks nested at
+//! most [`MAX_NESTING`] deep (a zone's keys need its parent's, a denial
+//! its zone's): no answer can make validation loop. Verdicts are stored
 //! on the cached RRsets and negative answers, so the cache-hit path can
 //! answer with AD without validating again.
 
@@ -15,48 +16,31 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use dashmap::DashMap;
-use hickory_proto::dnssec::rdata::DNSKEY;
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
 use super::aggressive::NsecCache;
 use super::anchors::TrustAnchors;
 use super::denial::{self, Proof};
-use super::verify::{self, Vouch, dnskey, ds, rrsig};
+use super::keys::{KeyEntry, KeyState};
+use super::negative::NegativeAnchors;
+use super::verify::{self, Algorithms, rrsig};
 use super::{Budget, Reason, Security};
 use crate::cache::{self, Data};
-use crate::iterate::{Resolution, Resolver};
+use crate::iterate::{self, Resolution, Resolver};
 use crate::records::{rdata_wire, wire_name};
 
-/// Longest a zone's keys are trusted without looking again.
-const MAX_KEY_TTL: u32 = 3600;
-/// How long a bogus chain is remembered.
-const BOGUS_TTL: u32 = 60;
-/// Zones whose keys one query may look up.
-const MAX_KEY_LOOKUPS: usize = 24;
-
-/// What is known about a zone's keys.
-#[derive(Debug, Clone)]
-pub enum KeyState {
-    /// Its DNSKEYs, validated from an anchor.
-    Secure(Arc<[DNSKEY]>),
-    /// Unsigned, or signed only with algorithms not validated here.
-    Insecure,
-    /// The chain is broken here.
-    Bogus(Reason),
-}
-
-struct KeyEntry {
-    state: KeyState,
-    expires: u64,
-}
+/// Checks of a zone's keys or signed state nested in one another.
+pub const MAX_NESTING: usize = 16;
 
 /// Validation state shared by every query: the anchors and what is known
 /// about zones' keys.
 pub struct Validation {
     anchors: TrustAnchors,
-    keys: DashMap<Name, KeyEntry>,
+    pub(super) keys: DashMap<Name, KeyEntry>,
     nsec: NsecCache,
+    pub(super) algorithms: Algorithms,
+    negative: NegativeAnchors,
 }
 
 impl Validation {
@@ -66,7 +50,22 @@ impl Validation {
             anchors,
             keys: DashMap::new(),
             nsec: NsecCache::default(),
+            algorithms: Algorithms::default(),
+            negative: NegativeAnchors::default(),
         }
+    }
+
+    /// The negative trust anchors (RFC 7646): nothing below them is
+    /// validated.
+    pub fn negative(&self) -> &NegativeAnchors {
+        &self.negative
+    }
+
+    /// Validates the SHA-1 algorithms too (RFC 9905 2: off by default).
+    #[must_use]
+    pub fn with_sha1(mut self, on: bool) -> Self {
+        self.algorithms.sha1 = on;
+        self
     }
 
     /// The NSEC records of secure denials (RFC 8198).
@@ -81,15 +80,30 @@ impl Validation {
 }
 
 /// The work one client query has done.
-struct Work {
-    budget: Budget,
-    lookups: usize,
+pub(super) struct Work {
+    pub(super) budget: Budget,
+    pub(super) lookups: usize,
+    /// The upstream queries of every DS and DNSKEY lookup.
+    pub(super) upstream: iterate::Budget,
+    /// Key and zone checks in progress, one inside the other.
+    pub(super) nesting: usize,
 }
 
-type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+impl Work {
+    /// Enters one more nested check; false when that is too deep.
+    pub(super) fn enter(&mut self) -> bool {
+        if self.nesting >= MAX_NESTING {
+            return false;
+        }
+        self.nesting += 1;
+        true
+    }
+}
+
+pub(super) type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Seconds since the Unix epoch, for signature validity (RFC 4034 3.1.5).
-fn unix_now() -> u32 {
+pub(super) fn unix_now() -> u32 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as u32)
@@ -114,7 +128,7 @@ fn rrsets(records: &[Record]) -> Vec<Vec<Record>> {
 }
 
 /// The RRSIGs in `records` over `owner` `rtype`.
-fn signatures(records: &[Record], owner: &Name, rtype: RecordType) -> Vec<Record> {
+pub(super) fn signatures(records: &[Record], owner: &Name, rtype: RecordType) -> Vec<Record> {
     records
         .iter()
         .filter(|r| r.name == *owner && rrsig(r).is_some_and(|s| s.input().type_covered == rtype))
@@ -144,12 +158,14 @@ impl Resolver {
         let Some(validation) = self.validation() else {
             return Security::Insecure;
         };
-        if validation.anchors().closest(qname).is_none() {
+        if validation.anchors().closest(qname).is_none() || validation.negative().covers(qname) {
             return Security::Insecure;
         }
         let mut work = Work {
             budget: Budget::per_query(),
             lookups: 0,
+            upstream: self.budget(),
+            nesting: 0,
         };
         let mut verdict = Security::Secure;
         let mut end = qname.clone();
@@ -167,6 +183,10 @@ impl Resolver {
                 if dnames.iter().any(|d| **d != owner && d.zone_of(&owner)) {
                     continue;
                 }
+            }
+            if validation.negative().covers(&owner) {
+                verdict = combine(verdict, Security::Insecure);
+                continue;
             }
             let sigs = signatures(&resolution.answers, &owner, rtype);
             // A stored verdict covers the wildcard proof the data came with.
@@ -189,6 +209,9 @@ impl Resolver {
             .answers
             .iter()
             .any(|r| r.name == end && r.record_type() == qtype);
+        if validation.negative().covers(&end) {
+            return combine(verdict, Security::Insecure);
+        }
         if !answered && qtype != RecordType::CNAME {
             let denial = self
                 .denial_security(&end, qtype, resolution, &mut work)
@@ -231,7 +254,7 @@ impl Resolver {
     }
 
     /// Records the verdict on `rrset`'s cached data.
-    fn store_verdict(&self, rrset: &[Record], security: Security) {
+    pub(super) fn store_verdict(&self, rrset: &[Record], security: Security) {
         if let Some(cached) = self.cached_rrset(rrset) {
             cached.security.set(to_cache(security));
         }
@@ -250,7 +273,7 @@ impl Resolver {
 
     /// One RRset against its signatures and its signer's keys; an
     /// unsigned one is insecure only if its zone is.
-    fn rrset_security<'a>(
+    pub(super) fn rrset_security<'a>(
         &'a self,
         rrset: &'a [Record],
         sigs: &'a [Record],
@@ -341,7 +364,7 @@ impl Resolver {
 
     /// A negative answer for `name` `qtype`: its SOA and NSEC/NSEC3
     /// records verified with the zone's keys, and what they prove.
-    fn denial_security<'a>(
+    pub(super) fn denial_security<'a>(
         &'a self,
         name: &'a Name,
         qtype: RecordType,
@@ -350,16 +373,27 @@ impl Resolver {
     ) -> Boxed<'a, Security> {
         Box::pin(async move {
             let authority = &resolution.authority;
-            let Some(soa) = authority
+            // NODATA may come without an SOA (RFC 2308 2.2): the zone is
+            // then the one that signed the NSEC/NSEC3 records.
+            let zone = authority
                 .iter()
                 .find(|r| r.record_type() == RecordType::SOA)
-            else {
-                return match self.zone_security(name, work).await {
+                .map(|soa| soa.name.clone())
+                .or_else(|| proof_signer(authority, name));
+            let Some(zone) = zone else {
+                // No proof at all: bogus if the zone is signed. A DS lies
+                // in the parent (RFC 4035 4.2), whose state does not
+                // depend on this denial.
+                let holder = if qtype == RecordType::DS && !name.is_root() {
+                    name.base_name()
+                } else {
+                    name.clone()
+                };
+                return match self.zone_security(&holder, work).await {
                     Security::Secure => Security::Bogus(Reason::NsecMissing),
                     other => other,
                 };
             };
-            let zone = soa.name.clone();
             let mut verdict = Security::Secure;
             for set in rrsets(authority) {
                 let sigs = signatures(authority, &set[0].name, set[0].record_type());
@@ -395,158 +429,82 @@ impl Resolver {
     /// delegation (insecure) or the name itself (secure).
     fn zone_security<'a>(&'a self, name: &'a Name, work: &'a mut Work) -> Boxed<'a, Security> {
         Box::pin(async move {
-            let Some(anchor) = self
-                .validation()
-                .and_then(|v| v.anchors().closest(name))
-                .cloned()
-            else {
-                return Security::Insecure;
-            };
-            match self.keys(&anchor, work).await {
-                KeyState::Secure(_) => {}
-                KeyState::Insecure => return Security::Insecure,
-                KeyState::Bogus(reason) => return Security::Bogus(reason),
+            if !work.enter() {
+                return Security::Bogus(Reason::TooMuchWork);
             }
-            for labels in usize::from(anchor.num_labels()) + 1..=usize::from(name.num_labels()) {
-                let candidate = name.trim_to(labels);
-                let Ok(resolution) = self.resolve(&candidate, RecordType::DS).await else {
-                    return Security::Bogus(Reason::DnskeyMissing);
-                };
-                let has_ds = resolution
-                    .answers
-                    .iter()
-                    .any(|r| r.name == candidate && r.record_type() == RecordType::DS);
-                if has_ds {
-                    match self.keys(&candidate, work).await {
-                        KeyState::Secure(_) => continue,
-                        KeyState::Insecure => return Security::Insecure,
-                        KeyState::Bogus(reason) => return Security::Bogus(reason),
-                    }
-                }
-                match self
-                    .denial_security(&candidate, RecordType::DS, &resolution, work)
-                    .await
-                {
-                    Security::Secure => {}
-                    other => return other,
-                }
-                let zone = resolution
-                    .authority
-                    .iter()
-                    .find(|r| r.record_type() == RecordType::SOA)
-                    .map_or_else(|| candidate.base_name(), |soa| soa.name.clone());
-                if denial::insecure_delegation(&candidate, &zone, &resolution.authority) {
-                    return Security::Insecure;
-                }
-            }
-            Security::Secure
+            let security = self.walk_down(name, work).await;
+            work.nesting -= 1;
+            security
         })
     }
 
-    /// The keys of `zone`: from its anchor, or from the DS records its
-    /// parent signs; remembered for their TTL.
-    fn keys<'a>(&'a self, zone: &'a Name, work: &'a mut Work) -> Boxed<'a, KeyState> {
-        Box::pin(async move {
-            let Some(validation) = self.validation() else {
-                return KeyState::Insecure;
-            };
-            let now = self.now();
-            if let Some(entry) = validation.keys.get(zone)
-                && entry.expires > now
-            {
-                return entry.state.clone();
-            }
-            work.lookups += 1;
-            if work.lookups > MAX_KEY_LOOKUPS {
-                return KeyState::Bogus(Reason::TooMuchWork);
-            }
-            let (state, ttl) = match validation.anchors().at(zone) {
-                Some(anchor) => {
-                    let vouch = if anchor.ds.is_empty() {
-                        Vouch::Keys(&anchor.keys)
-                    } else {
-                        Vouch::Ds(&anchor.ds)
-                    };
-                    self.fetch_keys(zone, &vouch, work).await
-                }
-                None => self.keys_from_parent(zone, work).await,
-            };
-            let ttl = match state {
-                KeyState::Bogus(_) => BOGUS_TTL,
-                _ => ttl.min(MAX_KEY_TTL),
-            };
-            validation.keys.insert(
-                zone.clone(),
-                KeyEntry {
-                    state: state.clone(),
-                    expires: now + u64::from(ttl),
-                },
-            );
-            state
-        })
-    }
-
-    /// The DS of `zone` from its parent, validated, then its keys.
-    async fn keys_from_parent(&self, zone: &Name, work: &mut Work) -> (KeyState, u32) {
-        let Ok(resolution) = self.resolve(zone, RecordType::DS).await else {
-            return (KeyState::Bogus(Reason::DnskeyMissing), BOGUS_TTL);
-        };
-        let ds_records: Vec<Record> = resolution
-            .answers
-            .iter()
-            .filter(|r| r.name == *zone && r.record_type() == RecordType::DS)
+    /// [`Self::zone_security`], one nesting level in.
+    async fn walk_down(&self, name: &Name, work: &mut Work) -> Security {
+        let Some(anchor) = self
+            .validation()
+            .and_then(|v| v.anchors().closest(name))
             .cloned()
-            .collect();
-        if ds_records.is_empty() {
-            let ttl = resolution
-                .authority
+        else {
+            return Security::Insecure;
+        };
+        match self.keys(&anchor, work).await {
+            KeyState::Secure(_) => {}
+            KeyState::Insecure => return Security::Insecure,
+            KeyState::Bogus(reason) => return Security::Bogus(reason),
+        }
+        for labels in usize::from(anchor.num_labels()) + 1..=usize::from(name.num_labels()) {
+            let candidate = name.trim_to(labels);
+            let Ok(resolution) = self
+                .resolve_counted(&candidate, RecordType::DS, &mut work.upstream)
+                .await
+            else {
+                return Security::Bogus(Reason::DnskeyMissing);
+            };
+            let has_ds = resolution
+                .answers
                 .iter()
-                .map(|r| r.ttl)
-                .min()
-                .unwrap_or(BOGUS_TTL);
-            return match self
-                .denial_security(zone, RecordType::DS, &resolution, work)
+                .any(|r| r.name == candidate && r.record_type() == RecordType::DS);
+            if has_ds {
+                match self.keys(&candidate, work).await {
+                    KeyState::Secure(_) => continue,
+                    KeyState::Insecure => return Security::Insecure,
+                    KeyState::Bogus(reason) => return Security::Bogus(reason),
+                }
+            }
+            match self
+                .denial_security(&candidate, RecordType::DS, &resolution, work)
                 .await
             {
-                Security::Secure | Security::Insecure => (KeyState::Insecure, ttl),
-                Security::Bogus(reason) => (KeyState::Bogus(reason), BOGUS_TTL),
-            };
-        }
-        let sigs = signatures(&resolution.answers, zone, RecordType::DS);
-        match self.rrset_security(&ds_records, &sigs, work).await {
-            Security::Secure => {
-                let ds_set: Vec<_> = ds_records.iter().filter_map(ds).cloned().collect();
-                self.fetch_keys(zone, &Vouch::Ds(&ds_set), work).await
+                Security::Secure => {}
+                other => return other,
             }
-            Security::Insecure => (KeyState::Insecure, ds_records[0].ttl),
-            Security::Bogus(reason) => (KeyState::Bogus(reason), BOGUS_TTL),
+            let zone = resolution
+                .authority
+                .iter()
+                .find(|r| r.record_type() == RecordType::SOA)
+                .map_or_else(|| candidate.base_name(), |soa| soa.name.clone());
+            if denial::insecure_delegation(&candidate, &zone, &resolution.authority) {
+                return Security::Insecure;
+            }
         }
+        Security::Secure
     }
+}
 
-    /// The DNSKEY RRset of `zone`, trusted through `vouch`.
-    async fn fetch_keys(&self, zone: &Name, vouch: &Vouch<'_>, work: &mut Work) -> (KeyState, u32) {
-        let Ok(resolution) = self.resolve(zone, RecordType::DNSKEY).await else {
-            return (KeyState::Bogus(Reason::DnskeyMissing), BOGUS_TTL);
-        };
-        let dnskeys: Vec<Record> = resolution
-            .answers
-            .iter()
-            .filter(|r| r.name == *zone && dnskey(r).is_some())
-            .cloned()
-            .collect();
-        let Some(ttl) = dnskeys.iter().map(|r| r.ttl).min() else {
-            return (KeyState::Bogus(Reason::DnskeyMissing), BOGUS_TTL);
-        };
-        let sigs = signatures(&resolution.answers, zone, RecordType::DNSKEY);
-        match verify::trusted_keys(zone, &dnskeys, &sigs, vouch, unix_now(), &mut work.budget) {
-            Ok(keys) => {
-                self.store_verdict(&dnskeys, Security::Secure);
-                (KeyState::Secure(keys.into()), ttl)
-            }
-            Err(Security::Bogus(reason)) => (KeyState::Bogus(reason), BOGUS_TTL),
-            Err(_) => (KeyState::Insecure, ttl),
-        }
-    }
+/// The zone that signed the NSEC/NSEC3 records of a denial of `name`:
+/// the signer of their RRSIGs, if it holds `name`.
+fn proof_signer(authority: &[Record], name: &Name) -> Option<Name> {
+    authority
+        .iter()
+        .filter_map(rrsig)
+        .filter(|sig| {
+            matches!(
+                sig.input().type_covered,
+                RecordType::NSEC | RecordType::NSEC3
+            )
+        })
+        .map(|sig| sig.input().signer_name.clone())
+        .find(|signer| signer.zone_of(name))
 }
 
 fn to_cache(security: Security) -> cache::Security {

@@ -16,6 +16,8 @@ pub mod aggressive;
 pub mod anchors;
 pub mod chain;
 pub mod denial;
+pub mod keys;
+pub mod negative;
 pub mod verify;
 
 /// What validation concluded about an answer (RFC 4035 4.3).

@@ -9,17 +9,43 @@ use hickory_proto::rr::{DNSClass, Name, RData, Record};
 
 use super::{Budget, Reason, Security};
 
-/// The algorithms validated (RFC 8624's MUSTs and RECOMMENDEDs); a zone
-/// signed only with others is treated as insecure (RFC 6840 5.2).
-pub fn supported(algorithm: Algorithm) -> bool {
-    matches!(
-        algorithm,
-        Algorithm::RSASHA256
-            | Algorithm::RSASHA512
-            | Algorithm::ECDSAP256SHA256
-            | Algorithm::ECDSAP384SHA384
-            | Algorithm::ED25519
-    )
+/// The algorithms validated: RFC 8624's MUSTs and RECOMMENDEDs, and
+/// RSASHA1 (5) and RSASHA1-NSEC3-SHA1 (7) only when `sha1` is set (RFC
+/// 9905 2: implemented, treated as unsupported by default). A zone whose
+/// keys use only others is insecure (RFC 6840 5.2), whether a DS or a
+/// DNSKEY anchor vouches for it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Algorithms {
+    /// Validate the SHA-1 algorithms (`sha1-validation`).
+    pub sha1: bool,
+}
+
+/// RSASHA1 and RSASHA1-NSEC3-SHA1 by number (hickory names them
+/// deprecated, which they are for signing, not for validation).
+const SHA1_ALGORITHMS: [u8; 2] = [5, 7];
+
+impl Algorithms {
+    /// Whether `algorithm` is validated.
+    pub fn supports(self, algorithm: Algorithm) -> bool {
+        implemented(algorithm) && (self.sha1 || !is_sha1(algorithm))
+    }
+}
+
+fn is_sha1(algorithm: Algorithm) -> bool {
+    SHA1_ALGORITHMS.contains(&u8::from(algorithm))
+}
+
+/// The algorithms whose signatures can be checked here.
+fn implemented(algorithm: Algorithm) -> bool {
+    is_sha1(algorithm)
+        || matches!(
+            algorithm,
+            Algorithm::RSASHA256
+                | Algorithm::RSASHA512
+                | Algorithm::ECDSAP256SHA256
+                | Algorithm::ECDSAP384SHA384
+                | Algorithm::ED25519
+        )
 }
 
 /// The RRSIG in a record, if it is one.
@@ -47,7 +73,8 @@ pub fn ds(record: &Record) -> Option<&DS> {
 }
 
 /// Checks `rrset` (records of one owner and type) against the RRSIGs in
-/// `sigs` made by `zone` with one of `keys`, at time `now` (seconds
+/// `sigs` made by `zone` with one of `keys` (the zone's keys of the
+/// algorithms validated, from [`trusted_keys`]), at time `now` (seconds
 /// since the epoch). Ok when one signature verifies.
 pub fn rrset(
     rrset: &[Record],
@@ -70,7 +97,7 @@ pub fn rrset(
             let input = sig.input();
             input.type_covered == rtype
                 && input.signer_name == *zone
-                && supported(input.algorithm)
+                && implemented(input.algorithm)
                 && usize::from(input.num_labels) <= label_count(owner)
         })
         .take(Budget::SIGNATURES_PER_RRSET);
@@ -146,23 +173,30 @@ pub enum Vouch<'a> {
     Keys(&'a [DNSKEY]),
 }
 
-/// The keys of `zone` to trust: its DNSKEY RRset (`dnskeys`, with `sigs`)
-/// when a key that `vouch` names signs it. [`Security::Insecure`] when
-/// the DS records use only algorithms or digests not implemented here.
+/// The keys of `zone` to trust, those of `algorithms`: its DNSKEY RRset
+/// (`dnskeys`, with `sigs`) when a key that `vouch` names signs it.
+/// [`Security::Insecure`] when the DS records or anchor keys use only
+/// algorithms or digests not validated here.
 pub fn trusted_keys(
     zone: &Name,
     dnskeys: &[Record],
     sigs: &[Record],
     vouch: &Vouch<'_>,
     now: u32,
+    algorithms: Algorithms,
     budget: &mut Budget,
 ) -> Result<Vec<DNSKEY>, Security> {
-    let keys: Vec<DNSKEY> = dnskeys.iter().filter_map(dnskey).cloned().collect();
+    let keys: Vec<DNSKEY> = dnskeys
+        .iter()
+        .filter_map(dnskey)
+        .filter(|key| algorithms.supports(key.algorithm()))
+        .cloned()
+        .collect();
     let entry: Vec<DNSKEY> = match vouch {
         Vouch::Ds(ds_set) => {
             let usable: Vec<&DS> = ds_set
                 .iter()
-                .filter(|ds| supported(ds.algorithm()) && ds.digest_type().is_supported())
+                .filter(|ds| algorithms.supports(ds.algorithm()) && ds.digest_type().is_supported())
                 .collect();
             if usable.is_empty() {
                 return Err(Security::Insecure);
@@ -177,6 +211,9 @@ pub fn trusted_keys(
                 })
                 .cloned()
                 .collect()
+        }
+        Vouch::Keys(anchors) if !anchors.iter().any(|a| algorithms.supports(a.algorithm())) => {
+            return Err(Security::Insecure);
         }
         Vouch::Keys(anchors) => keys
             .iter()
@@ -279,6 +316,7 @@ mod tests {
                 &sigs("example."),
                 &Vouch::Ds(&ds),
                 NOW,
+                Algorithms::default(),
                 &mut budget,
             )
             .unwrap_or_else(|e| panic!("{algorithm}: {e:?}"));
@@ -326,6 +364,58 @@ mod tests {
         }
     }
 
+    /// RSASHA1 (5) and RSASHA1-NSEC3-SHA1 (7): insecure by default, from
+    /// a DS or a DNSKEY anchor alike; validated with `sha1-validation`
+    /// (RFC 9905 2; issue 13 item 5: a DNSKEY anchor was bogus).
+    #[test]
+    fn sha1_algorithms_are_insecure_unless_asked_for() {
+        let apex = Name::from_str("example.").unwrap();
+        for (algorithm, text) in [
+            ("RSASHA1", include_str!("testdata/RSASHA1.zone")),
+            (
+                "RSASHA1NSEC3SHA1",
+                include_str!("testdata/RSASHA1NSEC3SHA1.zone"),
+            ),
+        ] {
+            let (all, ds) = zone(text);
+            let dnskeys = of(&all, "example.", RecordType::DNSKEY);
+            let sigs = |owner: &str| of(&all, owner, RecordType::RRSIG);
+            let anchor: Vec<DNSKEY> = dnskeys
+                .iter()
+                .filter_map(dnskey)
+                .filter(|k| k.secure_entry_point())
+                .cloned()
+                .collect();
+            let mut budget = Budget::per_query();
+            for vouch in [Vouch::Ds(&ds), Vouch::Keys(&anchor)] {
+                let mut check = |sha1: bool| {
+                    trusted_keys(
+                        &apex,
+                        &dnskeys,
+                        &sigs("example."),
+                        &vouch,
+                        NOW,
+                        Algorithms { sha1 },
+                        &mut budget,
+                    )
+                };
+                assert_eq!(
+                    check(false).err(),
+                    Some(Security::Insecure),
+                    "{algorithm} {vouch:?}: off by default"
+                );
+                let keys = check(true).unwrap_or_else(|e| panic!("{algorithm} {vouch:?}: {e:?}"));
+                assert_eq!(keys.len(), 2, "{algorithm}");
+                let www = of(&all, "www.example.", RecordType::A);
+                assert_eq!(
+                    rrset(&www, &sigs("www.example."), &keys, &apex, NOW, &mut budget),
+                    Ok(()),
+                    "{algorithm}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn a_ds_for_another_key_or_an_unknown_algorithm() {
         let apex = Name::from_str("example.").unwrap();
@@ -346,6 +436,7 @@ mod tests {
                 &sigs,
                 &Vouch::Ds(&[other]),
                 NOW,
+                Algorithms::default(),
                 &mut budget
             ),
             Err(Security::Bogus(Reason::DnskeyMissing))
@@ -358,6 +449,7 @@ mod tests {
                 &sigs,
                 &Vouch::Ds(&[unknown]),
                 NOW,
+                Algorithms::default(),
                 &mut budget
             ),
             Err(Security::Insecure)
@@ -376,6 +468,7 @@ mod tests {
                 &sigs,
                 &Vouch::Keys(&anchor),
                 NOW,
+                Algorithms::default(),
                 &mut budget
             )
             .is_ok()
@@ -393,6 +486,7 @@ mod tests {
             &of(&all, "example.", RecordType::RRSIG),
             &Vouch::Ds(&ds),
             NOW,
+            Algorithms::default(),
             &mut Budget::per_query(),
         )
         .unwrap();

@@ -307,3 +307,52 @@ fn error_rcodes_and_non_answers_are_lame() {
     );
     assert_eq!(step.outcome, Outcome::Lame(Lame::NotAuthoritative));
 }
+
+#[test]
+fn an_authoritative_empty_answer_with_the_zones_own_ns_is_nodata() {
+    let nodata = message(
+        ResponseCode::NoError,
+        true,
+        vec![],
+        vec![ns("example.internal.", "ns.example.internal.")],
+        vec![],
+    );
+    let step = classify(
+        &nodata,
+        &name("www.example.internal."),
+        RecordType::AAAA,
+        &name("example.internal."),
+    );
+    assert_eq!(
+        step.outcome,
+        Outcome::NoData {
+            name: name("www.example.internal.")
+        },
+        "RFC 2308 2.2: NODATA without an SOA, not an upward referral"
+    );
+}
+
+#[test]
+fn a_cname_beside_a_referral_is_followed_not_the_referral() {
+    let answer = message(
+        ResponseCode::NoError,
+        false,
+        vec![cname("www.a.internal.", "www.b.internal.")],
+        vec![ns("b.internal.", "ns.b.internal.")],
+        vec![a("ns.b.internal.", [127, 0, 0, 9])],
+    );
+    let step = classify(
+        &answer,
+        &name("www.a.internal."),
+        RecordType::A,
+        &name("internal."),
+    );
+    assert_eq!(
+        step.outcome,
+        Outcome::Alias {
+            target: name("www.b.internal.")
+        },
+        "the referral is for the target; the question is not asked there"
+    );
+    assert_eq!(accepted_names(&step), ["www.a.internal. CNAME"]);
+}
