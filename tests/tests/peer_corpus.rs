@@ -208,14 +208,9 @@ fn check(dir: &Path, case: &Case) -> Verdicts {
     }
 }
 
-/// The index in [`ALLOWED`] of the entry that covers case `id`.
+/// The index in [`ALLOWED`] of the entry for case `id`.
 fn allowed_index(id: &str) -> Option<usize> {
-    ALLOWED
-        .iter()
-        .position(|(pattern, _)| match pattern.strip_suffix(":*") {
-            Some(file) => id.split(':').next() == Some(file),
-            None => id == *pattern,
-        })
+    ALLOWED.iter().position(|(case, _)| id == *case)
 }
 
 #[test]

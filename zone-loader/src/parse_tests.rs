@@ -150,7 +150,10 @@ fn dnssec_and_other_types_encode_as_the_rfcs_say() {
         hex("NSEC3 1 1 0 - 2T7B4G4VSA5SMI47K61MV5BV1A22BOJR A RRSIG"),
         "010100000014".to_owned() + "174eb2409fe28bcb4887a1836f957f0a8425e27b" + "0006400000000002"
     );
-    assert_eq!(hex("ZONEMD 2026010101 1 1 00ff"), "78c275f5010100ff");
+    assert_eq!(
+        hex("ZONEMD 2026010101 1 1 00ff00ff00ff00ff00ff00ff"),
+        "78c275f5010100ff00ff00ff00ff00ff00ff"
+    );
     // RFC 1876 example: 42 21 54 N 71 06 18 W -24m 30m (defaults for precisions).
     assert_eq!(
         hex("LOC 42 21 54 N 71 06 18 W -24m 30m"),

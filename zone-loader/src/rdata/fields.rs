@@ -86,6 +86,7 @@ impl<'t, 'a> Fields<'t, 'a> {
             Field::Ipv4 => out.extend_from_slice(&self.ipv4()?.octets()),
             Field::Ipv6 => out.extend_from_slice(&self.ipv6()?.octets()),
             Field::Hex(name) => self.hex_rest(out, name)?,
+            Field::ZonemdDigest => self.zonemd_digest(out)?,
             Field::Base64(name) => self.base64_rest(out, name)?,
             Field::Salt => self.salt(out)?,
             Field::NextHashed => self.base32hex(out)?,
@@ -223,6 +224,19 @@ impl<'t, 'a> Fields<'t, 'a> {
         Ok(())
     }
 
+    /// RFC 8976 2.2.4: the digest MUST NOT be shorter than 12 octets.
+    fn zonemd_digest(&mut self, out: &mut Vec<u8>) -> Result<()> {
+        let (start, len) = (self.at, out.len());
+        self.hex_rest(out, "digest")?;
+        if out.len() - len < ZONEMD_MIN_DIGEST {
+            return Err(RdataError {
+                token: start,
+                kind: RdataErrorKind::BadField("ZONEMD digest (under 12 octets)"),
+            });
+        }
+        Ok(())
+    }
+
     pub(super) fn base64_rest(&mut self, out: &mut Vec<u8>, field: &'static str) -> Result<()> {
         let start = self.at;
         let text = self.rest(field)?;
@@ -322,12 +336,23 @@ impl<'t, 'a> Fields<'t, 'a> {
         Ok(())
     }
 
-    /// Four four-digit hex groups separated by `:` (RFC 6742 2.3).
+    /// Four groups of one to four hex digits separated by `:` (RFC 6742
+    /// 2.3; BIND writes `0:0:0:0` and BIND and NSD read it).
     fn locator64(&mut self, out: &mut Vec<u8>) -> Result<()> {
         let text = self.next("locator")?;
-        let bytes = hex_groups(text, b':', 4, 4)
-            .ok_or_else(|| self.back_err(RdataErrorKind::BadField("locator")))?;
-        out.extend_from_slice(&bytes);
+        let groups: Vec<&[u8]> = text.split(|&b| b == b':').collect();
+        let valid = groups.len() == 4
+            && groups
+                .iter()
+                .all(|g| (1..=4).contains(&g.len()) && g.iter().all(u8::is_ascii_hexdigit));
+        if !valid {
+            return Err(self.back_err(RdataErrorKind::BadField("locator")));
+        }
+        for group in groups {
+            let value = u16::from_str_radix(std::str::from_utf8(group).unwrap_or("0"), 16)
+                .map_err(|_| self.back_err(RdataErrorKind::BadField("locator")))?;
+            out.extend_from_slice(&value.to_be_bytes());
+        }
         Ok(())
     }
 
@@ -354,6 +379,9 @@ impl<'t, 'a> Fields<'t, 'a> {
         Ok(())
     }
 }
+
+/// The shortest ZONEMD digest, RFC 8976 2.2.4.
+pub(super) const ZONEMD_MIN_DIGEST: usize = 12;
 
 /// RFC 4034 A.1 algorithm mnemonics.
 const ALGORITHMS: &[(&str, u16)] = &[

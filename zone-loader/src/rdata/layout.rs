@@ -42,6 +42,8 @@ pub enum Field {
     Ipv6,
     /// Rest: hexadecimal (blanks allowed between tokens).
     Hex(&'static str),
+    /// Rest: a ZONEMD digest in hexadecimal, at least 12 octets (RFC 8976 2.2.4).
+    ZonemdDigest,
     /// Rest: base64 (blanks allowed between tokens).
     Base64(&'static str),
     /// NSEC3 salt: `-` or hex, with a length octet.
@@ -230,7 +232,7 @@ const LAYOUTS: &[(&[u16], &[Field])] = &[
             U32("serial"),
             U8("scheme"),
             U8("hash algorithm"),
-            Hex("digest"),
+            ZonemdDigest,
         ],
     ),
     (

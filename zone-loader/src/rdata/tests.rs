@@ -331,13 +331,42 @@ fn numbers_stay_within_their_fields() {
     }
 }
 
+/// RFC 6742 2.3 locators as BIND writes them (`0:0:0:0`), read as BIND
+/// and NSD read them.
+#[test]
+fn locator_groups_may_drop_leading_zeros() {
+    assert_eq!(hex("L64 10 2001:db8:1140:1000"), "000a20010db811401000");
+    assert_eq!(hex("NID 0 0:0:0:0"), "00000000000000000000");
+    assert_eq!(hex("NID 1 abcd:ef00:0:f"), "0001abcdef000000000f");
+}
+
+/// RFC 8976 2.2.4: a ZONEMD digest is at least 12 octets, in text and in
+/// RFC 3597 generic rdata (as BIND checks it).
+#[test]
+fn zonemd_digests_under_12_octets_are_refused() {
+    let digest = R::BadField("ZONEMD digest (under 12 octets)");
+    assert_error("ZONEMD 1 1 1 00", digest.clone(), "00");
+    assert_error("ZONEMD 1 1 1 0102 00 FF", digest, "0102");
+    assert_eq!(
+        error("ZONEMD \\# 7 00000000000000").0,
+        R::GenericMismatch("digest")
+    );
+    assert_eq!(
+        hex("ZONEMD 1 1 1 000102030405060708090a0b"),
+        "000000010101000102030405060708090a0b"
+    );
+    assert!(encode("ZONEMD \\# 18 000000010101 000102030405060708090a0b").is_ok());
+}
+
 #[test]
 fn field_errors_name_the_field() {
     let bad: &[(&str, R, &str)] = &[
         ("AFSDB x h.", R::BadNumber("subtype"), "x"),
         ("EUI48 00-00-5e-00-53", R::BadField("EUI-48"), "00-"),
         ("EUI64 00005eef1000002a", R::BadField("EUI-64"), "00005"),
-        ("L64 10 2001:db8:1140:1000", R::BadField("locator"), "2001"),
+        ("L64 10 2001:db8:1140", R::BadField("locator"), "2001"),
+        ("L64 10 2001:db8::1000", R::BadField("locator"), "2001"),
+        ("NID 10 0:0:0:12345", R::BadField("locator"), "0:"),
         ("NSAP 47.0005", R::BadField("NSAP address"), "47"),
         ("NSAP 0x470", R::BadField("NSAP address"), "0x470"),
         ("GPOS 1 x 3", R::BadNumber("latitude"), "x"),

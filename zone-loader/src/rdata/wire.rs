@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use super::fields::ZONEMD_MIN_DIGEST;
 use super::layout::{Field, layout};
 use super::{loc, special, svcb};
 use crate::rtype::code;
@@ -117,6 +118,8 @@ fn walk(
                 _ => return Err("next hashed owner"),
             },
             Field::Hex(_) | Field::Base64(_) => rest.len(),
+            Field::ZonemdDigest if rest.len() < ZONEMD_MIN_DIGEST => return Err("digest"),
+            Field::ZonemdDigest => rest.len(),
             Field::Nsap if rest.is_empty() => return Err(label(field)),
             Field::UriTarget | Field::Nsap => rest.len(),
             Field::Bitmap => check_bitmap(rest).map(|()| rest.len())?,
