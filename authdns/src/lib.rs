@@ -18,3 +18,4 @@ pub mod querylog;
 pub mod reload;
 pub mod rrl;
 pub mod server;
+pub mod tsig;
