@@ -2,15 +2,17 @@
 //! DO bit echoed (RFC 3225 3), the extended RCODE, and the NSID (RFC 5001)
 //! and COOKIE (RFC 7873) options when the query asked for them.
 
-use zone_loader::wire::query::{Edns, OPTION_COOKIE, OPTION_NSID};
+use zone_loader::wire::query::{Edns, OPTION_COOKIE, OPTION_EDE, OPTION_NSID};
 
 use crate::answer::{AnswerConfig, Request};
 
 /// Longest NSID we send (operators set it; RFC 5001 allows any length,
 /// but it costs every answer that asks).
 pub const MAX_NSID_LEN: usize = 128;
-/// Longest OPT record we write: header, NSID option, COOKIE option.
-pub const MAX_OPT_LEN: usize = 11 + 4 + MAX_NSID_LEN + 4 + 24;
+/// Longest OPT record we write: header, NSID, COOKIE and EDE options.
+pub const MAX_OPT_LEN: usize = 11 + 4 + MAX_NSID_LEN + 4 + 24 + 6;
+/// Extended DNS Error 18, Prohibited (RFC 8914 4.19).
+pub const EDE_PROHIBITED: u16 = 18;
 
 /// The OPT record to send.
 #[derive(Debug, Clone)]
@@ -20,6 +22,7 @@ pub struct OptOut {
     dnssec_ok: bool,
     nsid: Option<([u8; MAX_NSID_LEN], u8)>,
     cookie: Option<[u8; 24]>,
+    ede: Option<u16>,
 }
 
 impl OptOut {
@@ -46,6 +49,15 @@ impl OptOut {
             dnssec_ok: edns.dnssec_ok,
             nsid,
             cookie,
+            ede: None,
+        }
+    }
+
+    /// The same OPT with an Extended DNS Error (RFC 8914), no text.
+    pub fn with_ede(self, code: u16) -> Self {
+        Self {
+            ede: Some(code),
+            ..self
         }
     }
 
@@ -60,7 +72,9 @@ impl OptOut {
 
     /// The record's length in wire form.
     pub fn len(&self) -> usize {
-        11 + self.nsid.map_or(0, |(_, len)| 4 + usize::from(len)) + self.cookie.map_or(0, |_| 28)
+        11 + self.nsid.map_or(0, |(_, len)| 4 + usize::from(len))
+            + self.cookie.map_or(0, |_| 28)
+            + self.ede.map_or(0, |_| 6)
     }
 
     /// Whether the record is empty (it never is: the header alone is 11 octets).
@@ -93,6 +107,11 @@ impl OptOut {
             out[pos..pos + 4].copy_from_slice(&[0, OPTION_COOKIE as u8, 0, 24]);
             out[pos + 4..pos + 28].copy_from_slice(cookie);
             pos += 28;
+        }
+        if let Some(code) = self.ede {
+            out[pos..pos + 4].copy_from_slice(&[0, OPTION_EDE as u8, 0, 2]);
+            out[pos + 4..pos + 6].copy_from_slice(&code.to_be_bytes());
+            pos += 6;
         }
         let rdlen = (pos - 11) as u16;
         out[9..11].copy_from_slice(&rdlen.to_be_bytes());
