@@ -38,6 +38,8 @@ impl Service {
                 transfer::Start::Reply(len) => len,
                 transfer::Start::Stream(_) => return None,
             }
+        } else if transfer::may_be_signed(&self.transfers, request.msg) {
+            transfer::answer_signed(&self.transfers, &snapshot, &self.answer, request, buf)?
         } else {
             answer::answer(&snapshot, &self.answer, request, buf)?
         };

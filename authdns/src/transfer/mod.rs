@@ -93,6 +93,52 @@ pub fn is_transfer(msg: &[u8]) -> bool {
     matches!(msg.get(pos + 1..pos + 3), Some(&[0, 252]) | Some(&[0, 251]))
 }
 
+/// Whether `msg` may carry a TSIG record worth checking: keys are
+/// configured and the message has additional records. Secondaries sign
+/// the SOA queries they send before a transfer.
+pub fn may_be_signed(transfers: &Transfers, msg: &[u8]) -> bool {
+    !transfers.keys.is_empty() && msg.get(10..12).is_some_and(|c| c != [0, 0])
+}
+
+/// Answers a query that is not a transfer but may be TSIG-signed (a
+/// secondary's SOA query): signed queries get signed answers (RFC 8945
+/// 5.3), failed signatures the TSIG error (RFC 8945 5.2).
+pub fn answer_signed(
+    transfers: &Transfers,
+    snapshot: &Snapshot,
+    config: &AnswerConfig,
+    request: &Request<'_>,
+    buf: &mut Vec<u8>,
+) -> Option<usize> {
+    let now = u64::from(request.now);
+    match tsig::verify(transfers.keys(), request.msg, now) {
+        Verified::Unsigned => crate::answer::answer(snapshot, config, request, buf),
+        Verified::Signed(mut signer) => {
+            let len = crate::answer::answer(snapshot, config, request, buf)?;
+            buf.truncate(len);
+            signer.sign(buf);
+            Some(buf.len())
+        }
+        Verified::Malformed => Some(header_reply(request.msg, buf, rcode::FORMERR)),
+        Verified::Rejected(mut rejection) => {
+            let query = query::parse(request.msg).ok()?;
+            let len = reply(
+                &query,
+                request.msg,
+                config,
+                request,
+                buf,
+                NOTAUTH,
+                None,
+                None,
+            );
+            buf.truncate(len);
+            rejection.append(buf, now);
+            Some(buf.len())
+        }
+    }
+}
+
 /// How a transfer query is answered.
 #[derive(Debug)]
 pub enum Start {

@@ -99,6 +99,11 @@ impl KeyRing {
         Self { keys }
     }
 
+    /// Whether no key is configured.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
     /// The key named `name` (lowercase wire form).
     pub fn find(&self, name: &[u8]) -> Option<&Arc<Key>> {
         self.keys.iter().find(|k| k.name.as_wire() == name)
