@@ -375,3 +375,6 @@ fn reply(
     }
     writer.finish()
 }
+
+#[cfg(test)]
+mod tests;
