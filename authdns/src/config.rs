@@ -3,8 +3,10 @@
 //!
 //! Every key is optional; see the README for the whole file.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -16,6 +18,10 @@ use crate::cookies::CookieSecret;
 use crate::edns::MAX_NSID_LEN;
 use crate::listen::tcp::TcpLimits;
 use crate::querylog::QueryLog;
+use crate::transfer::acl::Network;
+use crate::transfer::{Transfers, ZoneTransfer};
+use crate::tsig::{Algorithm, Key, KeyRing};
+use zone_loader::Name;
 
 /// Where the server listens when nothing is configured.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:5300";
@@ -69,6 +75,44 @@ pub struct RawConfig {
     /// Past the rate, one response in this many is sent truncated, the
     /// rest dropped; 0 drops them all (default 2).
     pub rate_limit_slip: Option<u32>,
+    /// TSIG keys (`[[key]]`).
+    pub key: Option<Vec<RawKey>>,
+    /// Per-zone settings (`[[zone]]`).
+    pub zone: Option<Vec<RawZone>>,
+}
+
+/// A `[[key]]` table. Its `Debug` leaves the secret out.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawKey {
+    /// The key's name, e.g. `xfr.example.`.
+    pub name: String,
+    /// hmac-sha256, hmac-sha384, hmac-sha512, hmac-sha224 or hmac-sha1.
+    pub algorithm: String,
+    /// The secret, base64.
+    pub secret: String,
+}
+
+impl std::fmt::Debug for RawKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RawKey({} {})", self.name, self.algorithm)
+    }
+}
+
+/// A `[[zone]]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawZone {
+    /// The zone's name.
+    pub name: String,
+    /// Networks that may transfer the zone (default: nobody).
+    pub allow_transfer: Option<Vec<String>>,
+    /// The key transfers must be signed with.
+    pub transfer_key: Option<String>,
+    /// NOTIFY targets: not supported by this version.
+    pub notify: Option<toml::Value>,
+    /// Primaries of a secondary zone: not supported by this version.
+    pub primaries: Option<toml::Value>,
 }
 
 /// The `[tcp]` table.
@@ -105,6 +149,8 @@ pub struct Config {
     pub answer: AnswerConfig,
     /// Response rate limiting: (responses a second, slip), if on.
     pub rate_limit: Option<(u32, u32)>,
+    /// Zone transfers: keys and who may transfer what.
+    pub transfers: Transfers,
 }
 
 impl RawConfig {
@@ -159,7 +205,9 @@ impl RawConfig {
                 self.rate_limit_slip.unwrap_or(DEFAULT_RATE_LIMIT_SLIP),
             )),
         };
+        let transfers = transfers(self.key.unwrap_or_default(), self.zone.unwrap_or_default())?;
         Ok(Config {
+            transfers,
             rate_limit,
             listen,
             zones: self.zones.unwrap_or_else(|| PathBuf::from(DEFAULT_ZONES)),
@@ -185,6 +233,69 @@ impl RawConfig {
             },
         })
     }
+}
+
+fn transfers(raw_keys: Vec<RawKey>, raw_zones: Vec<RawZone>) -> anyhow::Result<Transfers> {
+    let mut keys: Vec<Arc<Key>> = Vec::new();
+    for raw in raw_keys {
+        let name = parse_name(&raw.name).with_context(|| format!("key {:?}", raw.name))?;
+        let algorithm = Algorithm::from_name(&raw.algorithm).with_context(|| {
+            format!(
+                "key {}: unknown algorithm {:?} (hmac-sha256, hmac-sha384, hmac-sha512, hmac-sha224, hmac-sha1)",
+                raw.name, raw.algorithm
+            )
+        })?;
+        let secret = data_encoding::BASE64
+            .decode(raw.secret.trim().as_bytes())
+            .ok()
+            .filter(|s| !s.is_empty())
+            .with_context(|| format!("key {}: the secret is not base64", raw.name))?;
+        let key = Key::new(&name, algorithm, secret);
+        if keys.iter().any(|k| k.name() == key.name()) {
+            bail!("key {}: defined twice", raw.name);
+        }
+        keys.push(Arc::new(key));
+    }
+    let mut zones = HashMap::new();
+    for raw in raw_zones {
+        let origin = parse_name(&raw.name).with_context(|| format!("zone {:?}", raw.name))?;
+        if raw.notify.is_some() || raw.primaries.is_some() {
+            bail!(
+                "zone {}: notify and primaries are not supported by this version yet (only the primary role with AXFR)",
+                raw.name
+            );
+        }
+        let key = match &raw.transfer_key {
+            Some(wanted) => {
+                let wanted = parse_name(wanted)
+                    .with_context(|| format!("zone {}: transfer-key", raw.name))?;
+                let key = keys.iter().find(|k| k.name() == &wanted);
+                Some(Arc::clone(key.with_context(|| {
+                    format!("zone {}: transfer-key {wanted} is not a [[key]]", raw.name)
+                })?))
+            }
+            None => None,
+        };
+        let allow = raw
+            .allow_transfer
+            .unwrap_or_default()
+            .iter()
+            .map(|text| text.parse::<Network>())
+            .collect::<Result<Vec<_>, _>>()
+            .with_context(|| format!("zone {}: allow-transfer", raw.name))?;
+        let origin: Box<[u8]> = origin.as_wire().into();
+        if zones.insert(origin, ZoneTransfer { allow, key }).is_some() {
+            bail!("zone {}: listed twice", raw.name);
+        }
+    }
+    Ok(Transfers::new(KeyRing::new(keys), zones))
+}
+
+/// A domain name, absolute or relative to the root, lowercased.
+fn parse_name(text: &str) -> anyhow::Result<Name> {
+    let name = Name::from_text(text.as_bytes(), &Name::root())
+        .map_err(|e| anyhow::anyhow!("not a domain name: {e:?}"))?;
+    Ok(name.to_lowercase())
 }
 
 fn parse_nsid(text: &str) -> anyhow::Result<Vec<u8>> {
@@ -263,5 +374,69 @@ mod tests {
                 .validate()
                 .is_err()
         );
+    }
+
+    const KEY: &str =
+        "[[key]]\nname = \"xfr.example.\"\nalgorithm = \"hmac-sha256\"\nsecret = \"c2VjcmV0\"\n";
+
+    fn transfer_error(toml: &str) -> String {
+        let err = RawConfig::from_toml(toml).unwrap().validate().unwrap_err();
+        format!("{err:#}")
+    }
+
+    #[test]
+    fn keys_and_zones_validate() {
+        let text = format!(
+            "{KEY}[[zone]]\nname = \"Example.COM\"\nallow-transfer = [\"192.0.2.0/24\", \"2001:db8::/32\"]\ntransfer-key = \"XFR.example\"\n"
+        );
+        let config = RawConfig::from_toml(&text).unwrap().validate().unwrap();
+        let key = config
+            .transfers
+            .keys()
+            .find(b"\x03xfr\x07example\x00")
+            .unwrap();
+        assert_eq!(key.algorithm(), Algorithm::HmacSha256);
+        let raw = RawConfig::from_toml(&text).unwrap();
+        assert!(
+            !format!("{raw:?}").contains("c2VjcmV0"),
+            "the secret is not in Debug"
+        );
+        assert!(!format!("{config:?}").contains("c2VjcmV0"));
+    }
+
+    #[test]
+    fn transfer_settings_errors_say_what_is_wrong() {
+        let cases = [
+            (
+                KEY.replace("hmac-sha256", "hmac-md5"),
+                "unknown algorithm \"hmac-md5\"",
+            ),
+            (
+                KEY.replace("c2VjcmV0", "not base64!"),
+                "the secret is not base64",
+            ),
+            (format!("{KEY}{KEY}"), "defined twice"),
+            (
+                "[[zone]]\nname = \"example.com.\"\ntransfer-key = \"nokey.\"\n".to_owned(),
+                "transfer-key nokey. is not a [[key]]",
+            ),
+            (
+                "[[zone]]\nname = \"example.com.\"\nallow-transfer = [\"192.0.2.0/33\"]\n"
+                    .to_owned(),
+                "\"192.0.2.0/33\" is not a network",
+            ),
+            (
+                "[[zone]]\nname = \"example.com.\"\nnotify = [\"192.0.2.2:53\"]\n".to_owned(),
+                "not supported by this version yet",
+            ),
+            (
+                "[[zone]]\nname = \"example.org.\"\nprimaries = [\"192.0.2.1:53\"]\n".to_owned(),
+                "not supported by this version yet",
+            ),
+        ];
+        for (toml, wanted) in cases {
+            let err = transfer_error(&toml);
+            assert!(err.contains(wanted), "{err:?} should say {wanted:?}");
+        }
     }
 }

@@ -16,6 +16,8 @@ pub const EDE_LEN: usize = 6;
 pub const EDE_NOT_AUTHORITATIVE: u16 = 20;
 /// Longest OPT record we write: header, NSID, COOKIE and EDE options.
 pub const MAX_OPT_LEN: usize = 11 + 4 + MAX_NSID_LEN + 4 + 24 + EDE_LEN;
+/// Extended DNS Error 18, Prohibited (RFC 8914 4.19).
+pub const EDE_PROHIBITED: u16 = 18;
 
 /// The OPT record to send.
 #[derive(Debug, Clone)]

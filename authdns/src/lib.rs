@@ -18,3 +18,5 @@ pub mod querylog;
 pub mod reload;
 pub mod rrl;
 pub mod server;
+pub mod transfer;
+pub mod tsig;

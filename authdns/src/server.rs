@@ -39,6 +39,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         rate_limit: config
             .rate_limit
             .map(|(rate, slip)| RateLimiter::new(rate, slip)),
+        transfers: config.transfers.clone(),
     });
     let shutdown = Arc::new(AtomicBool::new(false));
 

@@ -20,6 +20,7 @@ mod readme;
 mod recursion;
 mod reload;
 mod signed;
+mod transfer;
 mod unbound;
 mod upstream;
 mod validation;

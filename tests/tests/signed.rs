@@ -53,7 +53,7 @@ const DNSSEC_TYPES: &[RecordType] = &[
 
 /// Signs the test zone into `dir` with ldns-signzone and `options`:
 /// returns the directory holding `signed.internal.zone`.
-fn sign(dir: &Path, options: &[&str]) -> PathBuf {
+pub(crate) fn sign(dir: &Path, options: &[&str]) -> PathBuf {
     let source = workspace().join("tests/data/dnssec/signed.internal.zone");
     let keygen = |ksk: bool| {
         let mut args = vec!["-a", "ECDSAP256SHA256"];

@@ -10,6 +10,7 @@ use zone_loader::SharedSnapshot;
 use crate::answer::{self, AnswerConfig, Request};
 use crate::querylog::QueryLog;
 use crate::rrl::RateLimiter;
+use crate::transfer::{self, Transfers};
 
 /// What every listener shares.
 pub struct Service {
@@ -21,13 +22,27 @@ pub struct Service {
     pub query_log: QueryLog,
     /// Response rate limiting for UDP, if on.
     pub rate_limit: Option<RateLimiter>,
+    /// Who may transfer which zone.
+    pub transfers: Transfers,
 }
 
 impl Service {
     /// Answers `request` into `buf` from the current snapshot (loaded once,
     /// for the whole answer) and logs it. `None`: send nothing.
     pub fn respond(&self, request: &Request<'_>, buf: &mut Vec<u8>) -> Option<usize> {
-        let len = answer::answer(&self.snapshot.load(), &self.answer, request, buf)?;
+        let snapshot = self.snapshot.load();
+        let len = if transfer::is_transfer(request.msg) {
+            // Over UDP a transfer query gets one short answer; the TCP
+            // listener streams transfers itself.
+            match transfer::start(&self.transfers, &snapshot, &self.answer, request, buf)? {
+                transfer::Start::Reply(len) => len,
+                transfer::Start::Stream(_) => return None,
+            }
+        } else if transfer::may_be_signed(&self.transfers, request.msg) {
+            transfer::answer_signed(&self.transfers, &snapshot, &self.answer, request, buf)?
+        } else {
+            answer::answer(&snapshot, &self.answer, request, buf)?
+        };
         self.query_log
             .record(&buf[..len], request.transport, request.client);
         Some(len)

@@ -14,6 +14,7 @@ use tokio::sync::watch;
 use super::Service;
 use super::connections::ConnectionLimits;
 use crate::answer::{Request, Transport};
+use crate::transfer::{self, Start, axfr};
 
 /// TCP limits.
 #[derive(Debug, Clone, Copy)]
@@ -82,15 +83,121 @@ async fn connection(mut stream: TcpStream, peer: SocketAddr, limits: TcpLimits, 
             client: peer.ip(),
             now: super::unix_now(),
         };
+        if transfer::is_transfer(&query) {
+            if send_transfer(
+                &mut stream,
+                &request,
+                limits,
+                service,
+                &mut response,
+                &mut frame,
+            )
+            .await
+            .is_err()
+            {
+                return;
+            }
+            continue;
+        }
         let Some(out) = service.respond(&request, &mut response) else {
             continue;
         };
-        frame.clear();
-        frame.extend_from_slice(&(out as u16).to_be_bytes());
-        frame.extend_from_slice(&response[..out]);
-        match tokio::time::timeout(limits.idle_timeout, stream.write_all(&frame)).await {
-            Ok(Ok(())) => {}
-            _ => return,
+        if send(&mut stream, &response[..out], &mut frame, limits)
+            .await
+            .is_err()
+        {
+            return;
         }
     }
+}
+
+/// The connection failed or timed out: close it.
+struct Closed;
+
+/// Writes one framed message, within the idle timeout.
+async fn send(
+    stream: &mut TcpStream,
+    message: &[u8],
+    frame: &mut Vec<u8>,
+    limits: TcpLimits,
+) -> Result<(), Closed> {
+    frame.clear();
+    frame.extend_from_slice(&(message.len() as u16).to_be_bytes());
+    frame.extend_from_slice(message);
+    match tokio::time::timeout(limits.idle_timeout, stream.write_all(frame)).await {
+        Ok(Ok(())) => Ok(()),
+        _ => Err(Closed),
+    }
+}
+
+/// Answers a transfer query: one reply, or the zone streamed message by
+/// message (each written before the next is built, so a slow client
+/// holds one message of memory and no lock; the idle timeout bounds
+/// each write).
+async fn send_transfer(
+    stream: &mut TcpStream,
+    request: &Request<'_>,
+    limits: TcpLimits,
+    service: &Service,
+    response: &mut Vec<u8>,
+    frame: &mut Vec<u8>,
+) -> Result<(), Closed> {
+    let snapshot = service.snapshot.load_full();
+    let started = std::time::Instant::now();
+    let start = transfer::start(
+        &service.transfers,
+        &snapshot,
+        &service.answer,
+        request,
+        response,
+    );
+    drop(snapshot);
+    let mut stream_out = match start {
+        None => return Ok(()),
+        Some(Start::Reply(len)) => return send(stream, &response[..len], frame, limits).await,
+        Some(Start::Stream(out)) => out,
+    };
+    let zone = Arc::clone(&stream_out.zone);
+    let reserve = stream_out.reserve();
+    let mut axfr = axfr::Axfr::new(&zone);
+    let mut messages = 0u32;
+    loop {
+        match axfr.next_message(request.msg, stream_out.question_end, response, reserve) {
+            axfr::Next::Message(len) => {
+                response.truncate(len);
+                if let Some(signer) = stream_out.signer.as_mut() {
+                    signer.sign(response);
+                }
+                send(stream, response, frame, limits).await?;
+                messages += 1;
+            }
+            axfr::Next::Done => break,
+            axfr::Next::TooLarge => {
+                tracing::warn!(
+                    "transfer of {} stopped: a record does not fit in a message",
+                    zone.origin()
+                );
+                return Err(Closed);
+            }
+        }
+    }
+    let kind = if stream_out.qtype == zone_loader::rtype::code::IXFR {
+        "IXFR (answered as AXFR)"
+    } else {
+        "AXFR"
+    };
+    let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+    let zone_name = zone.origin();
+    let serial = zone.serial();
+    if service.query_log.clients {
+        tracing::info!(
+            "transfer {kind} of {zone_name} serial {serial}: {messages} messages in {elapsed:.1} ms to {}",
+            request.client
+        );
+    } else {
+        tracing::info!(
+            "transfer {kind} of {zone_name} serial {serial}: {messages} messages in {elapsed:.1} ms"
+        );
+    }
+    Ok(())
 }

@@ -1,0 +1,380 @@
+//! Zone transfers out, the primary role (RFC 5936 AXFR; RFC 1995 IXFR
+//! answered AXFR-style, as its section 4 allows when no history is kept).
+//!
+//! ```text
+//! query ─► is_transfer (TCP listener, UDP service) ─► start:
+//!   parse ─► TSIG verify ─► zone served? (NOTAUTH) ─► allowed? (REFUSED + EDE 18)
+//!   ─► Reply (errors, UDP, IXFR of a current serial) | Stream (axfr::Axfr)
+//! ```
+//!
+//! A transfer is allowed when the client's address is in the zone's
+//! `allow-transfer` and, when the zone has a `transfer-key`, the query is
+//! signed with that key. Zones without a `[[zone]]` entry, and zones
+//! whose entry allows nobody, are never transferred.
+
+pub mod acl;
+pub mod axfr;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use zone_loader::rtype::code;
+use zone_loader::wire::query::{self, HEADER_LEN, Query, QueryError};
+use zone_loader::wire::writer::{Owner, Section, Writer};
+use zone_loader::{Snapshot, Zone};
+
+use crate::answer::resolve::rcode;
+use crate::answer::{AnswerConfig, MAX_MESSAGE, Request, Transport};
+use crate::edns::{EDE_PROHIBITED, OptOut};
+use crate::tsig::{self, Key, KeyRing, Signer, Verified};
+use acl::Network;
+
+/// RCODE NOTAUTH (RFC 8945 3, RFC 2136 2.2): the zone is not served
+/// here, or the TSIG failed.
+pub const NOTAUTH: u8 = 9;
+/// DNS class IN.
+const CLASS_IN: u16 = 1;
+
+/// Who may transfer one zone.
+#[derive(Debug, Clone, Default)]
+pub struct ZoneTransfer {
+    /// Client networks allowed (empty: nobody).
+    pub allow: Vec<Network>,
+    /// The key transfers must be signed with, if any.
+    pub key: Option<Arc<Key>>,
+}
+
+/// The transfer settings of every zone, and the TSIG keys.
+#[derive(Debug, Clone, Default)]
+pub struct Transfers {
+    keys: KeyRing,
+    zones: HashMap<Box<[u8]>, ZoneTransfer>,
+}
+
+impl Transfers {
+    /// `zones` by lowercase wire origin.
+    pub fn new(keys: KeyRing, zones: HashMap<Box<[u8]>, ZoneTransfer>) -> Self {
+        Self { keys, zones }
+    }
+
+    /// The TSIG keys.
+    pub fn keys(&self) -> &KeyRing {
+        &self.keys
+    }
+
+    /// Whether `client`, with the verified key `signed_with`, may
+    /// transfer the zone `origin`.
+    fn allows(&self, origin: &[u8], client: std::net::IpAddr, signed_with: Option<&Key>) -> bool {
+        let Some(zone) = self.zones.get(origin) else {
+            return false;
+        };
+        let key_ok = match (&zone.key, signed_with) {
+            (None, _) => true,
+            (Some(wanted), Some(used)) => wanted.name() == used.name(),
+            (Some(_), None) => false,
+        };
+        key_ok && zone.allow.iter().any(|n| n.contains(client))
+    }
+}
+
+/// Whether `msg` asks for a zone transfer (QTYPE AXFR or IXFR in a
+/// query): a look at the question only, cheap enough for every datagram.
+pub fn is_transfer(msg: &[u8]) -> bool {
+    if msg.len() < HEADER_LEN || msg[2] & 0x80 != 0 || msg[4..6] != [0, 1] {
+        return false;
+    }
+    let mut pos = HEADER_LEN;
+    while let Some(&len) = msg.get(pos) {
+        if len == 0 || len > 63 {
+            break;
+        }
+        pos += 1 + usize::from(len);
+    }
+    matches!(msg.get(pos + 1..pos + 3), Some(&[0, 252]) | Some(&[0, 251]))
+}
+
+/// Whether `msg` may carry a TSIG record worth checking: keys are
+/// configured and the message has additional records. Secondaries sign
+/// the SOA queries they send before a transfer.
+pub fn may_be_signed(transfers: &Transfers, msg: &[u8]) -> bool {
+    !transfers.keys.is_empty() && msg.get(10..12).is_some_and(|c| c != [0, 0])
+}
+
+/// Answers a query that is not a transfer but may be TSIG-signed (a
+/// secondary's SOA query): signed queries get signed answers (RFC 8945
+/// 5.3), failed signatures the TSIG error (RFC 8945 5.2).
+pub fn answer_signed(
+    transfers: &Transfers,
+    snapshot: &Snapshot,
+    config: &AnswerConfig,
+    request: &Request<'_>,
+    buf: &mut Vec<u8>,
+) -> Option<usize> {
+    let now = u64::from(request.now);
+    match tsig::verify(transfers.keys(), request.msg, now) {
+        Verified::Unsigned => crate::answer::answer(snapshot, config, request, buf),
+        Verified::Signed(mut signer) => {
+            let len = crate::answer::answer(snapshot, config, request, buf)?;
+            buf.truncate(len);
+            signer.sign(buf);
+            Some(buf.len())
+        }
+        Verified::Malformed => Some(header_reply(request.msg, buf, rcode::FORMERR)),
+        Verified::Rejected(mut rejection) => {
+            let query = query::parse(request.msg).ok()?;
+            let len = reply(
+                &query,
+                request.msg,
+                config,
+                request,
+                buf,
+                NOTAUTH,
+                None,
+                None,
+            );
+            buf.truncate(len);
+            rejection.append(buf, now);
+            Some(buf.len())
+        }
+    }
+}
+
+/// How a transfer query is answered.
+#[derive(Debug)]
+pub enum Start {
+    /// One message, in the buffer: an error, an answer over UDP, or the
+    /// SOA alone for an IXFR whose serial is current.
+    Reply(usize),
+    /// A zone transfer to stream ([`axfr::Axfr`]).
+    Stream(Stream),
+}
+
+/// An allowed transfer, ready to stream.
+#[derive(Debug)]
+pub struct Stream {
+    /// The zone, held for the whole transfer: one consistent version.
+    pub zone: Arc<Zone>,
+    /// Signs each message when the query was signed.
+    pub signer: Option<Signer>,
+    /// Where the query's question ends.
+    pub question_end: usize,
+    /// The query type (AXFR, or IXFR answered AXFR-style).
+    pub qtype: u16,
+}
+
+impl Stream {
+    /// Octets each message keeps free for its TSIG record.
+    pub fn reserve(&self) -> usize {
+        self.signer.as_ref().map_or(0, |s| s.key().record_len())
+    }
+}
+
+/// Decides how to answer the transfer query `request`; a reply is
+/// written into `buf`. `None`: send nothing (not a query).
+pub fn start(
+    transfers: &Transfers,
+    snapshot: &Snapshot,
+    config: &AnswerConfig,
+    request: &Request<'_>,
+    buf: &mut Vec<u8>,
+) -> Option<Start> {
+    let msg = request.msg;
+    let query = match query::parse(msg) {
+        Ok(query) => query,
+        Err(QueryError::Drop) => return None,
+        Err(QueryError::FormErr) => {
+            return Some(Start::Reply(header_reply(msg, buf, rcode::FORMERR)));
+        }
+    };
+    let now = u64::from(request.now);
+    let mut signer = match tsig::verify(transfers.keys(), msg, now) {
+        Verified::Unsigned => None,
+        Verified::Signed(signer) => Some(signer),
+        Verified::Malformed => return Some(Start::Reply(header_reply(msg, buf, rcode::FORMERR))),
+        Verified::Rejected(mut rejection) => {
+            let len = reply(&query, msg, config, request, buf, NOTAUTH, None, None);
+            buf.truncate(len);
+            rejection.append(buf, now);
+            return Some(Start::Reply(buf.len()));
+        }
+    };
+    let signed_with = signer.as_ref().map(|s| Arc::clone(s.key()));
+    match decide(transfers, snapshot, &query, request, signed_with.as_deref()) {
+        Outcome::Stream(zone) => Some(Start::Stream(Stream {
+            zone: Arc::clone(zone),
+            signer,
+            question_end: query.question_end,
+            qtype: query.qtype,
+        })),
+        Outcome::Reply {
+            rcode,
+            soa,
+            ede,
+            truncated,
+        } => {
+            let len = reply(&query, msg, config, request, buf, rcode, soa, ede);
+            buf.truncate(len);
+            if truncated {
+                buf[2] |= 0x02;
+            }
+            if let Some(signer) = signer.as_mut() {
+                signer.sign(buf);
+            }
+            Some(Start::Reply(buf.len()))
+        }
+    }
+}
+
+/// What a transfer query gets.
+enum Outcome<'s> {
+    Reply {
+        rcode: u8,
+        soa: Option<&'s Zone>,
+        ede: Option<u16>,
+        truncated: bool,
+    },
+    Stream(&'s Arc<Zone>),
+}
+
+fn refuse(rcode: u8, ede: Option<u16>) -> Outcome<'static> {
+    Outcome::Reply {
+        rcode,
+        soa: None,
+        ede,
+        truncated: false,
+    }
+}
+
+fn decide<'s>(
+    transfers: &Transfers,
+    snapshot: &'s Snapshot,
+    query: &Query,
+    request: &Request<'_>,
+    signed_with: Option<&Key>,
+) -> Outcome<'s> {
+    if query.opcode() != 0 || query.qclass != CLASS_IN {
+        return refuse(rcode::REFUSED, None);
+    }
+    if query.qtype == code::AXFR && request.transport == Transport::Udp {
+        // RFC 5936 4.2: AXFR is not defined over UDP; Knot answers NOTIMP.
+        return refuse(rcode::NOTIMP, None);
+    }
+    let Some(zone) = snapshot.get(query.qname()) else {
+        // As Knot and NSD: a zone not served here is not ours to give.
+        return refuse(NOTAUTH, None);
+    };
+    if !transfers.allows(query.qname(), request.client, signed_with) {
+        // RFC 8914 4.19: Prohibited.
+        return refuse(rcode::REFUSED, Some(EDE_PROHIBITED));
+    }
+    if query.qtype == code::IXFR {
+        let Some(serial) = ixfr_serial(request.msg, query) else {
+            return refuse(rcode::FORMERR, None);
+        };
+        // RFC 1995 2: a client already current gets our SOA alone; over
+        // UDP, a client behind is told to come back over TCP.
+        if serial_current(serial, zone.serial()) {
+            return Outcome::Reply {
+                rcode: rcode::NOERROR,
+                soa: Some(zone),
+                ede: None,
+                truncated: false,
+            };
+        }
+        if request.transport == Transport::Udp {
+            return Outcome::Reply {
+                rcode: rcode::NOERROR,
+                soa: None,
+                ede: None,
+                truncated: true,
+            };
+        }
+    }
+    Outcome::Stream(zone)
+}
+
+/// Whether a client at `theirs` needs nothing from us at `ours`: the
+/// same serial, or a newer one (RFC 1982 serial arithmetic).
+fn serial_current(theirs: u32, ours: u32) -> bool {
+    theirs == ours || (theirs.wrapping_sub(ours) as i32) > 0
+}
+
+/// The serial of the SOA in an IXFR query's authority section (RFC 1995 3).
+fn ixfr_serial(msg: &[u8], query: &Query) -> Option<u32> {
+    if msg.get(6..8)? != [0, 0] || msg.get(8..10)? == [0, 0] {
+        return None;
+    }
+    let mut pos = skip_name(msg, query.question_end)?;
+    let rtype = u16::from_be_bytes(msg.get(pos..pos + 2)?.try_into().ok()?);
+    if rtype != code::SOA {
+        return None;
+    }
+    pos += 10;
+    pos = skip_name(msg, pos)?;
+    pos = skip_name(msg, pos)?;
+    Some(u32::from_be_bytes(msg.get(pos..pos + 4)?.try_into().ok()?))
+}
+
+fn skip_name(msg: &[u8], mut pos: usize) -> Option<usize> {
+    loop {
+        let len = *msg.get(pos)?;
+        match len {
+            0 => return Some(pos + 1),
+            1..=63 => pos += 1 + usize::from(len),
+            0xc0..=0xff => return Some(pos + 2),
+            _ => return None,
+        }
+    }
+}
+
+fn header_reply(msg: &[u8], buf: &mut Vec<u8>, code: u8) -> usize {
+    let (id, flags) = query::header_id(msg).expect("parse drops messages shorter than a header");
+    let mut writer = Writer::header_only(buf, id, flags);
+    writer.set_rcode(code);
+    writer.finish()
+}
+
+/// A single-message reply: RCODE, the apex SOA if given, and an OPT
+/// (with an Extended DNS Error, RFC 8914) when the query had EDNS.
+#[allow(clippy::too_many_arguments)]
+fn reply(
+    query: &Query,
+    msg: &[u8],
+    config: &AnswerConfig,
+    request: &Request<'_>,
+    buf: &mut Vec<u8>,
+    code: u8,
+    soa: Option<&Zone>,
+    ede: Option<u16>,
+) -> usize {
+    let mut writer = Writer::new(buf, msg, query.question_end, MAX_MESSAGE);
+    writer.set_rcode(code);
+    if let Some(zone) = soa {
+        writer.set_authoritative();
+        let rrset = zone.soa();
+        let rdata = zone.records(rrset).next().unwrap_or_default();
+        let owner = Owner::Name(zone.origin().as_wire());
+        // A 64 KiB message always has room for one SOA.
+        let _ = writer.record(
+            Section::Answer,
+            owner,
+            code::SOA,
+            CLASS_IN,
+            rrset.ttl,
+            rdata,
+        );
+    }
+    if let Some(edns) = &query.edns {
+        let mut opt = OptOut::new(edns, config, request);
+        if let Some(ede) = ede {
+            opt = opt.with_ede(ede);
+        }
+        let mut record = [0u8; crate::edns::MAX_OPT_LEN];
+        let len = opt.write(&mut record);
+        let _ = writer.raw_record(Section::Additional, &record[..len]);
+    }
+    writer.finish()
+}
+
+#[cfg(test)]
+mod tests;
