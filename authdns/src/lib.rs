@@ -2,12 +2,13 @@
 //! snapshots.
 //!
 //! ```text
-//! zone files ─► zone_loader ─► Snapshot ─► ArcSwap ◄─ reload (SIGHUP, watch)
-//!                                             │ load() once per query
+//! zone files ─► zone_loader ─► catalog ─► Snapshot ─► ArcSwap ◄─ reload (SIGHUP, watch)
+//!                                                        │ load() once per query
 //! UDP workers / TCP tasks ─► answer::answer (pure: bytes in, bytes out)
 //! ```
 
 pub mod answer;
+pub mod catalog;
 pub mod chaos;
 pub mod config;
 pub mod cookies;
@@ -15,8 +16,8 @@ pub mod edns;
 pub mod listen;
 pub mod memory;
 pub mod querylog;
-pub mod reload;
 pub mod rrl;
+pub mod serial;
 pub mod server;
 pub mod transfer;
 pub mod tsig;

@@ -2,38 +2,32 @@
 //! started, then signals: SIGHUP reloads, SIGTERM and SIGINT stop.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
-use arc_swap::ArcSwap;
 use tokio::net::TcpListener;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::watch;
-use zone_loader::SharedSnapshot;
-use zone_loader::directory::ZoneDirectory;
 
+use crate::catalog::{self, Catalog};
 use crate::config::Config;
 use crate::listen::connections::ConnectionLimits;
 use crate::listen::{Service, tcp, udp};
 use crate::memory;
-use crate::reload;
 use crate::rrl::RateLimiter;
 
 /// Runs until SIGTERM or SIGINT.
 pub fn run(config: Config) -> anyhow::Result<()> {
     memory::configure_allocator();
-    let mut directory = ZoneDirectory::new(&config.zones);
-    let (snapshot, report) = directory
-        .reload()
+    let (catalog, report) = Catalog::load(&config.zones)
         .with_context(|| format!("cannot read zone directory {}", config.zones.display()))?;
-    reload::log_report(&report);
+    catalog::log_report(&report);
     // The parser's buffers are gone: give their pages back before serving.
     memory::release_free_pages();
-    let zones = snapshot.len();
-    let shared: Arc<SharedSnapshot> = Arc::new(ArcSwap::from_pointee(snapshot));
+    let zones = catalog.shared().load().len();
     let service = Arc::new(Service {
-        snapshot: Arc::clone(&shared),
+        snapshot: Arc::clone(catalog.shared()),
         answer: config.answer.clone(),
         query_log: config.query_log,
         rate_limit: config
@@ -87,7 +81,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             "serving {zones} zones on {} (udp, tcp)",
             listening.join(", ")
         );
-        signals(directory, &shared, &config).await?;
+        signals(Arc::new(Mutex::new(catalog)), &config).await?;
         let _ = stop_tx.send(true);
         anyhow::Ok(())
     })?;
@@ -101,11 +95,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
 }
 
 /// Waits for signals (and the watch timer); returns on SIGTERM or SIGINT.
-async fn signals(
-    mut directory: ZoneDirectory,
-    shared: &Arc<SharedSnapshot>,
-    config: &Config,
-) -> anyhow::Result<()> {
+async fn signals(catalog: Arc<Mutex<Catalog>>, config: &Config) -> anyhow::Result<()> {
     let mut hangup = signal(SignalKind::hangup())?;
     let mut terminate = signal(SignalKind::terminate())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
@@ -129,13 +119,24 @@ async fn signals(
             _ = terminate.recv() => break,
             _ = interrupt.recv() => break,
         }
-        let shared = Arc::clone(shared);
-        directory = tokio::task::spawn_blocking(move || {
-            reload::reload(&mut directory, &shared);
-            directory
-        })
-        .await?;
+        let catalog = Arc::clone(&catalog);
+        tokio::task::spawn_blocking(move || reload(&catalog)).await?;
     }
     tracing::info!("stopping");
     Ok(())
+}
+
+/// Reloads the zone files that changed and publishes their new versions.
+/// An unreadable directory publishes nothing: the old zones keep serving.
+fn reload(catalog: &Mutex<Catalog>) {
+    let mut catalog = catalog
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    match catalog.reload() {
+        Ok(reload) => reload.log(),
+        Err(e) => tracing::error!(
+            "cannot read zone directory {}: {e}; keeping the zones loaded",
+            catalog.directory().display()
+        ),
+    }
 }

@@ -129,7 +129,7 @@ impl LocalZones {
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
                 let (snapshot, report) = directory.reload()?;
-                authdns::reload::log_report(&report);
+                authdns::catalog::log_report(&report);
                 snapshot.zones().cloned().collect()
             }
             None => Vec::new(),

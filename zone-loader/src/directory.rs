@@ -102,6 +102,16 @@ impl ZoneDirectory {
         Ok(files)
     }
 
+    /// Makes `zone` the version held for the file at `path`, keeping the
+    /// file's stamps: a caller that refuses a version it just loaded puts
+    /// the previous one back, and the file is read again only once it
+    /// changes again.
+    pub fn restore(&mut self, path: &Path, zone: Option<Arc<Zone>>) {
+        if let Some(entry) = self.entries.get_mut(path) {
+            entry.zone = zone;
+        }
+    }
+
     /// Reads changed zone files and returns the snapshot to publish.
     /// An unreadable directory is an error and changes nothing.
     pub fn reload(&mut self) -> io::Result<(Snapshot, ReloadReport)> {

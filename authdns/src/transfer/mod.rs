@@ -26,6 +26,7 @@ use zone_loader::{Snapshot, Zone};
 use crate::answer::resolve::rcode;
 use crate::answer::{AnswerConfig, MAX_MESSAGE, Request, Transport};
 use crate::edns::{EDE_PROHIBITED, OptOut};
+use crate::serial;
 use crate::tsig::{self, Key, KeyRing, Signer, Verified};
 use acl::Network;
 
@@ -273,7 +274,7 @@ fn decide<'s>(
         };
         // RFC 1995 2: a client already current gets our SOA alone; over
         // UDP, a client behind is told to come back over TCP.
-        if serial_current(serial, zone.serial()) {
+        if serial::is_current(serial, zone.serial()) {
             return Outcome::Reply {
                 rcode: rcode::NOERROR,
                 soa: Some(zone),
@@ -291,12 +292,6 @@ fn decide<'s>(
         }
     }
     Outcome::Stream(zone)
-}
-
-/// Whether a client at `theirs` needs nothing from us at `ours`: the
-/// same serial, or a newer one (RFC 1982 serial arithmetic).
-fn serial_current(theirs: u32, ours: u32) -> bool {
-    theirs == ours || (theirs.wrapping_sub(ours) as i32) > 0
 }
 
 /// The serial of the SOA in an IXFR query's authority section (RFC 1995 3).

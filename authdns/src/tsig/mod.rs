@@ -1,5 +1,6 @@
 //! TSIG, transaction signatures (RFC 8945): keys, verifying a signed
-//! request, and signing the responses, one message or a stream of them.
+//! request, and signing the responses, one message or a stream of them;
+//! and the other side, for requests we send ([`Exchange`]).
 //!
 //! ```text
 //! request ─► record::find (last additional record) ─► key? (BADKEY)
@@ -13,6 +14,7 @@
 //! constant time. Nothing here reads a clock or a socket: callers pass
 //! `now`. TKEY and GSS-TSIG are not supported.
 
+mod client;
 mod mac;
 mod record;
 #[cfg(test)]
@@ -23,6 +25,7 @@ use std::sync::Arc;
 
 use zone_loader::wire::name::Name;
 
+pub use client::{Exchange, Failure};
 pub use mac::Algorithm;
 use mac::{MAX_MAC, MacBuf, Signing};
 use record::TsigRecord;

@@ -33,7 +33,7 @@ pub(crate) struct TsigRecord {
     /// The TSIG error.
     pub error: u16,
     /// Where the record starts in the message.
-    start: usize,
+    pub(super) start: usize,
     /// Where its Other Data lies in the message.
     other: std::ops::Range<usize>,
 }
@@ -173,6 +173,13 @@ fn read_rdata(
 /// Feeds a request's MAC input: the message without its TSIG record
 /// (ARCOUNT one less, the original ID), then the TSIG variables (RFC 8945 4.3.3).
 pub(super) fn digest_request(signing: &mut Signing, msg: &[u8], record: &TsigRecord) {
+    digest_unsigned(signing, msg, record);
+    digest_record_variables(signing, msg, record);
+}
+
+/// Feeds `msg` as it was before its TSIG record was added: ARCOUNT one
+/// less and the original ID (RFC 8945 4.3.1).
+pub(super) fn digest_unsigned(signing: &mut Signing, msg: &[u8], record: &TsigRecord) {
     let mut header = [0u8; HEADER_LEN];
     header.copy_from_slice(&msg[..HEADER_LEN]);
     header[..2].copy_from_slice(&record.original_id.to_be_bytes());
@@ -180,6 +187,10 @@ pub(super) fn digest_request(signing: &mut Signing, msg: &[u8], record: &TsigRec
     header[10..].copy_from_slice(&arcount.to_be_bytes());
     signing.update(&header);
     signing.update(&msg[HEADER_LEN..record.start]);
+}
+
+/// Feeds the TSIG variables of `record`, read from `msg` (RFC 8945 4.3.3).
+pub(super) fn digest_record_variables(signing: &mut Signing, msg: &[u8], record: &TsigRecord) {
     let time = record.time_signed;
     let mut variables = [0u8; 8];
     variables[..6].copy_from_slice(&time.to_be_bytes()[2..]);

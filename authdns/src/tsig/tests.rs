@@ -235,3 +235,100 @@ fn secrets_stay_out_of_debug() {
     );
     assert_eq!(Algorithm::from_name("hmac-md5"), None);
 }
+
+/// `msg` without its TSIG record: ARCOUNT one less, the record cut off.
+fn unsigned(msg: &[u8]) -> Vec<u8> {
+    let record = record::find(msg).unwrap().unwrap();
+    let mut out = msg[..record.start].to_vec();
+    out[11] -= 1;
+    out
+}
+
+#[test]
+fn our_signed_request_is_kdigs_byte_for_byte() {
+    let kdig = hex(KDIG_SHA256);
+    let mut msg = unsigned(&kdig);
+    let key = key("xfr.example.", Algorithm::HmacSha256, SECRET);
+    Exchange::sign(&key, &mut msg, 0x6b11_4477);
+    assert_eq!(msg, kdig);
+}
+
+#[test]
+fn answers_to_our_requests_verify_message_by_message() {
+    let now = 1_800_000_000;
+    let ours = key("xfr.example.", Algorithm::HmacSha512, SECRET);
+    let mut request = unsigned(&hex(KDIG_SHA256));
+    let mut exchange = Exchange::sign(&ours, &mut request, now);
+    let Verified::Signed(mut signer) = verify(&ring(&[Arc::clone(&ours)]), &request, now) else {
+        panic!("our request does not verify");
+    };
+    let stream = signed_stream(&mut signer, &request, 3);
+    assert_eq!(exchange.finish(), Err(Failure::Unsigned), "nothing yet");
+    for msg in &stream {
+        exchange.verify(msg, now + 1).unwrap();
+    }
+    exchange.finish().unwrap();
+
+    // Out of order, tampered, late, another key, unsigned: refused.
+    let fresh = |request: &mut Vec<u8>| {
+        *request = unsigned(request);
+        Exchange::sign(&ours, request, now)
+    };
+    let mut exchange = fresh(&mut request);
+    assert_eq!(exchange.verify(&stream[1], now), Err(Failure::BadSig));
+    let mut tampered = stream[0].clone();
+    tampered[3] ^= 1;
+    assert_eq!(
+        fresh(&mut request).verify(&tampered, now),
+        Err(Failure::BadSig)
+    );
+    assert_eq!(
+        fresh(&mut request).verify(&stream[0], now + 301),
+        Err(Failure::BadTime)
+    );
+    assert_eq!(
+        fresh(&mut request).verify(&unsigned(&stream[0]), now),
+        Err(Failure::Unsigned)
+    );
+    let other = key("other.example.", Algorithm::HmacSha512, SECRET);
+    let mut other_request = unsigned(&request);
+    Exchange::sign(&other, &mut other_request, now);
+    let Verified::Signed(mut other_signer) = verify(&ring(&[other]), &other_request, now) else {
+        panic!("the other key's request does not verify");
+    };
+    let foreign = signed_stream(&mut other_signer, &other_request, 1);
+    assert_eq!(
+        fresh(&mut request).verify(&foreign[0], now),
+        Err(Failure::WrongKey)
+    );
+
+    // A stream whose last message is unsigned is incomplete.
+    let mut exchange = fresh(&mut request);
+    let Verified::Signed(mut signer) = verify(&ring(&[Arc::clone(&ours)]), &request, now) else {
+        panic!("our request does not verify");
+    };
+    let stream = signed_stream(&mut signer, &request, 1);
+    exchange.verify(&stream[0], now).unwrap();
+    exchange.verify(&unsigned(&stream[0]), now).unwrap();
+    assert_eq!(exchange.finish(), Err(Failure::Unsigned));
+}
+
+#[test]
+fn tsig_errors_in_answers_are_reported() {
+    let now = 1_800_000_000;
+    let ours = key("xfr.example.", Algorithm::HmacSha256, SECRET);
+    let mut request = unsigned(&hex(KDIG_SHA256));
+    let mut exchange = Exchange::sign(&ours, &mut request, now);
+    let wrong = ring(&[key("xfr.example.", Algorithm::HmacSha256, b"wrong")]);
+    let Verified::Rejected(mut rejection) = verify(&wrong, &request, now) else {
+        panic!("a wrong secret verifies");
+    };
+    let mut answer = request[..12].to_vec();
+    answer[2] |= 0x80;
+    answer[4..12].fill(0);
+    rejection.append(&mut answer, now);
+    assert_eq!(
+        exchange.verify(&answer, now),
+        Err(Failure::Rejected(error::BADSIG))
+    );
+}
