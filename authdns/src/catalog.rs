@@ -5,8 +5,8 @@
 //! ```text
 //! ZoneDirectory::reload ─┐
 //!                        ├─► Catalog: serial rule ─► Snapshot ─► ArcSwap::swap
-//! transfer in ───────────┘        │                                  │
-//!                                 └─► [Change] (journal, NOTIFY)     └─► memory::retire(old)
+//! transfer in ───────────┘                                           │
+//!                        observers (journal, NOTIFY) ◄─ [Change] ◄───┴─► memory::retire(old)
 //! ```
 //!
 //! Parsing and checking happen off the query path; a new version goes
@@ -66,6 +66,9 @@ impl std::fmt::Display for Refused {
     }
 }
 
+/// Called with each change once it is live (see [`Catalog::on_publish`]).
+pub type Observer = Box<dyn FnMut(&Change) + Send>;
+
 /// Every zone served, and the snapshot that serves them.
 pub struct Catalog {
     shared: Arc<SharedSnapshot>,
@@ -75,6 +78,7 @@ pub struct Catalog {
     /// Zones received by transfer, as served; they take precedence over
     /// a file of the same origin.
     transferred: HashMap<Origin, Arc<Zone>>,
+    observers: Vec<Observer>,
 }
 
 impl Catalog {
@@ -92,8 +96,17 @@ impl Catalog {
             directory,
             files,
             transferred: HashMap::new(),
+            observers: Vec::new(),
         };
         Ok((catalog, report))
+    }
+
+    /// Calls `observer` with every change published from now on, in
+    /// order, on the publishing thread, after the swap and before the old
+    /// snapshot is freed: what follows a new version (the journal,
+    /// NOTIFY) hooks in here, whichever path brought the version.
+    pub fn on_publish(&mut self, observer: Observer) {
+        self.observers.push(observer);
     }
 
     /// The snapshot the query path reads.
@@ -204,6 +217,11 @@ impl Catalog {
         zones.extend(self.transferred.iter().map(|(k, z)| (&**k, z)));
         let snapshot = Snapshot::new(zones.into_values().cloned());
         let old = self.shared.swap(Arc::new(snapshot));
+        for change in &changes {
+            for observer in &mut self.observers {
+                observer(change);
+            }
+        }
         memory::retire(old);
         changes
     }

@@ -82,6 +82,14 @@ fn transferred_zones_need_a_newer_serial_and_can_be_withdrawn() {
     let dir = dir("transferred");
     write(&dir, &zone_text(5, "192.0.2.1"));
     let (mut catalog, _) = Catalog::load(&dir).unwrap();
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    catalog.on_publish(Box::new(move |change: &Change| {
+        let serial = |z: &Option<Arc<Zone>>| z.as_ref().map(|z| z.serial());
+        log.lock()
+            .unwrap()
+            .push((serial(&change.old), serial(&change.new)));
+    }));
 
     let change = catalog.install(transferred(6)).unwrap();
     assert_eq!(change.old.map(|z| z.serial()), Some(5));
@@ -105,5 +113,10 @@ fn transferred_zones_need_a_newer_serial_and_can_be_withdrawn() {
     );
     assert_eq!(served_serial(&catalog), Some(5));
     assert!(catalog.withdraw(ORIGIN).is_none());
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [(Some(5), Some(6)), (Some(6), Some(7)), (Some(7), Some(5))],
+        "observers see every published change, and only those"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
