@@ -47,6 +47,9 @@ pub struct RawConfig {
     pub listen: Option<Vec<SocketAddr>>,
     /// The zone directory.
     pub zones: Option<PathBuf>,
+    /// Where authdns keeps what it writes: journals and transferred zones
+    /// (default: `.authdns` in the zone directory).
+    pub state_dir: Option<PathBuf>,
     /// UDP worker threads per address; 0 means one per CPU.
     pub udp_workers: Option<usize>,
     /// Our EDNS UDP payload size (512 to 4096).
@@ -135,6 +138,8 @@ pub struct Config {
     pub listen: Vec<SocketAddr>,
     /// The zone directory.
     pub zones: PathBuf,
+    /// The state directory, if set; see [`Config::state_dir`].
+    pub state_dir: Option<PathBuf>,
     /// UDP workers per address.
     pub udp_workers: usize,
     /// TCP limits.
@@ -151,6 +156,17 @@ pub struct Config {
     pub rate_limit: Option<(u32, u32)>,
     /// Zone transfers: keys and who may transfer what.
     pub transfers: Transfers,
+}
+
+impl Config {
+    /// Where journals and transferred zones are kept: `state-dir`, or
+    /// `.authdns` in the zone directory (zone files there are `*.zone`
+    /// files only, so it is never read as a zone).
+    pub fn state_dir(&self) -> PathBuf {
+        self.state_dir
+            .clone()
+            .unwrap_or_else(|| self.zones.join(".authdns"))
+    }
 }
 
 impl RawConfig {
@@ -211,6 +227,7 @@ impl RawConfig {
             rate_limit,
             listen,
             zones: self.zones.unwrap_or_else(|| PathBuf::from(DEFAULT_ZONES)),
+            state_dir: self.state_dir,
             udp_workers,
             tcp,
             watch: self
