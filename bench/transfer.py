@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+"""Zone transfers (issue 14): authdns against Knot DNS and NSD, same run.
+
+  bench/transfer.py [--records 1000000] [--rounds 3] [--edits 3] [--only axfr,propagate,ixfr]
+                    [--with-authdns-secondary]
+
+axfr: authdns, Knot and NSD each serve one hosting-like zone
+(bench/gen_hosting_zone.py) as primaries, TSIG (hmac-sha256) required,
+transfers allowed to 127.0.0.240/28. In interleaved rounds `kdig AXFR`
+(pinned to CPU 0; every server thread pinned to CPU 1) pulls the whole zone
+from each, its output to a file: kdig's wall time, the records it counted,
+and the primary's Pss (summed over its processes, from smaps_rollup) just
+before and at its peak, sampled every 20 ms during the transfer. Then a
+second client, a Knot secondary (also on CPU 0) started empty, pulls the
+zone from the same primary: time from its start to answering the last
+name, and the primary's Pss peak meanwhile. Medians.
+
+propagate / ixfr: a primary and a secondary of the same kind on two
+addresses, NOTIFY and IXFR with TSIG. The secondary first pulls the zone
+whole (timed from its start to answering the last name). Then, per edit,
+the primary's file is rewritten with the serial bumped and one record
+(propagate) or ten (ixfr) changed, the primary is told to reload (Knot:
+knotc zone-reload; authdns: SIGHUP), and from that moment the primary and
+the secondary are asked for the changed record every 5 ms over UDP until
+each serves it (bounded). Reported: reload to primary serving, reload to
+secondary serving, how the secondary transferred (from its log), and the
+secondary's Pss before and its peak while applying. Medians of the edits.
+These servers are not pinned (reload, NOTIFY and transfer take turns).
+Pairs: Knot -> Knot (Knot's primary computes the difference from the file,
+`zonefile-load: difference`, into its journal); authdns -> authdns with
+--with-authdns-secondary once authdns has NOTIFY, IXFR from a journal and
+the secondary role (issue 14, not on main yet: today authdns refuses
+`notify` and `primaries` at start and the row says so).
+
+Addresses 127.0.0.240-249, port 5300; every loop is bounded; servers are
+stopped by PID.
+"""
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import (AUTHDNS, a_last_octet, answers, pin_all_threads, pss_mib, reload_zone, sample_pss,  # noqa: E402
+                    start_server, stop, wait_answering, write_hosting_zone)
+
+ORIGIN = "hosting.test."
+PORT = 5300
+PRIMARY = {"authdns": "127.0.0.240", "knot": "127.0.0.241", "nsd": "127.0.0.242"}
+SECONDARY = {"authdns": "127.0.0.243", "knot": "127.0.0.244"}
+CLIENT = "127.0.0.249"  # kdig's source address
+XFR_NET = "127.0.0.240/28"
+KEY_NAME = "xfr.bench."
+SECRET = "YmVuY2gtdHJhbnNmZXItc2VjcmV0LWtleS0wMTIzNDU="
+LOAD_LIMIT = 900  # seconds for a 1M-record zone to load or be pulled on a busy 2-core machine
+XFR_LIMIT = 300  # seconds for one kdig AXFR
+CHANGE_LIMIT = 120  # seconds for an edit to reach the secondary
+POLL = 0.005  # seconds between queries for the changed record
+# How each secondary logs a finished incoming transfer, to tell IXFR from AXFR.
+XFR_LOG = {"knot": re.compile(r"\b(IXFR|AXFR), incoming, remote \S+, finished")}
+
+
+def primary_config(kind, secondary=None):
+    """(conf, zone_conf) for start_server: a primary allowing transfers to
+    XFR_NET with the key and, with `secondary`, sending it NOTIFY (from
+    its own address) and IXFR from a journal."""
+    addr = PRIMARY[kind]
+    if kind == "authdns":
+        # watch-interval off: the reload starts with SIGHUP, as Knot's with knotc.
+        # The NOTIFY's source address must be the primary's for the
+        # secondary to accept it (shared/PEERS.md): when authdns gets an
+        # option for it, set it here to `addr`.
+        return (("watch-interval = 0\n" if secondary else "") +
+                f'[[key]]\nname = "{KEY_NAME}"\nalgorithm = "hmac-sha256"\nsecret = "{SECRET}"\n'
+                f'[[zone]]\nname = "{ORIGIN}"\nallow-transfer = ["{XFR_NET}"]\ntransfer-key = "{KEY_NAME}"\n' +
+                (f'notify = ["{secondary}:{PORT}"]\n' if secondary else "")), ""
+    key = f"key:\n  - id: {KEY_NAME}\n    algorithm: hmac-sha256\n    secret: {SECRET}\n" if kind == "knot" else \
+        f"key:\n  name: \"{KEY_NAME}\"\n  algorithm: hmac-sha256\n  secret: \"{SECRET}\"\n"
+    if kind == "nsd":
+        return key, f"  provide-xfr: {XFR_NET} {KEY_NAME}\n"
+    conf = key + f"acl:\n  - id: xfr\n    address: {XFR_NET}\n    key: {KEY_NAME}\n    action: transfer\n"
+    zone_conf = "    acl: xfr\n"
+    if secondary:
+        conf += f"remote:\n  - id: secondary\n    address: {secondary}@{PORT}\n    via: {addr}\n    key: {KEY_NAME}\n"
+        zone_conf += "    notify: secondary\n    zonefile-load: difference\n    journal-content: changes\n"
+    return conf, zone_conf
+
+
+def secondary_config(kind, primary):
+    """(conf, zone_conf) for start_server: a secondary of `primary`,
+    accepting its NOTIFY, transfers signed with the key."""
+    addr = SECONDARY[kind]
+    if kind == "authdns":
+        # The interface issue 14 fixes; the secondary itself is being built.
+        return (f'[[key]]\nname = "{KEY_NAME}"\nalgorithm = "hmac-sha256"\nsecret = "{SECRET}"\n'
+                f'[[zone]]\nname = "{ORIGIN}"\nprimaries = ["{primary}:{PORT}"]\ntransfer-key = "{KEY_NAME}"\n'), ""
+    conf = (f"key:\n  - id: {KEY_NAME}\n    algorithm: hmac-sha256\n    secret: {SECRET}\n"
+            f"remote:\n  - id: primary\n    address: {primary}@{PORT}\n    via: {addr}\n    key: {KEY_NAME}\n"
+            f"acl:\n  - id: notify\n    address: {primary}\n    key: {KEY_NAME}\n    action: notify\n")
+    return conf, "    master: primary\n    acl: notify\n"
+
+
+def kdig_axfr(addr, out):
+    """Starts `kdig AXFR` of ORIGIN from `addr`, signed, pinned to CPU 0,
+    writing to `out`."""
+    return subprocess.Popen(["taskset", "-c", "0", "kdig", f"@{addr}", "-p", str(PORT), "-b", CLIENT,
+                             "-y", f"hmac-sha256:{KEY_NAME}:{SECRET}", "AXFR", ORIGIN],
+                            stdout=open(out, "w"), stderr=subprocess.STDOUT)
+
+
+def kdig_records(out):
+    """The record count from kdig's closing ';; Received N B (M messages, R records)'."""
+    with open(out, "rb") as f:
+        f.seek(max(0, out.stat().st_size - 4096))
+        tail = f.read().decode(errors="replace")
+    m = re.search(r";; Received \d+ B \((\d+) messages, (\d+) records\)", tail)
+    if not m:
+        raise RuntimeError(f"kdig failed: {tail[-300:]}")
+    return int(m.group(2)), int(m.group(1))
+
+
+def knot_pull(kind, last, primary_pid, workdir):
+    """A Knot secondary (pinned to CPU 0 like kdig) started empty, pulling
+    the zone from `kind`'s primary: (seconds from its start to answering
+    `last`, the primary's Pss peak meanwhile)."""
+    conf, zone_conf = secondary_config("knot", PRIMARY[kind])
+    addr = SECONDARY["knot"]
+    began = time.monotonic()
+    proc = start_server("knot", addr, PORT, ORIGIN, None, workdir, prefix=("taskset", "-c", "0"), conf=conf,
+                        zone_conf=zone_conf)
+    try:
+        peak, _ = sample_pss(primary_pid, lambda: proc.poll() is not None or answers(addr, last, PORT), LOAD_LIMIT,
+                             rescan=False)
+        if not answers(addr, last, PORT):
+            raise RuntimeError(f"the Knot secondary did not pull the zone from {kind} in {LOAD_LIMIT} s")
+        return time.monotonic() - began, peak
+    finally:
+        stop(proc)
+
+
+def bench_axfr(args, data, kinds):
+    zone = data / "zone" / f"{ORIGIN}zone"
+    zone.parent.mkdir(parents=True)
+    count, last = write_hosting_zone(zone, args.records, 1, 1)
+    print(f"zone: {count} records, {zone.stat().st_size / 1e6:.1f} MB", flush=True)
+    procs = {}
+    results = {k: [] for k in kinds}
+    pulls = {k: [] for k in kinds}
+    try:
+        for kind in kinds:
+            conf, zone_conf = primary_config(kind)
+            procs[kind] = start_server(kind, PRIMARY[kind], PORT, ORIGIN, zone, data / f"axfr-{kind}",
+                                       prefix=("taskset", "-c", "1"), conf=conf, zone_conf=zone_conf)
+        for kind in kinds:
+            took = wait_answering(PRIMARY[kind], last, procs[kind], PORT, limit=LOAD_LIMIT)
+            pin_all_threads(procs[kind].pid, 1)
+            print(f"  {kind:8} primary answering after {took:.1f} s", flush=True)
+        time.sleep(2)
+        for round_no in range(args.rounds):
+            for kind in kinds:
+                pid = procs[kind].pid
+                before = pss_mib(pid)
+                out = data / "kdig.out"
+                began = time.monotonic()
+                client = kdig_axfr(PRIMARY[kind], out)
+                peak, _ = sample_pss(pid, lambda: client.poll() is not None, XFR_LIMIT, rescan=False)
+                if client.poll() is None:
+                    client.kill()
+                    client.wait()
+                    raise RuntimeError(f"kdig AXFR from {kind} took over {XFR_LIMIT} s")
+                took = time.monotonic() - began
+                records, messages = kdig_records(out)
+                out.unlink()
+                results[kind].append((took, records, messages, before, peak))
+                print(f"round {round_no + 1} {kind:8} {took:6.2f} s  {records} records in {messages} messages"
+                      f"  Pss {before:6.1f} -> peak {peak:6.1f} MiB", flush=True)
+                time.sleep(1)
+                if args.knot_pulls:
+                    pull, pull_peak = knot_pull(kind, last, pid, data / f"pull-{kind}-{round_no}")
+                    pulls[kind].append((pull, pull_peak))
+                    print(f"round {round_no + 1} {kind:8} Knot secondary: {pull:6.2f} s"
+                          f"  Pss {before:6.1f} -> peak {pull_peak:6.1f} MiB", flush=True)
+                    time.sleep(1)
+    finally:
+        for proc in procs.values():
+            stop(proc)
+    print(f"\n| primary | kdig AXFR, {count:,} records (median of {args.rounds}) | vs authdns | messages |"
+          " primary Pss before | peak during AXFR | growth |\n|---|---|---|---|---|---|---|")
+    base = statistics.median(r[0] for r in results["authdns"]) if "authdns" in results else None
+    for kind, rows in results.items():
+        took = statistics.median(r[0] for r in rows)
+        before = statistics.median(r[3] for r in rows)
+        peak = statistics.median(r[4] for r in rows)
+        ratio = f"{took / base:.2f}" if base else "-"
+        print(f"| {kind} | {took:.2f} s | {ratio} | {rows[0][2]} | {before:.0f} MiB | {peak:.0f} MiB |"
+              f" +{peak - before:.0f} MiB |")
+    if args.knot_pulls:
+        print(f"\n| primary | Knot secondary: start to serving {count:,} records (median of {args.rounds}) | vs authdns |"
+              " primary Pss peak meanwhile |\n|---|---|---|---|")
+        base = statistics.median(r[0] for r in pulls["authdns"]) if "authdns" in pulls else None
+        for kind, rows in pulls.items():
+            took = statistics.median(r[0] for r in rows)
+            ratio = f"{took / base:.2f}" if base else "-"
+            print(f"| {kind} | {took:.2f} s | {ratio} | {statistics.median(r[1] for r in rows):.0f} MiB |")
+
+
+def transfer_kinds(log_text, kind):
+    """The kinds of the incoming transfers the secondary logged, in order."""
+    pattern = XFR_LOG.get(kind)
+    return [m.group(1) for m in pattern.finditer(log_text)] if pattern else []
+
+
+def bench_propagation(args, data, kind, changes):
+    """One primary -> secondary pair of `kind`; returns (first pull seconds,
+    rows of (to primary, to secondary, transfer kind, secondary Pss before, peak))."""
+    work = data / f"prop-{kind}-{changes}"
+    zone = work / "zone" / f"{ORIGIN}zone"
+    zone.parent.mkdir(parents=True)
+    _, last = write_hosting_zone(zone, args.records, 1, 1, changes)
+    watched = "changed." + ORIGIN if changes == 1 else f"changed{changes}.{ORIGIN}"
+    conf, zone_conf = primary_config(kind, SECONDARY[kind])
+    primary = start_server(kind, PRIMARY[kind], PORT, ORIGIN, zone, work / "primary", conf=conf, zone_conf=zone_conf,
+                           verbose=True)
+    secondary = None
+    try:
+        wait_answering(PRIMARY[kind], last, primary, PORT, limit=LOAD_LIMIT)
+        conf, zone_conf = secondary_config(kind, PRIMARY[kind])
+        began = time.monotonic()
+        secondary = start_server(kind, SECONDARY[kind], PORT, ORIGIN, None, work / "secondary", conf=conf,
+                                 zone_conf=zone_conf, verbose=True)
+        first_pull = wait_answering(SECONDARY[kind], last, secondary, PORT, limit=LOAD_LIMIT)
+        print(f"  {kind}->{kind} secondary pulled the zone {time.monotonic() - began:.1f} s after its start", flush=True)
+        time.sleep(2)
+        secondary_log = work / "secondary" / f"{kind}.log"
+        rows = []
+        for n in range(1, args.edits + 1):
+            octet = 1 + n
+            time.sleep(1.1)  # a new mtime second for servers that compare mtimes
+            write_hosting_zone(zone, args.records, 1 + n, octet, changes)
+            seen = len(transfer_kinds(secondary_log.read_text(errors="replace"), kind))
+            before = pss_mib(secondary.pid)
+            peak = before
+            began = time.monotonic()
+            reload_zone(kind, primary, work / "primary", ORIGIN)
+            to_primary = to_secondary = None
+            last_sample = began
+            while to_secondary is None or to_primary is None:
+                now = time.monotonic()
+                if now - began > CHANGE_LIMIT or primary.poll() is not None or secondary.poll() is not None:
+                    raise RuntimeError(f"{kind}->{kind}: edit {n} not served within {CHANGE_LIMIT} s")
+                if to_primary is None and a_last_octet(PRIMARY[kind], PORT, watched) == octet:
+                    to_primary = time.monotonic() - began
+                if to_secondary is None and a_last_octet(SECONDARY[kind], PORT, watched) == octet:
+                    to_secondary = time.monotonic() - began
+                if now - last_sample >= 0.02:
+                    peak = max(peak, pss_mib(secondary.pid))
+                    last_sample = now
+                time.sleep(POLL)
+            time.sleep(0.5)  # let the secondary log the finished transfer
+            how = transfer_kinds(secondary_log.read_text(errors="replace"), kind)[seen:]
+            how = "+".join(how) if how else "?"
+            rows.append((to_primary, to_secondary, how, before, peak))
+            print(f"  {kind}->{kind} {changes} changed, edit {n}: primary {to_primary:6.3f} s  secondary"
+                  f" {to_secondary:6.3f} s  ({how})  secondary Pss {before:.0f} -> peak {peak:.0f} MiB", flush=True)
+        return first_pull, rows
+    finally:
+        if secondary is not None:
+            stop(secondary)
+        stop(primary)
+
+
+def log_tail(work):
+    """The first error (with its causes) or the last line of each log of a
+    pair, to say why it failed."""
+    lines = []
+    for log in sorted(work.glob("*/*.log")):
+        text = [line.strip() for line in log.read_text(errors="replace").splitlines() if line.strip()]
+        first = next((i for i, line in enumerate(text) if "error" in line.lower()), None)
+        if text:
+            lines.append(f"{log.parent.name}: {' '.join(text[first:first + 3]) if first is not None else text[-1]}")
+    return "; ".join(lines)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--records", type=int, default=1_000_000)
+    p.add_argument("--rounds", type=int, default=3, help="kdig AXFR runs per primary")
+    p.add_argument("--edits", type=int, default=3, help="edits per primary/secondary pair")
+    p.add_argument("--only", default="axfr,propagate,ixfr")
+    p.add_argument("--primaries", default=",".join(PRIMARY), help="servers measured by axfr")
+    p.add_argument("--no-knot-pulls", dest="knot_pulls", action="store_false",
+                   help="axfr: skip the second client, a Knot secondary pulling from each primary")
+    p.add_argument("--with-authdns-secondary", action="store_true",
+                   help="add the authdns -> authdns pair (needs issue 14's NOTIFY, IXFR and secondary)")
+    args = p.parse_args()
+    if not AUTHDNS.exists():
+        sys.exit("build first: cargo build --release -p authdns")
+    parts = args.only.split(",")
+    pairs = ["knot"] + (["authdns"] if args.with_authdns_secondary else [])
+    data = Path(tempfile.mkdtemp(prefix="bench-transfer-"))
+    try:
+        if "axfr" in parts:
+            bench_axfr(args, data, args.primaries.split(","))
+        table = []
+        for part, changes in (("propagate", 1), ("ixfr", 10)):
+            if part not in parts:
+                continue
+            for kind in pairs:
+                try:
+                    first, rows = bench_propagation(args, data, kind, changes)
+                except RuntimeError as e:
+                    e = f"{e}; {log_tail(data / f'prop-{kind}-{changes}')}"
+                    print(f"  {kind}->{kind}: not measurable: {e}", flush=True)
+                    table.append((kind, changes, None, str(e)))
+                    continue
+                table.append((kind, changes, first, rows))
+        if table:
+            print("\n| pair | records changed | reload to primary serving | reload to secondary serving |"
+                  " secondary fetched by | secondary Pss before | secondary peak | secondary's first pull |"
+                  "\n|---|---|---|---|---|---|---|---|")
+            for kind, changes, first, rows in table:
+                if first is None:
+                    print(f"| {kind} -> {kind} | {changes} | pending: {rows} | | | | | |")
+                    continue
+                med = [statistics.median(r[i] for r in rows) for i in (0, 1, 3, 4)]
+                how = ",".join(sorted({r[2] for r in rows}))
+                print(f"| {kind} -> {kind} | {changes} | {med[0]:.3f} s | {med[1]:.3f} s | {how} |"
+                      f" {med[2]:.0f} MiB | {med[3]:.0f} MiB | {first:.1f} s |")
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
