@@ -16,12 +16,14 @@ from pathlib import Path
 AUTHDNS = Path(__file__).resolve().parent.parent / "target/release/authdns"
 
 
-def write_hosting_zone(path, records, serial, changed, changed_names=1):
+def write_hosting_zone(path, records, serial, changed, changed_names=1, changed_rest=None):
     """Writes bench/gen_hosting_zone.py's zone of about `records` records
-    to `path`: (record count, the last owner name, to ask when loaded)."""
+    to `path` (`changed`, `changed_names`, `changed_rest`: see there):
+    (record count, the last owner name, to ask when loaded)."""
+    rest = [] if changed_rest is None else ["--changed-rest", str(changed_rest)]
     out = subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "gen_hosting_zone.py"), str(records),
                           str(path), "--serial", str(serial), "--changed", str(changed),
-                          "--changed-names", str(changed_names)],
+                          "--changed-names", str(changed_names)] + rest,
                          check=True, capture_output=True, text=True).stdout.split()
     return int(out[0]), out[1]
 

@@ -1,36 +1,40 @@
 #!/usr/bin/env python3
 """Zone transfers (issue 14): authdns against Knot DNS and NSD, same run.
 
-  bench/transfer.py [--records 1000000] [--rounds 3] [--edits 3] [--only axfr,propagate,ixfr]
-                    [--with-authdns-secondary]
+  bench/transfer.py [--records 1000000] [--rounds 3] [--edits 3] [--only axfr,propagate]
+                    [--changes 1,10] [--no-knot-pulls] [--with-authdns-secondary]
 
 axfr: authdns, Knot and NSD each serve one hosting-like zone
 (bench/gen_hosting_zone.py) as primaries, TSIG (hmac-sha256) required,
 transfers allowed to 127.0.0.240/28. In interleaved rounds `kdig AXFR`
 (pinned to CPU 0; every server thread pinned to CPU 1) pulls the whole zone
 from each, its output to a file: kdig's wall time, the records it counted,
-and the primary's Pss (summed over its processes, from smaps_rollup) just
-before and at its peak, sampled every 20 ms during the transfer. Then a
-second client, a Knot secondary (also on CPU 0) started empty, pulls the
-zone from the same primary: time from its start to answering the last
-name, and the primary's Pss peak meanwhile. Medians.
+the primary's CPU time for the transfer (from /proc: sharp even when kdig,
+formatting a million records as text, is the bottleneck) and its Pss
+(summed over its processes, from smaps_rollup) just before and at its
+peak, sampled every 20 ms during the transfer. Then a second client, a
+Knot secondary (also on CPU 0) started empty, pulls the zone from the same
+primary: time from its start to answering the last name, and the primary's
+Pss peak meanwhile. Medians.
 
-propagate / ixfr: a primary and a secondary of the same kind on two
-addresses, NOTIFY and IXFR with TSIG. The secondary first pulls the zone
-whole (timed from its start to answering the last name). Then, per edit,
-the primary's file is rewritten with the serial bumped and one record
-(propagate) or ten (ixfr) changed, the primary is told to reload (Knot:
-knotc zone-reload; authdns: SIGHUP), and from that moment the primary and
-the secondary are asked for the changed record every 5 ms over UDP until
-each serves it (bounded). Reported: reload to primary serving, reload to
-secondary serving, how the secondary transferred (from its log), and the
-secondary's Pss before and its peak while applying. Medians of the edits.
-These servers are not pinned (reload, NOTIFY and transfer take turns).
+propagate: a primary and a secondary of the same kind on two addresses,
+NOTIFY and IXFR with TSIG. The secondary first pulls the zone whole (timed
+from its start to answering the last name). Then, per edit, the primary's
+file is rewritten with the serial bumped and one record or ten changed
+(`--changes`, taking turns), the primary is told to reload (Knot: knotc
+zone-reload; authdns: SIGHUP), and from that moment the primary and the
+secondary are asked for the changed record every 5 ms over UDP until each
+serves it (bounded). Reported: reload to primary serving, reload to
+secondary serving, the difference (NOTIFY, SOA query, IXFR, apply), how
+the secondary transferred (from its log), and the secondary's Pss before
+and its peak while applying. Medians of the edits. These servers are not
+pinned (reload, NOTIFY and transfer take turns).
 Pairs: Knot -> Knot (Knot's primary computes the difference from the file,
-`zonefile-load: difference`, into its journal); authdns -> authdns with
---with-authdns-secondary once authdns has NOTIFY, IXFR from a journal and
-the secondary role (issue 14, not on main yet: today authdns refuses
-`notify` and `primaries` at start and the row says so).
+`zonefile-load: difference`, into its journal; the secondary keeps no
+journal and writes no zone file, its fastest setting); authdns -> authdns
+with --with-authdns-secondary once authdns has NOTIFY, IXFR from a journal
+and the secondary role (issue 14, not on main yet: today authdns refuses
+`notify` and `primaries` at start, and the row says so).
 
 Addresses 127.0.0.240-249, port 5300; every loop is bounded; servers are
 stopped by PID.
@@ -46,7 +50,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import (AUTHDNS, a_last_octet, answers, pin_all_threads, pss_mib, reload_zone, sample_pss,  # noqa: E402
+from common import (AUTHDNS, a_last_octet, answers, cpu_seconds, pin_all_threads, pss_mib, reload_zone, sample_pss,  # noqa: E402
                     start_server, stop, wait_answering, write_hosting_zone)
 
 ORIGIN = "hosting.test."
@@ -165,6 +169,7 @@ def bench_axfr(args, data, kinds):
             for kind in kinds:
                 pid = procs[kind].pid
                 before = pss_mib(pid)
+                cpu = cpu_seconds(pid)
                 out = data / "kdig.out"
                 began = time.monotonic()
                 client = kdig_axfr(PRIMARY[kind], out)
@@ -174,11 +179,12 @@ def bench_axfr(args, data, kinds):
                     client.wait()
                     raise RuntimeError(f"kdig AXFR from {kind} took over {XFR_LIMIT} s")
                 took = time.monotonic() - began
+                cpu = cpu_seconds(pid) - cpu
                 records, messages = kdig_records(out)
                 out.unlink()
-                results[kind].append((took, records, messages, before, peak))
-                print(f"round {round_no + 1} {kind:8} {took:6.2f} s  {records} records in {messages} messages"
-                      f"  Pss {before:6.1f} -> peak {peak:6.1f} MiB", flush=True)
+                results[kind].append((took, records, messages, before, peak, cpu))
+                print(f"round {round_no + 1} {kind:8} {took:6.2f} s  primary CPU {cpu:5.2f} s  {records} records in"
+                      f" {messages} messages  Pss {before:6.1f} -> peak {peak:6.1f} MiB", flush=True)
                 time.sleep(1)
                 if args.knot_pulls:
                     pull, pull_peak = knot_pull(kind, last, pid, data / f"pull-{kind}-{round_no}")
@@ -189,16 +195,15 @@ def bench_axfr(args, data, kinds):
     finally:
         for proc in procs.values():
             stop(proc)
-    print(f"\n| primary | kdig AXFR, {count:,} records (median of {args.rounds}) | vs authdns | messages |"
-          " primary Pss before | peak during AXFR | growth |\n|---|---|---|---|---|---|---|")
-    base = statistics.median(r[0] for r in results["authdns"]) if "authdns" in results else None
+    print(f"\n| primary | kdig AXFR, {count:,} records (median of {args.rounds}) | vs authdns |"
+          " primary CPU per AXFR | vs authdns | messages | primary Pss before | peak during AXFR | growth |"
+          "\n|---|---|---|---|---|---|---|---|---|")
+    base = [statistics.median(r[i] for r in results["authdns"]) for i in (0, 5)] if "authdns" in results else None
     for kind, rows in results.items():
-        took = statistics.median(r[0] for r in rows)
-        before = statistics.median(r[3] for r in rows)
-        peak = statistics.median(r[4] for r in rows)
-        ratio = f"{took / base:.2f}" if base else "-"
-        print(f"| {kind} | {took:.2f} s | {ratio} | {rows[0][2]} | {before:.0f} MiB | {peak:.0f} MiB |"
-              f" +{peak - before:.0f} MiB |")
+        took, before, peak, cpu = (statistics.median(r[i] for r in rows) for i in (0, 3, 4, 5))
+        ratios = [f"{v / b:.2f}" if b else "-" for v, b in zip((took, cpu), base or (0, 0))]
+        print(f"| {kind} | {took:.2f} s | {ratios[0]} | {cpu:.2f} s | {ratios[1]} | {rows[0][2]} | {before:.0f} MiB |"
+              f" {peak:.0f} MiB | +{peak - before:.0f} MiB |")
     if args.knot_pulls:
         print(f"\n| primary | Knot secondary: start to serving {count:,} records (median of {args.rounds}) | vs authdns |"
               " primary Pss peak meanwhile |\n|---|---|---|---|")
@@ -215,14 +220,17 @@ def transfer_kinds(log_text, kind):
     return [m.group(1) for m in pattern.finditer(log_text)] if pattern else []
 
 
-def bench_propagation(args, data, kind, changes):
-    """One primary -> secondary pair of `kind`; returns (first pull seconds,
-    rows of (to primary, to secondary, transfer kind, secondary Pss before, peak))."""
-    work = data / f"prop-{kind}-{changes}"
+def bench_propagation(args, data, kind, sizes):
+    """One primary -> secondary pair of `kind`, edits of each size in
+    `sizes` (records changed) taking turns; returns (seconds from the
+    secondary's start to serving the zone, {size: rows of (to primary,
+    to secondary, transfer kind, secondary Pss before, peak)})."""
+    work = data / f"prop-{kind}"
     zone = work / "zone" / f"{ORIGIN}zone"
     zone.parent.mkdir(parents=True)
-    _, last = write_hosting_zone(zone, args.records, 1, 1, changes)
-    watched = "changed." + ORIGIN if changes == 1 else f"changed{changes}.{ORIGIN}"
+    most = max(sizes)
+    one, rest = 1, 1  # the last octets of changed. and of changed2..changedN
+    _, last = write_hosting_zone(zone, args.records, 1, one, most, rest)
     conf, zone_conf = primary_config(kind, SECONDARY[kind])
     primary = start_server(kind, PRIMARY[kind], PORT, ORIGIN, zone, work / "primary", conf=conf, zone_conf=zone_conf,
                            verbose=True)
@@ -230,48 +238,61 @@ def bench_propagation(args, data, kind, changes):
     try:
         wait_answering(PRIMARY[kind], last, primary, PORT, limit=LOAD_LIMIT)
         conf, zone_conf = secondary_config(kind, PRIMARY[kind])
-        began = time.monotonic()
         secondary = start_server(kind, SECONDARY[kind], PORT, ORIGIN, None, work / "secondary", conf=conf,
                                  zone_conf=zone_conf, verbose=True)
         first_pull = wait_answering(SECONDARY[kind], last, secondary, PORT, limit=LOAD_LIMIT)
-        print(f"  {kind}->{kind} secondary pulled the zone {time.monotonic() - began:.1f} s after its start", flush=True)
+        print(f"  {kind}->{kind} secondary serving the zone {first_pull:.1f} s after its start", flush=True)
         time.sleep(2)
         secondary_log = work / "secondary" / f"{kind}.log"
-        rows = []
+        rows = {size: [] for size in sizes}
+        serial = 1
         for n in range(1, args.edits + 1):
-            octet = 1 + n
-            time.sleep(1.1)  # a new mtime second for servers that compare mtimes
-            write_hosting_zone(zone, args.records, 1 + n, octet, changes)
-            seen = len(transfer_kinds(secondary_log.read_text(errors="replace"), kind))
-            before = pss_mib(secondary.pid)
-            peak = before
-            began = time.monotonic()
-            reload_zone(kind, primary, work / "primary", ORIGIN)
-            to_primary = to_secondary = None
-            last_sample = began
-            while to_secondary is None or to_primary is None:
-                now = time.monotonic()
-                if now - began > CHANGE_LIMIT or primary.poll() is not None or secondary.poll() is not None:
-                    raise RuntimeError(f"{kind}->{kind}: edit {n} not served within {CHANGE_LIMIT} s")
-                if to_primary is None and a_last_octet(PRIMARY[kind], PORT, watched) == octet:
-                    to_primary = time.monotonic() - began
-                if to_secondary is None and a_last_octet(SECONDARY[kind], PORT, watched) == octet:
-                    to_secondary = time.monotonic() - began
-                if now - last_sample >= 0.02:
-                    peak = max(peak, pss_mib(secondary.pid))
-                    last_sample = now
-                time.sleep(POLL)
-            time.sleep(0.5)  # let the secondary log the finished transfer
-            how = transfer_kinds(secondary_log.read_text(errors="replace"), kind)[seen:]
-            how = "+".join(how) if how else "?"
-            rows.append((to_primary, to_secondary, how, before, peak))
-            print(f"  {kind}->{kind} {changes} changed, edit {n}: primary {to_primary:6.3f} s  secondary"
-                  f" {to_secondary:6.3f} s  ({how})  secondary Pss {before:.0f} -> peak {peak:.0f} MiB", flush=True)
+            for size in sizes:
+                # changed. alone is one record; with changed2..changedN, N.
+                one += 1
+                if size > 1:
+                    rest += 1
+                watched = "changed." + ORIGIN if size == 1 else f"changed{size}.{ORIGIN}"
+                octet = one if size == 1 else rest
+                serial += 1
+                time.sleep(1.1)  # a new mtime second for servers that compare mtimes
+                write_hosting_zone(zone, args.records, serial, one, most, rest)
+                row = time_change(kind, primary, secondary, work, watched, octet, secondary_log)
+                rows[size].append(row)
+                print(f"  {kind}->{kind} {size} changed, edit {n}: primary {row[0]:6.3f} s  secondary {row[1]:6.3f} s"
+                      f"  ({row[2]})  secondary Pss {row[3]:.0f} -> peak {row[4]:.0f} MiB", flush=True)
         return first_pull, rows
     finally:
         if secondary is not None:
             stop(secondary)
         stop(primary)
+
+
+def time_change(kind, primary, secondary, work, watched, octet, secondary_log):
+    """Tells the primary to reload its rewritten file and asks both
+    servers for `watched` every POLL s until each answers `octet`: (to
+    primary, to secondary, how the secondary transferred, its Pss before,
+    its Pss peak sampled every 20 ms meanwhile)."""
+    seen = len(transfer_kinds(secondary_log.read_text(errors="replace"), kind))
+    before = peak = pss_mib(secondary.pid)
+    began = last_sample = time.monotonic()
+    reload_zone(kind, primary, work / "primary", ORIGIN)
+    to_primary = to_secondary = None
+    while to_secondary is None or to_primary is None:
+        now = time.monotonic()
+        if now - began > CHANGE_LIMIT or primary.poll() is not None or secondary.poll() is not None:
+            raise RuntimeError(f"{kind}->{kind}: {watched} = .{octet} not served within {CHANGE_LIMIT} s")
+        if to_primary is None and a_last_octet(PRIMARY[kind], PORT, watched) == octet:
+            to_primary = time.monotonic() - began
+        if to_secondary is None and a_last_octet(SECONDARY[kind], PORT, watched) == octet:
+            to_secondary = time.monotonic() - began
+        if now - last_sample >= 0.02:
+            peak = max(peak, pss_mib(secondary.pid))
+            last_sample = now
+        time.sleep(POLL)
+    time.sleep(0.5)  # let the secondary log the finished transfer
+    how = transfer_kinds(secondary_log.read_text(errors="replace"), kind)[seen:]
+    return to_primary, to_secondary, "+".join(how) if how else "?", before, peak
 
 
 def log_tail(work):
@@ -291,7 +312,8 @@ def main():
     p.add_argument("--records", type=int, default=1_000_000)
     p.add_argument("--rounds", type=int, default=3, help="kdig AXFR runs per primary")
     p.add_argument("--edits", type=int, default=3, help="edits per primary/secondary pair")
-    p.add_argument("--only", default="axfr,propagate,ixfr")
+    p.add_argument("--only", default="axfr,propagate")
+    p.add_argument("--changes", default="1,10", help="propagate: records changed per edit, sizes taking turns")
     p.add_argument("--primaries", default=",".join(PRIMARY), help="servers measured by axfr")
     p.add_argument("--no-knot-pulls", dest="knot_pulls", action="store_false",
                    help="axfr: skip the second client, a Knot secondary pulling from each primary")
@@ -302,34 +324,34 @@ def main():
         sys.exit("build first: cargo build --release -p authdns")
     parts = args.only.split(",")
     pairs = ["knot"] + (["authdns"] if args.with_authdns_secondary else [])
+    sizes = [int(s) for s in args.changes.split(",")]
     data = Path(tempfile.mkdtemp(prefix="bench-transfer-"))
     try:
         if "axfr" in parts:
             bench_axfr(args, data, args.primaries.split(","))
         table = []
-        for part, changes in (("propagate", 1), ("ixfr", 10)):
-            if part not in parts:
-                continue
+        if "propagate" in parts:
             for kind in pairs:
                 try:
-                    first, rows = bench_propagation(args, data, kind, changes)
+                    first, rows = bench_propagation(args, data, kind, sizes)
                 except RuntimeError as e:
-                    e = f"{e}; {log_tail(data / f'prop-{kind}-{changes}')}"
-                    print(f"  {kind}->{kind}: not measurable: {e}", flush=True)
-                    table.append((kind, changes, None, str(e)))
+                    reason = f"{e}; {log_tail(data / f'prop-{kind}')}"
+                    print(f"  {kind}->{kind}: not measurable: {reason}", flush=True)
+                    table.extend((kind, size, None, reason) for size in sizes)
                     continue
-                table.append((kind, changes, first, rows))
+                table.extend((kind, size, first, rows[size]) for size in sizes)
         if table:
             print("\n| pair | records changed | reload to primary serving | reload to secondary serving |"
-                  " secondary fetched by | secondary Pss before | secondary peak | secondary's first pull |"
-                  "\n|---|---|---|---|---|---|---|---|")
-            for kind, changes, first, rows in table:
+                  " primary to secondary | secondary fetched by | secondary Pss before | secondary peak |"
+                  " secondary's first pull |\n|---|---|---|---|---|---|---|---|---|")
+            for kind, size, first, rows in sorted(table, key=lambda r: (r[1], r[0] != "knot")):
                 if first is None:
-                    print(f"| {kind} -> {kind} | {changes} | pending: {rows} | | | | | |")
+                    print(f"| {kind} -> {kind} | {size} | not measurable yet: {rows} | | | | | | |")
                     continue
                 med = [statistics.median(r[i] for r in rows) for i in (0, 1, 3, 4)]
+                lag = statistics.median(r[1] - r[0] for r in rows)
                 how = ",".join(sorted({r[2] for r in rows}))
-                print(f"| {kind} -> {kind} | {changes} | {med[0]:.3f} s | {med[1]:.3f} s | {how} |"
+                print(f"| {kind} -> {kind} | {size} | {med[0]:.3f} s | {med[1]:.3f} s | {lag:.3f} s | {how} |"
                       f" {med[2]:.0f} MiB | {med[3]:.0f} MiB | {first:.1f} s |")
     finally:
         shutil.rmtree(data, ignore_errors=True)
