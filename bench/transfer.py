@@ -26,8 +26,8 @@ zone-reload; authdns: SIGHUP), and from that moment the primary and the
 secondary are asked for the changed record every 5 ms over UDP until each
 serves it (bounded). Reported: reload to primary serving, reload to
 secondary serving, the difference (NOTIFY, SOA query, IXFR, apply), how
-the secondary transferred (from its log), and the secondary's Pss before
-and its peak while applying. Medians of the edits. These servers are not
+the secondary transferred and how long it says its refresh took (from its
+log), and the secondary's Pss before and its peak while applying. Medians of the edits. These servers are not
 pinned (reload, NOTIFY and transfer take turns).
 Pairs: Knot -> Knot (Knot's primary computes the difference from the file,
 `zonefile-load: difference`, into its journal; the secondary keeps no
@@ -65,8 +65,10 @@ LOAD_LIMIT = 900  # seconds for a 1M-record zone to load or be pulled on a busy 
 XFR_LIMIT = 300  # seconds for one kdig AXFR
 CHANGE_LIMIT = 120  # seconds for an edit to reach the secondary
 POLL = 0.005  # seconds between queries for the changed record
-# How each secondary logs a finished incoming transfer, to tell IXFR from AXFR.
+# How each secondary logs a finished incoming transfer (to tell IXFR from
+# AXFR), and a finished refresh with its own timing (transfer and apply).
 XFR_LOG = {"knot": re.compile(r"\b(IXFR|AXFR), incoming, remote \S+, finished")}
+REFRESH_LOG = {"knot": re.compile(r"refresh, remote \S+, zone updated, ([\d.]+) seconds")}
 
 
 def primary_config(kind, secondary=None):
@@ -214,9 +216,10 @@ def bench_axfr(args, data, kinds):
             print(f"| {kind} | {took:.2f} s | {ratio} | {statistics.median(r[1] for r in rows):.0f} MiB |")
 
 
-def transfer_kinds(log_text, kind):
-    """The kinds of the incoming transfers the secondary logged, in order."""
-    pattern = XFR_LOG.get(kind)
+def logged(patterns, log_text, kind):
+    """What the secondary's log says, in order: the first group of each
+    match of its pattern in `patterns` (none for a kind without one)."""
+    pattern = patterns.get(kind)
     return [m.group(1) for m in pattern.finditer(log_text)] if pattern else []
 
 
@@ -260,7 +263,7 @@ def bench_propagation(args, data, kind, sizes):
                 row = time_change(kind, primary, secondary, work, watched, octet, secondary_log)
                 rows[size].append(row)
                 print(f"  {kind}->{kind} {size} changed, edit {n}: primary {row[0]:6.3f} s  secondary {row[1]:6.3f} s"
-                      f"  ({row[2]})  secondary Pss {row[3]:.0f} -> peak {row[4]:.0f} MiB", flush=True)
+                      f"  ({row[2]}, its log: {row[5]} s)  secondary Pss {row[3]:.0f} -> peak {row[4]:.0f} MiB", flush=True)
         return first_pull, rows
     finally:
         if secondary is not None:
@@ -272,8 +275,10 @@ def time_change(kind, primary, secondary, work, watched, octet, secondary_log):
     """Tells the primary to reload its rewritten file and asks both
     servers for `watched` every POLL s until each answers `octet`: (to
     primary, to secondary, how the secondary transferred, its Pss before,
-    its Pss peak sampled every 20 ms meanwhile)."""
-    seen = len(transfer_kinds(secondary_log.read_text(errors="replace"), kind))
+    its Pss peak sampled every 20 ms meanwhile, the refresh time it logged
+    or None)."""
+    text = secondary_log.read_text(errors="replace")
+    seen, refreshed = len(logged(XFR_LOG, text, kind)), len(logged(REFRESH_LOG, text, kind))
     before = peak = pss_mib(secondary.pid)
     began = last_sample = time.monotonic()
     reload_zone(kind, primary, work / "primary", ORIGIN)
@@ -291,8 +296,10 @@ def time_change(kind, primary, secondary, work, watched, octet, secondary_log):
             last_sample = now
         time.sleep(POLL)
     time.sleep(0.5)  # let the secondary log the finished transfer
-    how = transfer_kinds(secondary_log.read_text(errors="replace"), kind)[seen:]
-    return to_primary, to_secondary, "+".join(how) if how else "?", before, peak
+    text = secondary_log.read_text(errors="replace")
+    how = logged(XFR_LOG, text, kind)[seen:]
+    own = sum(float(s) for s in logged(REFRESH_LOG, text, kind)[refreshed:]) if kind in REFRESH_LOG else None
+    return to_primary, to_secondary, "+".join(how) if how else "?", before, peak, own
 
 
 def log_tail(work):
@@ -319,6 +326,7 @@ def main():
                    help="axfr: skip the second client, a Knot secondary pulling from each primary")
     p.add_argument("--with-authdns-secondary", action="store_true",
                    help="add the authdns -> authdns pair (needs issue 14's NOTIFY, IXFR and secondary)")
+    p.add_argument("--keep", action="store_true", help="keep the servers' logs and zones")
     args = p.parse_args()
     if not AUTHDNS.exists():
         sys.exit("build first: cargo build --release -p authdns")
@@ -342,19 +350,23 @@ def main():
                 table.extend((kind, size, first, rows[size]) for size in sizes)
         if table:
             print("\n| pair | records changed | reload to primary serving | reload to secondary serving |"
-                  " primary to secondary | secondary fetched by | secondary Pss before | secondary peak |"
-                  " secondary's first pull |\n|---|---|---|---|---|---|---|---|---|")
+                  " primary to secondary | secondary fetched by | refresh in the secondary's log |"
+                  " secondary Pss before | secondary peak | secondary's first pull |\n|---|---|---|---|---|---|---|---|---|---|")
             for kind, size, first, rows in sorted(table, key=lambda r: (r[1], r[0] != "knot")):
                 if first is None:
-                    print(f"| {kind} -> {kind} | {size} | not measurable yet: {rows} | | | | | | |")
+                    print(f"| {kind} -> {kind} | {size} | not measurable yet: {rows} | | | | | | | |")
                     continue
                 med = [statistics.median(r[i] for r in rows) for i in (0, 1, 3, 4)]
                 lag = statistics.median(r[1] - r[0] for r in rows)
                 how = ",".join(sorted({r[2] for r in rows}))
-                print(f"| {kind} -> {kind} | {size} | {med[0]:.3f} s | {med[1]:.3f} s | {lag:.3f} s | {how} |"
+                own = f"{statistics.median(r[5] for r in rows):.2f} s" if rows[0][5] is not None else "-"
+                print(f"| {kind} -> {kind} | {size} | {med[0]:.3f} s | {med[1]:.3f} s | {lag:.3f} s | {how} | {own} |"
                       f" {med[2]:.0f} MiB | {med[3]:.0f} MiB | {first:.1f} s |")
     finally:
-        shutil.rmtree(data, ignore_errors=True)
+        if args.keep:
+            print(f"logs and zones kept in {data}")
+        else:
+            shutil.rmtree(data, ignore_errors=True)
 
 
 if __name__ == "__main__":
