@@ -119,15 +119,16 @@ def kdig_axfr(addr, out):
                             stdout=open(out, "w"), stderr=subprocess.STDOUT)
 
 
-def kdig_records(out):
-    """The record count from kdig's closing ';; Received N B (M messages, R records)'."""
+def kdig_received(out):
+    """(records, messages, octets) from kdig's closing ';; Received N B (M
+    messages, R records)'."""
     with open(out, "rb") as f:
         f.seek(max(0, out.stat().st_size - 4096))
         tail = f.read().decode(errors="replace")
-    m = re.search(r";; Received \d+ B \((\d+) messages, (\d+) records\)", tail)
+    m = re.search(r";; Received (\d+) B \((\d+) messages, (\d+) records\)", tail)
     if not m:
         raise RuntimeError(f"kdig failed: {tail[-300:]}")
-    return int(m.group(2)), int(m.group(1))
+    return int(m.group(3)), int(m.group(2)), int(m.group(1))
 
 
 def knot_pull(kind, last, primary_pid, workdir):
@@ -182,11 +183,11 @@ def bench_axfr(args, data, kinds):
                     raise RuntimeError(f"kdig AXFR from {kind} took over {XFR_LIMIT} s")
                 took = time.monotonic() - began
                 cpu = cpu_seconds(pid) - cpu
-                records, messages = kdig_records(out)
+                records, messages, octets = kdig_received(out)
                 out.unlink()
-                results[kind].append((took, records, messages, before, peak, cpu))
+                results[kind].append((took, records, messages, before, peak, cpu, octets))
                 print(f"round {round_no + 1} {kind:8} {took:6.2f} s  primary CPU {cpu:5.2f} s  {records} records in"
-                      f" {messages} messages  Pss {before:6.1f} -> peak {peak:6.1f} MiB", flush=True)
+                      f" {messages} messages, {octets / 1e6:.1f} MB  Pss {before:6.1f} -> peak {peak:6.1f} MiB", flush=True)
                 time.sleep(1)
                 if args.knot_pulls:
                     pull, pull_peak = knot_pull(kind, last, pid, data / f"pull-{kind}-{round_no}")
@@ -198,14 +199,14 @@ def bench_axfr(args, data, kinds):
         for proc in procs.values():
             stop(proc)
     print(f"\n| primary | kdig AXFR, {count:,} records (median of {args.rounds}) | vs authdns |"
-          " primary CPU per AXFR | vs authdns | messages | primary Pss before | peak during AXFR | growth |"
-          "\n|---|---|---|---|---|---|---|---|---|")
+          " primary CPU per AXFR | vs authdns | messages | octets | primary Pss before | peak during AXFR | growth |"
+          "\n|---|---|---|---|---|---|---|---|---|---|")
     base = [statistics.median(r[i] for r in results["authdns"]) for i in (0, 5)] if "authdns" in results else None
     for kind, rows in results.items():
         took, before, peak, cpu = (statistics.median(r[i] for r in rows) for i in (0, 3, 4, 5))
         ratios = [f"{v / b:.2f}" if b else "-" for v, b in zip((took, cpu), base or (0, 0))]
-        print(f"| {kind} | {took:.2f} s | {ratios[0]} | {cpu:.2f} s | {ratios[1]} | {rows[0][2]} | {before:.0f} MiB |"
-              f" {peak:.0f} MiB | +{peak - before:.0f} MiB |")
+        print(f"| {kind} | {took:.2f} s | {ratios[0]} | {cpu:.2f} s | {ratios[1]} | {rows[0][2]} |"
+              f" {rows[0][6] / 1e6:.1f} MB | {before:.0f} MiB | {peak:.0f} MiB | +{peak - before:.0f} MiB |")
     if args.knot_pulls:
         print(f"\n| primary | Knot secondary: start to serving {count:,} records (median of {args.rounds}) | vs authdns |"
               " primary Pss peak meanwhile |\n|---|---|---|---|")
