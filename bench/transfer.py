@@ -114,9 +114,10 @@ def secondary_config(kind, primary):
 def kdig_axfr(addr, out):
     """Starts `kdig AXFR` of ORIGIN from `addr`, signed, pinned to CPU 0,
     writing to `out`."""
-    return subprocess.Popen(["taskset", "-c", "0", "kdig", f"@{addr}", "-p", str(PORT), "-b", CLIENT,
-                             "-y", f"hmac-sha256:{KEY_NAME}:{SECRET}", "AXFR", ORIGIN],
-                            stdout=open(out, "w"), stderr=subprocess.STDOUT)
+    with open(out, "w") as f:  # the child keeps its own descriptor
+        return subprocess.Popen(["taskset", "-c", "0", "kdig", f"@{addr}", "-p", str(PORT), "-b", CLIENT,
+                                 "-y", f"hmac-sha256:{KEY_NAME}:{SECRET}", "AXFR", ORIGIN],
+                                stdout=f, stderr=subprocess.STDOUT)
 
 
 def kdig_received(out):
@@ -206,7 +207,7 @@ def bench_axfr(args, data, kinds):
         took, before, peak, cpu = (statistics.median(r[i] for r in rows) for i in (0, 3, 4, 5))
         ratios = [f"{v / b:.2f}" if b else "-" for v, b in zip((took, cpu), base or (0, 0))]
         print(f"| {kind} | {took:.2f} s | {ratios[0]} | {cpu:.2f} s | {ratios[1]} | {rows[0][2]} |"
-              f" {rows[0][6] / 1e6:.1f} MB | {before:.0f} MiB | {peak:.0f} MiB | +{peak - before:.0f} MiB |")
+              f" {rows[0][6] / 1e6:.1f} MB | {before:.0f} MiB | {peak:.0f} MiB | {peak - before:+.0f} MiB |")
     if args.knot_pulls:
         print(f"\n| primary | Knot secondary: start to serving {count:,} records (median of {args.rounds}) | vs authdns |"
               " primary Pss peak meanwhile |\n|---|---|---|---|")
