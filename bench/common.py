@@ -1,5 +1,6 @@
-"""Helpers shared by the benchmark scripts: raw queries, readiness, CPU
-pinning and accounting from /proc, stopping by PID, dnsperf output."""
+"""Helpers shared by the benchmark scripts: starting authdns, Knot DNS and
+NSD on their own addresses, raw queries, readiness, CPU pinning, CPU and
+memory accounting from /proc, stopping by PID, dnsperf output."""
 import os
 import random
 import re
@@ -8,8 +9,23 @@ import statistics
 import socket
 import struct
 import subprocess
+import sys
 import time
 from pathlib import Path
+
+AUTHDNS = Path(__file__).resolve().parent.parent / "target/release/authdns"
+
+
+def write_hosting_zone(path, records, serial, changed, changed_names=1, changed_rest=None):
+    """Writes bench/gen_hosting_zone.py's zone of about `records` records
+    to `path` (`changed`, `changed_names`, `changed_rest`: see there):
+    (record count, the last owner name, to ask when loaded)."""
+    rest = [] if changed_rest is None else ["--changed-rest", str(changed_rest)]
+    out = subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "gen_hosting_zone.py"), str(records),
+                          str(path), "--serial", str(serial), "--changed", str(changed),
+                          "--changed-names", str(changed_names)] + rest,
+                         check=True, capture_output=True, text=True).stdout.split()
+    return int(out[0]), out[1]
 
 
 def dns_query(name, qtype=1):
@@ -34,6 +50,23 @@ def answers(addr, name, port, qtype=1, timeout=0.3):
         s.close()
     _, flags, _, ancount = struct.unpack(">HHHH", data[:8])
     return flags & 0xF == 0 and ancount > 0
+
+
+def a_last_octet(addr, port, name, timeout=0.2):
+    """The last octet of `name`'s single A record, or None (no answer,
+    an error or not exactly one record)."""
+    _, q = dns_query(name)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(timeout)
+    try:
+        s.sendto(q, (addr, port))
+        data, _ = s.recvfrom(4096)
+    except OSError:
+        return None
+    finally:
+        s.close()
+    _, flags, _, ancount = struct.unpack(">HHHH", data[:8])
+    return data[-1] if flags & 0xF == 0 and ancount == 1 else None
 
 
 def wait_answering(addr, name, proc, port, limit=180, qtype=1):
@@ -78,6 +111,35 @@ def cpu_seconds(pid):
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def pss_mib(pid, pids=None):
+    """Pss (MiB) summed over the server's processes (NSD forks; Pss splits
+    shared pages fairly), or over `pids` when given."""
+    total = 0
+    for p in pids if pids is not None else process_tree(pid):
+        try:
+            text = Path(f"/proc/{p}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        m = re.search(r"^Pss:\s+(\d+) kB", text, re.M)
+        if m:
+            total += int(m.group(1))
+    return total / 1024
+
+
+def sample_pss(pid, done, limit, interval=0.02, rescan=True):
+    """Samples Pss every `interval` s until `done()` is true or `limit` s
+    have passed: (peak, last). Without `rescan` the process tree is read
+    once (cheaper, for a server that forks nothing meanwhile)."""
+    pids = None if rescan else process_tree(pid)
+    peak = last = pss_mib(pid, pids)
+    end = time.monotonic() + limit
+    while not done() and time.monotonic() < end:
+        time.sleep(interval)
+        last = pss_mib(pid, pids)
+        peak = max(peak, last)
+    return peak, last
+
+
 def peak_rss_kib(pid):
     """The largest peak RSS in the process tree (NSD loads zones in a child)."""
     peaks = []
@@ -88,6 +150,66 @@ def peak_rss_kib(pid):
             continue
         peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)))
     return max(peaks)
+
+
+def start_server(kind, addr, port, origin, zone_file, workdir, prefix=(), conf="", zone_conf="", verbose=False):
+    """Starts authdns, Knot DNS or NSD (`kind`) on `addr`@`port` serving
+    `origin` from `zone_file`; returns the Popen. Knot serves the file as
+    it is (no semantic checks, no journal, never written back); NSD runs
+    without rate limiting. `zone_file` None makes a secondary, which
+    starts empty (`zone_conf` names its primary). `conf` is added at the
+    top level (authdns: TOML tables such as [[key]] and [[zone]]; Knot:
+    key/acl/remote sections; NSD: key sections), `zone_conf` inside the
+    zone's entry (Knot, NSD). `verbose` logs transfers (info level)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    log = open(workdir / f"{kind}.log", "w")
+    if kind == "authdns":
+        zones = workdir / "authdns-zones"
+        zones.mkdir(exist_ok=True)
+        target = zones / f"{origin}zone"
+        if zone_file is not None and not target.exists():
+            target.symlink_to(zone_file)
+        # Throughput from one client: response rate limiting off (Knot and NSD
+        # have none by default either).
+        level = "info" if verbose else "warn"
+        (workdir / "authdns.toml").write_text(f"udp-workers = 1\nlog-level = \"{level}\"\nrate-limit = 0\n" + conf)
+        cmd = [str(AUTHDNS), "--listen", f"{addr}:{port}", "--zones", str(zones), "--config", str(workdir / "authdns.toml")]
+    elif kind == "knot":
+        storage, name = (zone_file.parent, zone_file.name) if zone_file is not None else (workdir, f"{origin}zone")
+        conf_file = workdir / "knot.conf"
+        conf_file.write_text(
+            f"server:\n    listen: {addr}@{port}\n    rundir: {workdir}\n    user: root\n"
+            "    udp-workers: 1\n    tcp-workers: 1\n    background-workers: 1\n"
+            f"database:\n    storage: {workdir}\n" + conf +
+            f"template:\n  - id: default\n    storage: {storage}\n    semantic-checks: off\n"
+            "    zonefile-sync: -1\n    zonefile-load: whole\n    journal-content: none\n"
+            f"zone:\n  - domain: {origin}\n    file: {name}\n" + zone_conf +
+            f"log:\n  - target: stderr\n    any: {'info' if verbose else 'warning'}\n"
+        )
+        cmd = ["knotd", "-c", str(conf_file)]
+    else:
+        path = zone_file if zone_file is not None else workdir / f"{origin}zone"
+        conf_file = workdir / "nsd.conf"
+        conf_file.write_text(
+            f"server:\n  ip-address: {addr}@{port}\n  username: \"\"\n  database: \"\"\n"
+            f"  zonelistfile: {workdir}/zone.list\n  pidfile: {workdir}/nsd.pid\n  xfrdfile: {workdir}/xfrd.state\n"
+            f"  xfrdir: {workdir}\n  logfile: {workdir}/nsd.log\n  server-count: 1\n  rrl-ratelimit: 0\n"
+            f"  rrl-whitelist-ratelimit: 0\n  minimal-responses: yes\n  verbosity: {2 if verbose else 0}\n"
+            "remote-control:\n  control-enable: no\n" + conf +
+            f"zone:\n  name: {origin}\n  zonefile: {path}\n" + zone_conf
+        )
+        cmd = ["nsd", "-d", "-c", str(conf_file)]
+    return subprocess.Popen(list(prefix) + cmd, stdout=log, stderr=subprocess.STDOUT)
+
+
+def reload_zone(kind, proc, workdir, origin):
+    """Tells a server started by start_server to reread its zone file:
+    authdns and NSD by SIGHUP, Knot by `knotc zone-reload`."""
+    if kind == "knot":
+        subprocess.run(["knotc", "-c", str(workdir / "knot.conf"), "zone-reload", origin],
+                       check=True, stdout=subprocess.DEVNULL, timeout=30)
+    else:
+        proc.send_signal(signal.SIGHUP)
 
 
 def stop(proc):

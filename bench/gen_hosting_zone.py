@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Writes a hosting-like zone of about RECORDS records, as a provider's zone looks.
 
-  gen_hosting_zone.py RECORDS OUT_FILE [--serial N] [--changed K]
+  gen_hosting_zone.py RECORDS OUT_FILE [--serial N] [--changed K] [--changed-names M [--changed-rest L]]
 
 Per ten owner names: four delegations (two NS, two glue A), four hosts (A,
 every other one AAAA too), one mail name (MX and an SPF TXT) and one of a
 CNAME, an SRV or a wildcard A, in turn. `--serial` sets the SOA serial and
 `--changed` the last octet of `changed.hosting.test. A`, so a reload with
-one record changed is a rewrite with both bumped. Prints the record count
+one record changed is a rewrite with both bumped. `--changed-names M` adds
+`changed2` .. `changedM` with the last octet `--changed-rest` (default
+`--changed`): bump both octets to change M records at once. Prints the record count
 and the name of the last owner, which a benchmark asks to know the whole
 zone is loaded.
 """
@@ -52,10 +54,11 @@ def body(records):
     return "".join(lines), count, last
 
 
-def header(serial, changed):
+def header(serial, changed, changed_names, rest):
+    more = "".join(f"changed{n} A 198.51.100.{rest}\n" for n in range(2, changed_names + 1))
     return (f"$ORIGIN {ORIGIN}\n$TTL 3600\n"
             f"@ SOA ns1 hostmaster {serial} 7200 3600 1209600 300\n@ NS ns1\n@ NS ns2\n"
-            f"ns1 A 192.0.2.1\nns2 A 192.0.2.2\nchanged A 198.51.100.{changed}\n")
+            f"ns1 A 192.0.2.1\nns2 A 192.0.2.2\nchanged A 198.51.100.{changed}\n" + more)
 
 
 def main():
@@ -64,12 +67,15 @@ def main():
     p.add_argument("out")
     p.add_argument("--serial", type=int, default=1)
     p.add_argument("--changed", type=int, default=1)
+    p.add_argument("--changed-names", type=int, default=1)
+    p.add_argument("--changed-rest", type=int)
     a = p.parse_args()
-    text, count, last = body(a.records - 6)
+    fixed = 5 + a.changed_names
+    text, count, last = body(a.records - fixed)
     with open(a.out, "w") as f:
-        f.write(header(a.serial, a.changed))
+        f.write(header(a.serial, a.changed, a.changed_names, a.changed if a.changed_rest is None else a.changed_rest))
         f.write(text)
-    print(count + 6, last)
+    print(count + fixed, last)
 
 
 if __name__ == "__main__":

@@ -18,112 +18,29 @@ processes (NSD forks; Pss splits shared pages fairly):
 Every loop is bounded; servers are stopped by PID.
 """
 import argparse
-import re
 import shutil
-import signal
-import socket
 import statistics
-import struct
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import dns_query, process_tree, stop, wait_answering  # noqa: E402
+from common import a_last_octet, pss_mib, reload_zone, sample_pss, start_server, stop, wait_answering, write_hosting_zone  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-AUTHDNS = ROOT / "target/release/authdns"
 ORIGIN = "hosting.test."
 PORT = 5300
 ADDRS = {"authdns": "127.0.0.61", "knot": "127.0.0.62", "nsd": "127.0.0.63"}
 SETTLE = 2.0
 
 
-def pss_mib(pid):
-    total = 0
-    for p in process_tree(pid):
-        try:
-            text = Path(f"/proc/{p}/smaps_rollup").read_text()
-        except OSError:
-            continue
-        m = re.search(r"^Pss:\s+(\d+) kB", text, re.M)
-        if m:
-            total += int(m.group(1))
-    return total / 1024
+def settle_peak(pid, seconds):
+    """Samples Pss for `seconds`; returns (peak, last)."""
+    return sample_pss(pid, lambda: False, seconds)
 
 
 def changed_octet(addr):
-    """The last octet of changed.hosting.test. A, or None."""
-    _, q = dns_query("changed." + ORIGIN)
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.settimeout(0.2)
-    try:
-        s.sendto(q, (addr, PORT))
-        data, _ = s.recvfrom(4096)
-    except OSError:
-        return None
-    finally:
-        s.close()
-    _, flags, _, ancount = struct.unpack(">HHHH", data[:8])
-    return data[-1] if flags & 0xF == 0 and ancount == 1 else None
-
-
-def write_zone(path, records, serial, changed):
-    out = subprocess.run([sys.executable, str(ROOT / "bench/gen_hosting_zone.py"), str(records), str(path),
-                          "--serial", str(serial), "--changed", str(changed)],
-                         check=True, capture_output=True, text=True).stdout.split()
-    return int(out[0]), out[1]
-
-
-def start(kind, zone, work):
-    addr = ADDRS[kind]
-    log = open(work / f"{kind}.log", "w")
-    if kind == "authdns":
-        (work / "authdns.toml").write_text("udp-workers = 1\nlog-level = \"warn\"\nrate-limit = 0\n")
-        cmd = [str(AUTHDNS), "--listen", f"{addr}:{PORT}", "--zones", str(zone.parent), "--config", str(work / "authdns.toml")]
-    elif kind == "knot":
-        conf = work / "knot.conf"
-        conf.write_text(
-            f"server:\n    listen: {addr}@{PORT}\n    rundir: {work}\n    user: root\n"
-            "    udp-workers: 1\n    tcp-workers: 1\n    background-workers: 1\n"
-            f"database:\n    storage: {work}\n"
-            f"template:\n  - id: default\n    storage: {zone.parent}\n    semantic-checks: off\n"
-            "    zonefile-sync: -1\n    zonefile-load: whole\n    journal-content: none\n"
-            f"zone:\n  - domain: {ORIGIN}\n    file: {zone.name}\n"
-            "log:\n  - target: stderr\n    any: warning\n")
-        cmd = ["knotd", "-c", str(conf)]
-    else:
-        conf = work / "nsd.conf"
-        conf.write_text(
-            f"server:\n  ip-address: {addr}@{PORT}\n  username: \"\"\n  database: \"\"\n"
-            f"  zonelistfile: {work}/zone.list\n  pidfile: {work}/nsd.pid\n  xfrdfile: {work}/xfrd.state\n"
-            f"  xfrdir: {work}\n  logfile: {work}/nsd.log\n  server-count: 1\n  rrl-ratelimit: 0\n"
-            "  rrl-whitelist-ratelimit: 0\n  minimal-responses: yes\n  verbosity: 0\n"
-            "remote-control:\n  control-enable: no\n"
-            f"zone:\n  name: {ORIGIN}\n  zonefile: {zone}\n")
-        cmd = ["nsd", "-d", "-c", str(conf)]
-    return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-
-
-def tell_reload(kind, proc, work):
-    if kind == "knot":
-        subprocess.run(["knotc", "-c", str(work / "knot.conf"), "zone-reload", ORIGIN],
-                       check=True, stdout=subprocess.DEVNULL, timeout=30)
-    else:
-        proc.send_signal(signal.SIGHUP)
-
-
-def settle_peak(pid, seconds):
-    """Samples Pss for `seconds`; returns (peak, last)."""
-    peak = last = pss_mib(pid)
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        time.sleep(0.02)
-        last = pss_mib(pid)
-        peak = max(peak, last)
-    return peak, last
+    return a_last_octet(addr, PORT, "changed." + ORIGIN)
 
 
 def run_server(kind, records, reloads, data):
@@ -131,8 +48,8 @@ def run_server(kind, records, reloads, data):
     zone_dir = work / "zones"
     zone_dir.mkdir(parents=True)
     zone = zone_dir / "hosting.test.zone"
-    _, last = write_zone(zone, records, 1, 1)
-    proc = start(kind, zone, work)
+    _, last = write_hosting_zone(zone, records, 1, 1)
+    proc = start_server(kind, ADDRS[kind], PORT, ORIGIN, zone, work)
     try:
         load = wait_answering(ADDRS[kind], last, proc, PORT, limit=600)
         _, steady = settle_peak(proc.pid, SETTLE)
@@ -140,10 +57,10 @@ def run_server(kind, records, reloads, data):
         for n in range(1, reloads + 1):
             changed = 1 + n % 250
             time.sleep(1.1)  # a new mtime second for servers that compare mtimes
-            write_zone(zone, records, 1 + n, changed)
+            write_hosting_zone(zone, records, 1 + n, changed)
             began = time.monotonic()
             peak = pss_mib(proc.pid)
-            tell_reload(kind, proc, work)
+            reload_zone(kind, proc, work, ORIGIN)
             deadline = began + 600
             while changed_octet(ADDRS[kind]) != changed:
                 if time.monotonic() > deadline or proc.poll() is not None:

@@ -29,54 +29,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import cpu_seconds, parse_dnsperf, peak_rss_kib, pin_all_threads, stop, wait_answering  # noqa: E402
+from common import AUTHDNS, cpu_seconds, parse_dnsperf, peak_rss_kib, pin_all_threads, start_server, stop, wait_answering  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-AUTHDNS = ROOT / "target/release/authdns"
 ORIGIN = "bench.test."
 PORT = 5300
 ADDRS = {"authdns": "127.0.0.51", "knot": "127.0.0.52", "nsd": "127.0.0.53"}
-
-
-def start_server(kind, zone_file, workdir, prefix=()):
-    """Starts a server on its address; returns the Popen."""
-    addr = ADDRS[kind]
-    workdir.mkdir(parents=True, exist_ok=True)
-    log = open(workdir / f"{kind}.log", "w")
-    if kind == "authdns":
-        zones = workdir / "authdns-zones"
-        zones.mkdir(exist_ok=True)
-        target = zones / "bench.test.zone"
-        if not target.exists():
-            target.symlink_to(zone_file)
-        # Throughput from one client: response rate limiting off (Knot and NSD
-        # have none by default either).
-        (workdir / "authdns.toml").write_text("udp-workers = 1\nlog-level = \"warn\"\nrate-limit = 0\n")
-        cmd = [str(AUTHDNS), "--listen", f"{addr}:{PORT}", "--zones", str(zones), "--config", str(workdir / "authdns.toml")]
-    elif kind == "knot":
-        conf = workdir / "knot.conf"
-        conf.write_text(
-            f"server:\n    listen: {addr}@{PORT}\n    rundir: {workdir}\n    user: root\n"
-            "    udp-workers: 1\n    tcp-workers: 1\n    background-workers: 1\n"
-            f"database:\n    storage: {workdir}\n"
-            f"template:\n  - id: default\n    storage: {zone_file.parent}\n    semantic-checks: off\n"
-            "    zonefile-sync: -1\n    zonefile-load: whole\n    journal-content: none\n"
-            f"zone:\n  - domain: {ORIGIN}\n    file: {zone_file.name}\n"
-            "log:\n  - target: stderr\n    any: warning\n"
-        )
-        cmd = ["knotd", "-c", str(conf)]
-    else:
-        conf = workdir / "nsd.conf"
-        conf.write_text(
-            f"server:\n  ip-address: {addr}@{PORT}\n  username: \"\"\n  database: \"\"\n"
-            f"  zonelistfile: {workdir}/zone.list\n  pidfile: {workdir}/nsd.pid\n  xfrdfile: {workdir}/xfrd.state\n"
-            f"  xfrdir: {workdir}\n  logfile: {workdir}/nsd.log\n  server-count: 1\n  rrl-ratelimit: 0\n"
-            "  rrl-whitelist-ratelimit: 0\n  minimal-responses: yes\n  verbosity: 0\n"
-            "remote-control:\n  control-enable: no\n"
-            f"zone:\n  name: {ORIGIN}\n  zonefile: {zone_file}\n"
-        )
-        cmd = ["nsd", "-d", "-c", str(conf)]
-    return subprocess.Popen(list(prefix) + cmd, stdout=log, stderr=subprocess.STDOUT)
 
 
 def dnsperf(addr, queries, seconds):
@@ -95,7 +53,7 @@ def cmd_qps(args):
     results = {k: [] for k in ADDRS}
     for round_no in range(args.rounds):
         for kind in ADDRS:
-            proc = start_server(kind, zone, data / f"{kind}-{round_no}", prefix=("taskset", "-c", "1"))
+            proc = start_server(kind, ADDRS[kind], PORT, ORIGIN, zone, data / f"{kind}-{round_no}", prefix=("taskset", "-c", "1"))
             try:
                 wait_answering(ADDRS[kind], f"h1.{ORIGIN}", proc, PORT)
                 pin_all_threads(proc.pid, 1)
@@ -124,7 +82,7 @@ def cmd_load(args):
     last = f"h{names - 1}.{ORIGIN}"
     for round_no in range(args.rounds):
         for kind in ADDRS:
-            proc = start_server(kind, zone, data / f"{kind}-{round_no}")
+            proc = start_server(kind, ADDRS[kind], PORT, ORIGIN, zone, data / f"{kind}-{round_no}")
             try:
                 seconds = wait_answering(ADDRS[kind], last, proc, PORT)
                 rss = peak_rss_kib(proc.pid) / 1024
@@ -142,7 +100,7 @@ def callgrind_total(kind, zone, queries, workdir, count):
     out_dir = workdir / f"cg-{kind}-{count}"
     out_dir.mkdir(parents=True)
     prefix = ["valgrind", "--tool=callgrind", "--trace-children=yes", f"--callgrind-out-file={out_dir}/cg.%p"]
-    proc = start_server(kind, zone, workdir / f"{kind}-{count}", prefix=prefix)
+    proc = start_server(kind, ADDRS[kind], PORT, ORIGIN, zone, workdir / f"{kind}-{count}", prefix=prefix)
     try:
         wait_answering(ADDRS[kind], f"h1.{ORIGIN}", proc, PORT, limit=900)
         if count:
