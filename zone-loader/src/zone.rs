@@ -240,9 +240,16 @@ impl Zone {
 }
 
 /// Iterates the rdata of an RRset's records.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Records<'z> {
     data: &'z [u8],
+}
+
+impl Records<'_> {
+    /// Whether every record has been read.
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
 }
 
 impl<'z> Iterator for Records<'z> {

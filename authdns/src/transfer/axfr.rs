@@ -12,8 +12,8 @@
 
 use zone_loader::Zone;
 use zone_loader::rtype::code;
-use zone_loader::wire::writer::{Owner, Section, Writer};
-use zone_loader::zone::{Node, RRset};
+use zone_loader::wire::writer::{NameIndex, Owner, Section, Writer};
+use zone_loader::zone::{Node, RRset, Records};
 
 use crate::answer::MAX_MESSAGE;
 
@@ -42,25 +42,37 @@ enum Step {
     Done,
 }
 
-/// The state of one outgoing AXFR: where the next record comes from.
+/// One outgoing AXFR: where the next record comes from, and the name
+/// index each message is compressed with.
 #[derive(Debug)]
 pub struct Axfr<'z> {
+    cursor: Cursor<'z>,
+    index: NameIndex,
+}
+
+/// Where the next record of a transfer comes from.
+#[derive(Debug)]
+struct Cursor<'z> {
     zone: &'z Zone,
     step: Step,
     node: usize,
     rrset: usize,
-    record: usize,
+    /// The records of the current RRset not yet sent.
+    records: Records<'z>,
 }
 
 impl<'z> Axfr<'z> {
     /// A transfer of `zone` from its first record.
     pub fn new(zone: &'z Zone) -> Self {
         Self {
-            zone,
-            step: Step::FirstSoa,
-            node: 0,
-            rrset: 0,
-            record: 0,
+            cursor: Cursor {
+                zone,
+                step: Step::FirstSoa,
+                node: 0,
+                rrset: 0,
+                records: Records::default(),
+            },
+            index: NameIndex::default(),
         }
     }
 
@@ -74,20 +86,24 @@ impl<'z> Axfr<'z> {
         buf: &mut Vec<u8>,
         reserve: usize,
     ) -> Next {
-        if self.step == Step::Done {
+        let cursor = &mut self.cursor;
+        if cursor.step == Step::Done {
             return Next::Done;
         }
         for limit in [TARGET, MAX_MESSAGE] {
-            let mut writer = Writer::new(buf, query, question_end, limit - reserve);
+            let mut writer =
+                Writer::with_index(buf, query, question_end, limit - reserve, &mut self.index);
             writer.set_authoritative();
-            while self.step != Step::Done && self.write_one(&mut writer).is_ok() {}
+            while cursor.step != Step::Done && cursor.write_one(&mut writer).is_ok() {}
             if writer.count(Section::Answer) > 0 {
                 return Next::Message(writer.finish());
             }
         }
         Next::TooLarge
     }
+}
 
+impl<'z> Cursor<'z> {
     /// Writes the record the state points at and advances past it.
     fn write_one(
         &mut self,
@@ -119,7 +135,8 @@ impl<'z> Axfr<'z> {
             Step::Body => {
                 let node = &zone.nodes()[self.node];
                 let rrset = &zone.rrsets(node)[self.rrset];
-                let rdata = zone.records(rrset).nth(self.record).unwrap_or_default();
+                let mut rest = self.records.clone();
+                let rdata = rest.next().unwrap_or_default();
                 let ttl = record_ttl(zone, node, rrset, rdata);
                 let name = zone.name(node);
                 writer.record(
@@ -130,19 +147,18 @@ impl<'z> Axfr<'z> {
                     ttl,
                     rdata,
                 )?;
-                self.record += 1;
-                if self.record == usize::from(rrset.count) {
-                    self.record = 0;
+                self.records = rest;
+                if self.records.is_empty() {
                     self.rrset += 1;
+                    self.skip_to_record();
                 }
-                self.skip_to_record();
                 Ok(())
             }
             Step::Done => Ok(()),
         }
     }
 
-    /// Moves the body position to the next record to send (past empty
+    /// Moves the body position to the next RRset to send (past empty
     /// nodes and the apex SOA), or to the closing SOA.
     fn skip_to_record(&mut self) {
         if self.step != Step::Body {
@@ -155,11 +171,13 @@ impl<'z> Axfr<'z> {
                 Some(r) if r.count == 0 || (self.node == 0 && r.rtype == code::SOA) => {
                     self.rrset += 1;
                 }
-                Some(_) => return,
+                Some(r) => {
+                    self.records = self.zone.records(r);
+                    return;
+                }
                 None => {
                     self.node += 1;
                     self.rrset = 0;
-                    self.record = 0;
                 }
             }
         }

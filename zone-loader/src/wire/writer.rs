@@ -2,9 +2,12 @@
 //! then RRsets section by section, with name compression (RFC 1035 4.1.4)
 //! and truncation at RRset boundaries.
 //!
-//! The compressor remembers where each written name suffix starts, in a
-//! fixed array (no allocation); past its capacity names are still written,
-//! just less compressed. Rdata names are compressed only for the types of
+//! The compressor remembers where each written name suffix starts. For
+//! answers, in a fixed array scanned in order (no allocation; past its
+//! capacity names are still written, just less compressed). For messages
+//! of thousands of names (zone transfers), in a [`NameIndex`], a hash
+//! table of suffixes the caller keeps from one message to the next: a
+//! lookup per suffix instead of a scan of every name written. Rdata names are compressed only for the types of
 //! RFC 1035 (NS, MD, MF, CNAME, SOA, MB, MG, MR, PTR, MINFO, MX), as RFC
 //! 3597 4 requires; RP, AFSDB, DNAME, SRV and every newer type are written
 //! as stored.
@@ -16,6 +19,101 @@ use crate::rtype::code;
 const COMPRESSOR_CAPACITY: usize = 96;
 /// Pointers can only reach the first 16 KiB of a message.
 const MAX_POINTER: usize = 0x3fff;
+
+/// Slots of a [`NameIndex`] (a power of two).
+const INDEX_SLOTS: usize = 4096;
+/// Suffixes a [`NameIndex`] holds at most (three quarters of its slots).
+const INDEX_CAPACITY: usize = INDEX_SLOTS / 4 * 3;
+
+/// Where each name suffix written in a message starts, by a hash of the
+/// suffix (ASCII case folded): the compressor of messages with many names.
+/// Kept by the caller and reused for every message of a stream.
+pub struct NameIndex {
+    /// `(hash, position)`; position 0 (the header) marks an empty slot.
+    slots: Box<[(u32, u16)]>,
+    used: usize,
+}
+
+impl Default for NameIndex {
+    fn default() -> Self {
+        Self {
+            slots: vec![(0, 0); INDEX_SLOTS].into_boxed_slice(),
+            used: 0,
+        }
+    }
+}
+
+impl std::fmt::Debug for NameIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "NameIndex({} suffixes)", self.used)
+    }
+}
+
+impl NameIndex {
+    fn clear(&mut self) {
+        self.slots.fill((0, 0));
+        self.used = 0;
+    }
+
+    fn insert(&mut self, hash: u32, pos: u16) {
+        if self.used == INDEX_CAPACITY {
+            return;
+        }
+        let mut slot = hash as usize & (INDEX_SLOTS - 1);
+        while self.slots[slot].1 != 0 {
+            slot = (slot + 1) & (INDEX_SLOTS - 1);
+        }
+        self.slots[slot] = (hash, pos);
+        self.used += 1;
+    }
+
+    /// Positions remembered under `hash`, most of them the suffix wanted.
+    fn candidates(&self, hash: u32) -> impl Iterator<Item = u16> + '_ {
+        let start = hash as usize & (INDEX_SLOTS - 1);
+        (0..INDEX_SLOTS)
+            .map(move |i| self.slots[(start + i) & (INDEX_SLOTS - 1)])
+            .take_while(|&(_, pos)| pos != 0)
+            .filter(move |&(h, _)| h == hash)
+            .map(|(_, pos)| pos)
+    }
+
+    /// Forgets positions at or past `len` (a rolled-back write).
+    fn forget_from(&mut self, len: usize) {
+        if !self.slots.iter().any(|&(_, pos)| usize::from(pos) >= len) {
+            return;
+        }
+        let kept: Vec<(u32, u16)> = self
+            .slots
+            .iter()
+            .copied()
+            .filter(|&(_, pos)| pos != 0 && usize::from(pos) < len)
+            .collect();
+        self.clear();
+        for (hash, pos) in kept {
+            self.insert(hash, pos);
+        }
+    }
+}
+
+/// A hash of the wire name suffix `name` with ASCII letters folded.
+fn suffix_hash(name: &[u8]) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for &b in name {
+        hash = (hash ^ u32::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0193);
+    }
+    hash
+}
+
+/// Where the compressor remembers name positions.
+enum Compressor<'b> {
+    /// A fixed array, scanned in order: answers with a few names.
+    Scan {
+        positions: [u16; COMPRESSOR_CAPACITY],
+        known: usize,
+    },
+    /// A hash table of suffixes: transfers.
+    Index(&'b mut NameIndex),
+}
 
 /// A message section after the question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,8 +144,7 @@ pub struct Writer<'b> {
     buf: &'b mut Vec<u8>,
     limit: usize,
     counts: [u16; 3],
-    positions: [u16; COMPRESSOR_CAPACITY],
-    known: usize,
+    compressor: Compressor<'b>,
 }
 
 /// A point to roll a writer back to.
@@ -58,11 +155,43 @@ pub struct Mark {
     known: usize,
 }
 
+impl Compressor<'_> {
+    fn scan() -> Self {
+        Self::Scan {
+            positions: [0; COMPRESSOR_CAPACITY],
+            known: 0,
+        }
+    }
+}
+
 impl<'b> Writer<'b> {
     /// Starts a response to the query in `msg` (whose question ends at
     /// `question_end`): ID and opcode copied, QR set, RD and CD copied.
     /// `limit` is the largest message allowed.
     pub fn new(buf: &'b mut Vec<u8>, msg: &[u8], question_end: usize, limit: usize) -> Self {
+        Self::with_compressor(buf, msg, question_end, limit, Compressor::scan())
+    }
+
+    /// Like [`Self::new`], for a message of many names (a zone transfer):
+    /// names are compressed through `index`, emptied first.
+    pub fn with_index(
+        buf: &'b mut Vec<u8>,
+        msg: &[u8],
+        question_end: usize,
+        limit: usize,
+        index: &'b mut NameIndex,
+    ) -> Self {
+        index.clear();
+        Self::with_compressor(buf, msg, question_end, limit, Compressor::Index(index))
+    }
+
+    fn with_compressor(
+        buf: &'b mut Vec<u8>,
+        msg: &[u8],
+        question_end: usize,
+        limit: usize,
+        compressor: Compressor<'b>,
+    ) -> Self {
         buf.clear();
         buf.extend_from_slice(&msg[..4]);
         buf[2] = 0x80 | (msg[2] & 0x79);
@@ -73,10 +202,10 @@ impl<'b> Writer<'b> {
             buf,
             limit,
             counts: [0; 3],
-            positions: [0; COMPRESSOR_CAPACITY],
-            known: 0,
+            compressor,
         };
-        writer.remember(HEADER_LEN, question_end - 5);
+        let qname = &msg[HEADER_LEN..question_end - 4];
+        writer.remember(HEADER_LEN, qname, qname.len() - 1);
         writer
     }
 
@@ -92,8 +221,7 @@ impl<'b> Writer<'b> {
             buf,
             limit: usize::MAX,
             counts: [0; 3],
-            positions: [0; COMPRESSOR_CAPACITY],
-            known: 0,
+            compressor: Compressor::scan(),
         }
     }
 
@@ -147,7 +275,10 @@ impl<'b> Writer<'b> {
         Mark {
             len: self.buf.len(),
             counts: self.counts,
-            known: self.known,
+            known: match &self.compressor {
+                Compressor::Scan { known, .. } => *known,
+                Compressor::Index(_) => 0,
+            },
         }
     }
 
@@ -155,7 +286,10 @@ impl<'b> Writer<'b> {
     pub fn rollback(&mut self, mark: Mark) {
         self.buf.truncate(mark.len);
         self.counts = mark.counts;
-        self.known = mark.known;
+        match &mut self.compressor {
+            Compressor::Scan { known, .. } => *known = mark.known,
+            Compressor::Index(index) => index.forget_from(mark.len),
+        }
     }
 
     /// Writes a whole RRset, or nothing if it does not fit.
@@ -253,30 +387,45 @@ impl<'b> Writer<'b> {
             if let Some(target) = self.find(&name[pos..]) {
                 self.buf.extend_from_slice(&name[..pos]);
                 self.buf.extend_from_slice(&(0xc000 | target).to_be_bytes());
-                self.remember(start, start + pos);
+                self.remember(start, name, pos);
                 return;
             }
             pos += 1 + usize::from(name[pos]);
         }
         self.buf.extend_from_slice(name);
-        self.remember(start, start + name.len() - 1);
+        self.remember(start, name, name.len() - 1);
     }
 
-    /// Remembers the label positions in `start..end` of the buffer.
-    fn remember(&mut self, start: usize, end: usize) {
-        let mut pos = start;
-        while pos < end && pos <= MAX_POINTER && self.known < COMPRESSOR_CAPACITY {
-            self.positions[self.known] = pos as u16;
-            self.known += 1;
-            pos += 1 + usize::from(self.buf[pos]);
+    /// Remembers the suffixes of `name`, written from `start` on, that
+    /// begin before offset `upto` (where its pointer or root label is).
+    fn remember(&mut self, start: usize, name: &[u8], upto: usize) {
+        let mut offset = 0;
+        while offset < upto && start + offset <= MAX_POINTER {
+            let pos = (start + offset) as u16;
+            match &mut self.compressor {
+                Compressor::Scan { positions, known } => {
+                    if *known == COMPRESSOR_CAPACITY {
+                        return;
+                    }
+                    positions[*known] = pos;
+                    *known += 1;
+                }
+                Compressor::Index(index) => index.insert(suffix_hash(&name[offset..]), pos),
+            }
+            offset += 1 + usize::from(name[offset]);
         }
     }
 
     fn find(&self, suffix: &[u8]) -> Option<u16> {
-        self.positions[..self.known]
-            .iter()
-            .copied()
-            .find(|&at| self.matches(usize::from(at), suffix))
+        match &self.compressor {
+            Compressor::Scan { positions, known } => positions[..*known]
+                .iter()
+                .copied()
+                .find(|&at| self.matches(usize::from(at), suffix)),
+            Compressor::Index(index) => index
+                .candidates(suffix_hash(suffix))
+                .find(|&at| self.matches(usize::from(at), suffix)),
+        }
     }
 
     /// Whether the (possibly compressed) name at `at` equals `suffix`.
@@ -406,5 +555,124 @@ mod tests {
         );
         assert_eq!(w.count(Section::Answer), 0);
         assert_eq!(w.len(), QUERY.len());
+    }
+
+    /// The names of every answer record's owner and NS target, decoded
+    /// by hickory-proto (an independent reader of compression pointers).
+    fn decoded_names(msg: &[u8]) -> Vec<String> {
+        use hickory_proto::op::Message;
+        use hickory_proto::rr::RData;
+        let message = Message::from_vec(msg).expect("the message decodes");
+        message
+            .answers
+            .iter()
+            .flat_map(|r| {
+                let target = match &r.data {
+                    RData::NS(ns) => ns.0.to_string(),
+                    other => format!("{other:?}"),
+                };
+                [r.name.to_string(), target]
+            })
+            .collect()
+    }
+
+    fn wire(text: &str) -> Vec<u8> {
+        crate::wire::name::Name::from_text(text.as_bytes(), &crate::wire::name::Name::root())
+            .unwrap()
+            .as_wire()
+            .to_vec()
+    }
+
+    #[test]
+    fn the_index_compresses_like_the_scan_and_past_its_capacity() {
+        let names: Vec<Vec<u8>> = (0..400)
+            .map(|i| wire(&format!("host{i}.sub{}.example.", i % 7)))
+            .collect();
+        let write = |index: Option<&mut NameIndex>| {
+            let mut buf = Vec::new();
+            let mut w = match index {
+                Some(index) => Writer::with_index(&mut buf, QUERY, QUERY.len(), 65535, index),
+                None => Writer::new(&mut buf, QUERY, QUERY.len(), 65535),
+            };
+            for (i, name) in names.iter().enumerate() {
+                let target = &names[(i * 13) % names.len()];
+                w.record(Section::Answer, Owner::Name(name), code::NS, 1, 60, target)
+                    .unwrap();
+            }
+            w.finish();
+            buf
+        };
+        let mut index = NameIndex::default();
+        let indexed = write(Some(&mut index));
+        let scanned = write(None);
+        assert_eq!(decoded_names(&indexed), decoded_names(&scanned));
+        assert!(
+            indexed.len() * 10 < scanned.len() * 8,
+            "the index keeps compressing past the scan's capacity: {} vs {} octets",
+            indexed.len(),
+            scanned.len()
+        );
+
+        // A message of few names comes out the same either way.
+        let mut buf = Vec::new();
+        let mut w = Writer::with_index(&mut buf, QUERY, QUERY.len(), 512, &mut index);
+        w.record(
+            Section::Answer,
+            Owner::Name(b"\x03www\x07EXAMPLE\x00"),
+            code::MX,
+            1,
+            300,
+            b"\x00\x0a\x04mail\x07example\x00",
+        )
+        .unwrap();
+        w.finish();
+        let mut plain = Vec::new();
+        let mut w = Writer::new(&mut plain, QUERY, QUERY.len(), 512);
+        w.record(
+            Section::Answer,
+            Owner::Name(b"\x03www\x07EXAMPLE\x00"),
+            code::MX,
+            1,
+            300,
+            b"\x00\x0a\x04mail\x07example\x00",
+        )
+        .unwrap();
+        w.finish();
+        assert_eq!(buf, plain);
+    }
+
+    #[test]
+    fn the_index_forgets_what_a_rollback_removed() {
+        let mut index = NameIndex::default();
+        let mut buf = Vec::new();
+        let mut w = Writer::with_index(&mut buf, QUERY, QUERY.len(), 512, &mut index);
+        let gone = wire("gone.example.");
+        let mark = w.mark();
+        w.record(Section::Answer, Owner::Name(&gone), code::NS, 1, 60, &gone)
+            .unwrap();
+        w.rollback(mark);
+        // Other bytes now sit where "gone.example." was remembered.
+        let other = wire("x.other.test.");
+        w.record(
+            Section::Answer,
+            Owner::Name(&other),
+            code::NS,
+            1,
+            60,
+            &other,
+        )
+        .unwrap();
+        w.record(Section::Answer, Owner::Name(&gone), code::NS, 1, 60, &gone)
+            .unwrap();
+        w.finish();
+        assert_eq!(
+            decoded_names(&buf),
+            [
+                "x.other.test.",
+                "x.other.test.",
+                "gone.example.",
+                "gone.example."
+            ]
+        );
     }
 }
