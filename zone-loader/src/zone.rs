@@ -227,6 +227,17 @@ impl Zone {
         }
     }
 
+    /// The TTL of one record of `rrset` at `node`, as a transfer sends
+    /// it: an RRSIG's is that of the RRset it covers when the node has it
+    /// (the zone keeps one TTL per stored RRset; RFC 4034 3).
+    pub fn record_ttl(&self, node: &Node, rrset: &RRset, rdata: &[u8]) -> u32 {
+        if rrset.rtype != code::RRSIG || rdata.len() < 2 {
+            return rrset.ttl;
+        }
+        let covered = u16::from_be_bytes([rdata[0], rdata[1]]);
+        self.rrset(node, covered).map_or(rrset.ttl, |r| r.ttl)
+    }
+
     /// Every node, in canonical order.
     pub fn nodes(&self) -> &[Node] {
         &self.nodes

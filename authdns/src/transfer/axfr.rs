@@ -13,7 +13,7 @@
 use zone_loader::Zone;
 use zone_loader::rtype::code;
 use zone_loader::wire::writer::{NameIndex, Owner, Section, Writer};
-use zone_loader::zone::{Node, RRset, Records};
+use zone_loader::zone::Records;
 
 use crate::answer::MAX_MESSAGE;
 
@@ -137,7 +137,7 @@ impl<'z> Cursor<'z> {
                 let rrset = &zone.rrsets(node)[self.rrset];
                 let mut rest = self.records.clone();
                 let rdata = rest.next().unwrap_or_default();
-                let ttl = record_ttl(zone, node, rrset, rdata);
+                let ttl = zone.record_ttl(node, rrset, rdata);
                 let name = zone.name(node);
                 writer.record(
                     Section::Answer,
@@ -183,16 +183,6 @@ impl<'z> Cursor<'z> {
         }
         self.step = Step::LastSoa;
     }
-}
-
-/// A record's TTL: an RRSIG's is that of the RRset it covers, when the
-/// node has it (the zone keeps one TTL per stored RRset).
-fn record_ttl(zone: &Zone, node: &Node, rrset: &RRset, rdata: &[u8]) -> u32 {
-    if rrset.rtype != code::RRSIG || rdata.len() < 2 {
-        return rrset.ttl;
-    }
-    let covered = u16::from_be_bytes([rdata[0], rdata[1]]);
-    zone.rrset(node, covered).map_or(rrset.ttl, |r| r.ttl)
 }
 
 #[cfg(test)]
