@@ -404,3 +404,102 @@ fn glueless_servers_are_tried_when_the_glued_ones_fail() {
     );
     assert!(!glueless.queries().is_empty());
 }
+
+/// The questions a scripted server was asked, lowercased, with their types.
+fn asked_of(server: &FakeServer) -> Vec<(String, RecordType)> {
+    server
+        .queries()
+        .iter()
+        .filter_map(|raw| Message::from_vec(raw).ok())
+        .map(|q| question(&q))
+        .collect()
+}
+
+/// `part.` is delegated to `ns1.part.` (glued, 127.0.0.201) and
+/// `ns2.part.` (no glue). Its DNSKEY, like its data, is asked of its own
+/// server, not of the root, which refuses it (issue 13 item 5: the zone
+/// was taken back to the root for every question, as if its delegation
+/// were unknown, and the DNSKEY was SERVFAIL).
+#[test]
+fn a_zones_dnskey_is_asked_of_its_own_servers() {
+    let root = FakeServer::scripted("127.0.0.200:53", |query| {
+        if question(query).1 == RecordType::DNSKEY {
+            let mut msg = response_to(query);
+            msg.metadata.response_code = ResponseCode::Refused;
+            return one(msg);
+        }
+        let mut msg = response_to(query);
+        msg.metadata.authoritative = false;
+        msg.add_authority(ns("part.", "ns1.part."));
+        msg.add_authority(ns("part.", "ns2.part."));
+        msg.add_additional(a("ns1.part.", [127, 0, 0, 201]));
+        one(msg)
+    });
+    let _part = FakeServer::scripted("127.0.0.201:53", |query| match question(query) {
+        (qname, RecordType::A) => one(answer(query, vec![a(&qname, [192, 0, 2, 5])])),
+        _ => one(negative(query, "part.", ResponseCode::NoError)),
+    });
+    let dir = temp_dir("upstream-200");
+    let hints = root_hints(&dir, Ipv4Addr::new(127, 0, 0, 200));
+    let addr: SocketAddr = "127.0.0.202:5301".parse().unwrap();
+    let _server = resolver(&hints, addr, &[], "");
+    assert_eq!(
+        answer_lines(addr, "www.part.", true),
+        ["www.part. 300 a 192.0.2.5"]
+    );
+    let keys = client::udp(addr, &recursive("part.", RecordType::DNSKEY)).unwrap();
+    assert_eq!(keys.metadata.response_code, ResponseCode::NoError);
+    assert_eq!(
+        answer_lines(addr, "mail.part.", true),
+        ["mail.part. 300 a 192.0.2.5"]
+    );
+    let asked = asked_of(&root);
+    assert_eq!(asked, [("part.".to_owned(), RecordType::A)], "the root");
+}
+
+/// The parent delegates `differ.` to `ns1.differ.` (127.0.0.204); the
+/// child's own NS RRset names only `ns9.differ.` (127.0.0.205), which
+/// refuses. Once the child's set is cached, the parent's delegation is
+/// still the fallback (issue 13 item 2, as Unbound and Knot Resolver).
+#[test]
+fn the_parents_delegation_is_kept_as_a_fallback() {
+    let _root = FakeServer::scripted("127.0.0.203:53", |query| {
+        let mut msg = response_to(query);
+        msg.metadata.authoritative = false;
+        msg.add_authority(ns("differ.", "ns1.differ."));
+        msg.add_additional(a("ns1.differ.", [127, 0, 0, 204]));
+        one(msg)
+    });
+    let _child = FakeServer::scripted("127.0.0.204:53", |query| match question(query) {
+        (qname, RecordType::NS) if qname == "differ." => {
+            one(answer(query, vec![ns("differ.", "ns9.differ.")]))
+        }
+        (qname, RecordType::A) if qname == "ns9.differ." => {
+            one(answer(query, vec![a(&qname, [127, 0, 0, 205])]))
+        }
+        (qname, RecordType::A) => one(answer(query, vec![a(&qname, [192, 0, 2, 6])])),
+        _ => one(negative(query, "differ.", ResponseCode::NoError)),
+    });
+    let _refusing = FakeServer::scripted("127.0.0.205:53", |query| {
+        let mut msg = response_to(query);
+        msg.metadata.authoritative = false;
+        msg.metadata.response_code = ResponseCode::Refused;
+        one(msg)
+    });
+    let dir = temp_dir("upstream-203");
+    let hints = root_hints(&dir, Ipv4Addr::new(127, 0, 0, 203));
+    let addr: SocketAddr = "127.0.0.206:5301".parse().unwrap();
+    let _server = resolver(&hints, addr, &[], "");
+    let child_ns = client::udp(addr, &recursive("differ.", RecordType::NS)).unwrap();
+    assert_eq!(lines(&child_ns.answers), ["differ. 300 ns ns9.differ."]);
+    assert_eq!(
+        answer_lines(addr, "ns9.differ.", true),
+        ["ns9.differ. 300 a 127.0.0.205"]
+    );
+    for qname in ["www.differ.", "mail.differ."] {
+        assert_eq!(
+            answer_lines(addr, qname, true),
+            [format!("{qname} 300 a 192.0.2.6")]
+        );
+    }
+}

@@ -627,6 +627,10 @@ impl Resolver {
             name.clone()
         };
         let (mut zone, mut servers) = self.closest_delegation(&start);
+        // Whether the servers came from the cache (not from a referral
+        // met on the way), and whether the parent was asked again for
+        // the zone after they all failed.
+        let (mut cached, mut fell_back) = (true, false);
         let mut minimise = self.options.qname_minimisation;
         // Labels of the name asked next when minimising.
         let mut shown = zone.num_labels() + 1;
@@ -636,7 +640,21 @@ impl Resolver {
             let glued = servers
                 .iter()
                 .any(|s| !s.addresses.is_empty() || !self.cached_addresses(&s.name).is_empty());
-            let mut addresses = self.addresses(&servers, budget, depth).await?;
+            // When a cached delegation's servers all fail (it may be the
+            // child's own NS RRset, not the parent's), the parent is asked
+            // once more: its referral brings its own NS RRset and glue, as
+            // Unbound and Knot Resolver keep the parent side as a fallback.
+            let fallback = cached && !fell_back && !zone.is_root();
+            let mut addresses = match self.addresses(&zone, &servers, budget, depth).await {
+                Ok(addresses) => addresses,
+                Err(Failure::NoReachableAuthority) if fallback => {
+                    fell_back = true;
+                    (zone, servers) = self.closest_delegation(&zone.base_name());
+                    shown = zone.num_labels() + 1;
+                    continue 'servers;
+                }
+                Err(failure) => return Err(failure),
+            };
             self.servers
                 .order(&mut addresses, std::time::Instant::now());
             let can_minimise = |shown: u8, budget: &Budget| {
@@ -669,7 +687,7 @@ impl Resolver {
                         break;
                     }
                     looked_up = true;
-                    match self.look_up(&servers, budget, depth).await {
+                    match self.look_up(&zone, &servers, budget, depth).await {
                         Ok(more) => {
                             queue.extend(more.into_iter().filter(|a| !glued_addresses.contains(a)))
                         }
@@ -717,6 +735,7 @@ impl Resolver {
                     shown = child.num_labels() + 1;
                     zone = child;
                     servers = next;
+                    cached = false;
                     continue 'servers;
                 }
                 if minimised {
@@ -745,6 +764,12 @@ impl Resolver {
                     return Err(Failure::AliasLoop);
                 }
                 return Ok(self.conclude(step, name, qtype));
+            }
+            if fallback {
+                fell_back = true;
+                (zone, servers) = self.closest_delegation(&zone.base_name());
+                shown = zone.num_labels() + 1;
+                continue 'servers;
             }
             return Err(if only_network_errors {
                 Failure::NetworkError
@@ -840,15 +865,17 @@ impl Resolver {
                     })
                     .collect();
                 // A server named inside the zone is found only through the
-                // parent's glue. When one has no address cached (never
-                // glued, expired or evicted), start higher up, where the
-                // referral brings the glue again: asking only the others
-                // would lose that server until the NS RRset expires, and
-                // with it the zone when the others fail.
-                let complete = servers
-                    .iter()
-                    .all(|s| !s.addresses.is_empty() || !zone.zone_of(&s.name));
-                if complete {
+                // parent's glue: a delegation none of whose servers has an
+                // address, or a name outside the zone to look one up by,
+                // is started higher up, where the referral brings the glue
+                // again. One that some server can answer is the zone's
+                // own: its DNSKEY and data are asked there, never of the
+                // parent. Should its servers all fail, the parent is asked
+                // once more ([`Self::iterate`]).
+                let usable = servers.iter().any(|s| {
+                    s.addresses.iter().any(|a| self.may_ask(*a)) || !zone.zone_of(&s.name)
+                });
+                if usable {
                     return (zone, servers);
                 }
             }
@@ -881,6 +908,7 @@ impl Resolver {
     /// glueless names (at most `max_ns_lookups`, the NXNSAttack bound).
     async fn addresses(
         &self,
+        zone: &Name,
         servers: &[NameServer],
         budget: &mut Budget,
         depth: usize,
@@ -899,18 +927,21 @@ impl Resolver {
         if !out.is_empty() {
             return Ok(out);
         }
-        out = self.look_up(servers, budget, depth).await?;
+        out = self.look_up(zone, servers, budget, depth).await?;
         if out.is_empty() {
             return Err(Failure::NoReachableAuthority);
         }
         Ok(out)
     }
 
-    /// Resolves the addresses of the servers with none known (glueless),
-    /// at most `max_ns_lookups` of them (the NXNSAttack bound), until one
-    /// gives an address that may be asked.
+    /// Resolves the addresses of the servers of `zone` with none known
+    /// (glueless), at most `max_ns_lookups` of them (the NXNSAttack
+    /// bound), until one gives an address that may be asked. Names inside
+    /// `zone` are left to the parent's glue: looking them up would ask
+    /// the very servers that need them.
     async fn look_up(
         &self,
+        zone: &Name,
         servers: &[NameServer],
         budget: &mut Budget,
         depth: usize,
@@ -919,9 +950,11 @@ impl Resolver {
             return Err(Failure::TooManyReferrals);
         }
         let mut out = Vec::new();
-        let glueless = servers
-            .iter()
-            .filter(|s| s.addresses.is_empty() && self.cached_addresses(&s.name).is_empty());
+        let glueless = servers.iter().filter(|s| {
+            s.addresses.is_empty()
+                && !zone.zone_of(&s.name)
+                && self.cached_addresses(&s.name).is_empty()
+        });
         let families = [
             (self.options.ipv4, RecordType::A),
             (self.options.ipv6, RecordType::AAAA),
