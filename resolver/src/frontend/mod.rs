@@ -348,7 +348,11 @@ impl Frontend {
         if query.checking_disabled() || self.resolver.validation().is_none() {
             return Outcome::Resolved(resolution, false);
         }
-        match self.resolver.validate(name, qtype, &resolution).await {
+        let (resolution, security) = self
+            .resolver
+            .validate_or_retry(name, qtype, resolution)
+            .await;
+        match security {
             Security::Secure => Outcome::Resolved(resolution, wants_ad(query)),
             Security::Insecure => Outcome::Resolved(resolution, false),
             Security::Bogus(reason) => {

@@ -177,6 +177,10 @@ pub struct Resolution {
     /// Answered from a cache entry near its expiry: worth a
     /// [`Resolver::refresh`] in the background.
     pub prefetch: bool,
+    /// The servers whose answers it was made from, in the order asked
+    /// (none when the cache answered): those a bogus answer is not asked
+    /// of again first.
+    pub sources: Vec<IpAddr>,
 }
 
 impl Resolution {
@@ -192,6 +196,7 @@ impl Resolution {
             authority,
             stale: false,
             prefetch: false,
+            sources: Vec::new(),
         }
     }
 }
@@ -282,6 +287,11 @@ impl Resolver {
     /// The shared cache.
     pub fn cache(&self) -> &Arc<Cache> {
         &self.cache
+    }
+
+    /// What is known of the authoritative servers asked.
+    pub(crate) fn servers(&self) -> &Servers {
+        &self.servers
     }
 
     /// Resolves `qname` `qtype` (class IN). When that fails and expired
@@ -433,11 +443,15 @@ impl Resolver {
                     resolution.answers = std::mem::take(&mut chain.answers);
                     return Ok(resolution);
                 }
-                match self.fetch(&chain.name, qtype, budget, depth).await? {
+                let (iterated, source) = self.fetch(&chain.name, qtype, budget, depth).await?;
+                chain.sources.extend(source);
+                match iterated {
                     Iterated::Done(rcode, records, mut authority) => {
                         chain.answers.extend(records);
                         authority.append(&mut chain.proofs);
-                        return Ok(Resolution::new(rcode, chain.answers, authority));
+                        let mut resolution = Resolution::new(rcode, chain.answers, authority);
+                        resolution.sources = chain.sources;
+                        return Ok(resolution);
                     }
                     Iterated::Alias(target, cnames, proofs) => {
                         chain.answers.extend(cnames);
@@ -509,14 +523,15 @@ impl Resolver {
         Some(Cached::Alias(target, refresh))
     }
 
-    /// Gets `name` `qtype` from its forwarders, or else by iteration.
+    /// Gets `name` `qtype` from its forwarders, or else by iteration;
+    /// with the authority that answered, when iteration did.
     async fn fetch(
         &self,
         name: &Name,
         qtype: RecordType,
         budget: &mut Budget,
         depth: usize,
-    ) -> Result<Iterated, Failure> {
+    ) -> Result<(Iterated, Option<IpAddr>), Failure> {
         let Some(forwarded) = self.forwarders.forward(name, qtype).await else {
             return self.iterate(name, qtype, budget, depth).await;
         };
@@ -535,7 +550,7 @@ impl Resolver {
             let soa: Vec<(Record, Trust)> = authority.iter().map(|r| (r.clone(), trust)).collect();
             self.store_negative(name, qtype, kind, &soa);
         }
-        Ok(Iterated::Done(rcode, answers, authority))
+        Ok((Iterated::Done(rcode, answers, authority), None))
     }
 
     /// A CNAME synthesised from a DNAME cached above `name` (RFC 6672
@@ -611,14 +626,14 @@ impl Resolver {
     }
 
     /// Asks the authorities for `name` until one answers, QNAME-minimised
-    /// while that is on.
+    /// while that is on; with the server that answered.
     async fn iterate(
         &self,
         name: &Name,
         qtype: RecordType,
         budget: &mut Budget,
         depth: usize,
-    ) -> Result<Iterated, Failure> {
+    ) -> Result<(Iterated, Option<IpAddr>), Failure> {
         let limits = &self.options.limits;
         // DS lives on the parent side of a cut (RFC 4035 4.2): start above it.
         let start = if qtype == RecordType::DS && !name.is_root() {
@@ -763,7 +778,7 @@ impl Resolver {
                 if step.outcome == Outcome::Loop {
                     return Err(Failure::AliasLoop);
                 }
-                return Ok(self.conclude(step, name, qtype));
+                return Ok((self.conclude(step, name, qtype), Some(address)));
             }
             if fallback {
                 fell_back = true;
@@ -1163,6 +1178,8 @@ struct Chain {
     looped: bool,
     /// Whether a cached link was near its expiry.
     prefetch: bool,
+    /// The servers that answered along the chain.
+    sources: Vec<IpAddr>,
 }
 
 impl Chain {
@@ -1175,6 +1192,7 @@ impl Chain {
             links: 0,
             looped: false,
             prefetch: false,
+            sources: Vec::new(),
         }
     }
 
