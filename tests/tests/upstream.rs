@@ -503,3 +503,74 @@ fn the_parents_delegation_is_kept_as_a_fallback() {
         );
     }
 }
+
+fn dname(owner: &str, target: &str) -> Record {
+    use hickory_proto::rr::rdata::NULL;
+    use hickory_proto::serialize::binary::BinEncodable;
+    let rdata = NULL::with(name(target).to_bytes().unwrap());
+    let code = RecordType::DNAME;
+    Record::from_rdata(name(owner), 300, RData::Unknown { code, rdata })
+}
+
+/// The zone `alias.` on 127.0.0.214: `d1.alias.` and `d2.alias.` are
+/// DNAMEs to `t.alias.`, where only `www.t.alias.` A exists.
+fn alias_zone(query: &Message) -> Option<Vec<Reply>> {
+    let (qname, qtype) = question(query);
+    let Some((label, owner)) = ["d1.alias.", "d2.alias."]
+        .into_iter()
+        .find_map(|d| Some((qname.strip_suffix(&format!(".{d}"))?.to_owned(), d)))
+    else {
+        return match (qname.as_str(), qtype) {
+            ("www.t.alias.", RecordType::A) => one(answer(query, vec![a(&qname, [192, 0, 2, 8])])),
+            (_, _) if qname == "alias." || qname.starts_with('d') || qname == "t.alias." => {
+                one(negative(query, "alias.", ResponseCode::NoError))
+            }
+            _ => one(negative(query, "alias.", ResponseCode::NXDomain)),
+        };
+    };
+    let target = format!("{label}.t.alias.");
+    let mut msg = if target == "www.t.alias." && qtype == RecordType::A {
+        answer(query, vec![a(&target, [192, 0, 2, 8])])
+    } else if target == "www.t.alias." {
+        negative(query, "alias.", ResponseCode::NoError)
+    } else {
+        negative(query, "alias.", ResponseCode::NXDomain)
+    };
+    let mut chain = vec![dname(owner, "t.alias."), cname(&qname, &target)];
+    chain.append(&mut msg.answers);
+    msg.answers = chain;
+    one(msg)
+}
+
+/// A denial at the end of a DNAME, unsigned and from a cold cache, keeps
+/// the DNAME in the answer (issue 13 item 3: only the synthesised CNAME
+/// was given), as the answer through it does.
+#[test]
+fn denials_through_a_dname_keep_the_dname() {
+    let _root = FakeServer::scripted("127.0.0.213:53", |query| {
+        let mut msg = response_to(query);
+        msg.metadata.authoritative = false;
+        msg.add_authority(ns("alias.", "ns.alias."));
+        msg.add_additional(a("ns.alias.", [127, 0, 0, 214]));
+        one(msg)
+    });
+    let _alias = FakeServer::scripted("127.0.0.214:53", alias_zone);
+    let dir = temp_dir("upstream-213");
+    let hints = root_hints(&dir, Ipv4Addr::new(127, 0, 0, 213));
+    let addr: SocketAddr = "127.0.0.215:5301".parse().unwrap();
+    let _server = resolver(&hints, addr, &[], "");
+    for (qname, qtype, rcode) in [
+        ("nope.d1.alias.", RecordType::A, ResponseCode::NXDomain),
+        ("www.d2.alias.", RecordType::AAAA, ResponseCode::NoError),
+        ("www.d2.alias.", RecordType::A, ResponseCode::NoError),
+    ] {
+        let reply = client::udp(addr, &recursive(qname, qtype)).unwrap();
+        assert_eq!(reply.metadata.response_code, rcode, "{qname} {qtype}");
+        let types: Vec<RecordType> = reply.answers.iter().map(|r| r.record_type()).collect();
+        assert!(
+            types.contains(&RecordType::DNAME) && types.contains(&RecordType::CNAME),
+            "{qname} {qtype}: {:?}",
+            lines(&reply.answers)
+        );
+    }
+}

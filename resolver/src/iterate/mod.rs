@@ -572,13 +572,7 @@ impl Resolver {
                     return None;
                 };
                 let dname = records(&owner, RecordType::DNAME, &rrset, ttl).next()?;
-                let labels = name
-                    .iter()
-                    .take(usize::from(name.num_labels() - owner.num_labels()));
-                let target = Name::from_labels(labels)
-                    .ok()?
-                    .append_domain(&step::dname_target(&dname)?)
-                    .ok()?;
+                let target = step::dname_synthesis(name, &dname)?;
                 let cname = Record::from_rdata(
                     name.clone(),
                     ttl,
@@ -832,7 +826,7 @@ impl Resolver {
                 self.store_negative(&missing, qtype, NegativeKind::NxDomain, &step.accepted);
                 Iterated::Done(
                     ResponseCode::NXDomain,
-                    cnames_of(&step.accepted),
+                    aliases_of(&step.accepted),
                     negative_soa(&step.accepted),
                 )
             }
@@ -840,7 +834,7 @@ impl Resolver {
                 self.store_negative(&empty, qtype, NegativeKind::NoData, &step.accepted);
                 Iterated::Done(
                     ResponseCode::NoError,
-                    cnames_of(&step.accepted),
+                    aliases_of(&step.accepted),
                     negative_soa(&step.accepted),
                 )
             }
@@ -1219,10 +1213,9 @@ enum Iterated {
     Alias(Name, Vec<Record>, Vec<Record>),
 }
 
-/// The SOA of a negative answer, its TTL lowered to the negative TTL
-/// min(SOA TTL, MINIMUM) as RFC 2308 3 asks.
-/// The authority section of a negative answer: the SOA (its TTL the
-/// negative TTL) and the DNSSEC records that prove the denial.
+/// The authority section of a negative answer: the SOA, its TTL lowered
+/// to the negative TTL min(SOA TTL, MINIMUM) as RFC 2308 3 asks, and the
+/// DNSSEC records that prove the denial.
 fn negative_soa(accepted: &[(Record, Trust)]) -> Vec<Record> {
     let mut out: Vec<Record> = accepted
         .iter()
@@ -1311,15 +1304,15 @@ fn records_of(accepted: &[(Record, Trust)]) -> Vec<Record> {
         .collect()
 }
 
-/// The CNAMEs of an accepted negative answer.
-/// The CNAMEs of a chain, with their RRSIGs.
-fn cnames_of(accepted: &[(Record, Trust)]) -> Vec<Record> {
+/// The CNAMEs and DNAMEs of the chain of an accepted negative answer,
+/// with their RRSIGs: a denial at the end of a DNAME keeps the DNAME.
+fn aliases_of(accepted: &[(Record, Trust)]) -> Vec<Record> {
+    let alias = |rtype: RecordType| matches!(rtype, RecordType::CNAME | RecordType::DNAME);
     accepted
         .iter()
         .map(|(r, _)| r)
         .filter(|r| {
-            r.record_type() == RecordType::CNAME
-                || rrsig(r).is_some_and(|sig| sig.input().type_covered == RecordType::CNAME)
+            alias(r.record_type()) || rrsig(r).is_some_and(|sig| alias(sig.input().type_covered))
         })
         .cloned()
         .collect()
