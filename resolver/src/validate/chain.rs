@@ -411,7 +411,6 @@ impl Resolver {
                 (false, true) => denial::nsec3_nodata(name, qtype, &zone, &nsec3s),
             };
             if proof == Proof::Proven
-                && !nsecs.is_empty()
                 && let Some(validation) = self.validation()
             {
                 validation.nsec().learn(authority, self.now());

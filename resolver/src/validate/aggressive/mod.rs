@@ -6,7 +6,9 @@
 //! NXDOMAIN or NODATA from them, without asking the authorities. The
 //! synthesised answer carries the SOA and NSEC records with their
 //! signatures and is validated like any other (from stored verdicts, so
-//! without signature checks). NSEC3 is not used this way, as in Unbound.
+//! without signature checks). [`nsec3`] does the same from NSEC3 records.
+
+mod nsec3;
 
 use std::collections::BTreeMap;
 
@@ -16,6 +18,7 @@ use hickory_proto::rr::{Name, Record, RecordType};
 
 use super::denial::{self, covers, nsec_closest_encloser, proves_absent, speaks_for, wildcard};
 use crate::iterate::Resolution;
+use nsec3::Nsec3Cache;
 
 /// NSEC records kept per zone; past this, expired ones are dropped and
 /// new ones skipped until there is room.
@@ -39,15 +42,16 @@ struct Zone {
     gaps: BTreeMap<Name, Gap>,
 }
 
-/// The validated NSEC records of every zone.
+/// The validated NSEC and NSEC3 records of every zone.
 #[derive(Debug, Default)]
 pub struct NsecCache {
     zones: DashMap<Name, Zone>,
+    nsec3: Nsec3Cache,
 }
 
 impl NsecCache {
-    /// Keeps the NSEC records (with their RRSIGs) and the SOA of a secure
-    /// denial from `authority`, until `now` + their TTL.
+    /// Keeps the NSEC or NSEC3 records (with their RRSIGs) and the SOA of
+    /// a secure denial from `authority`, until `now` + their TTL.
     pub fn learn(&self, authority: &[Record], now: u64) {
         let Some(soa) = authority
             .iter()
@@ -55,15 +59,20 @@ impl NsecCache {
         else {
             return;
         };
-        if self.zones.len() >= MAX_ZONES && !self.zones.contains_key(&soa.name) {
-            return;
-        }
-        let mut zone = self.zones.entry(soa.name.clone()).or_default();
-        zone.soa = authority
+        let signed_soa: Vec<Record> = authority
             .iter()
             .filter(|r| r.name == soa.name && is_or_signs(r, RecordType::SOA))
             .cloned()
             .collect();
+        if denial::nsecs(authority).is_empty() {
+            self.nsec3.learn(&soa.name, &signed_soa, authority, now);
+            return;
+        }
+        if self.zones.len() >= MAX_ZONES && !self.zones.contains_key(&soa.name) {
+            return;
+        }
+        let mut zone = self.zones.entry(soa.name.clone()).or_default();
+        zone.soa = signed_soa;
         for (owner, nsec) in denial::nsecs(authority) {
             if zone.gaps.len() >= MAX_PER_ZONE {
                 zone.gaps.retain(|_, gap| gap.expires > now);
@@ -94,9 +103,15 @@ impl NsecCache {
         }
     }
 
-    /// The denial of `qname` `qtype` that the kept NSEC records prove, if
-    /// they prove one.
+    /// The denial of `qname` `qtype` that the kept NSEC or NSEC3 records
+    /// prove, if they prove one.
     pub fn answer(&self, qname: &Name, qtype: RecordType, now: u64) -> Option<Resolution> {
+        self.nsec_answer(qname, qtype, now)
+            .or_else(|| self.nsec3.answer(qname, qtype, now))
+    }
+
+    /// [`Self::answer`] from NSEC records.
+    fn nsec_answer(&self, qname: &Name, qtype: RecordType, now: u64) -> Option<Resolution> {
         if matches!(qtype, RecordType::DS | RecordType::ANY) {
             return None;
         }
