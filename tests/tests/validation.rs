@@ -833,3 +833,73 @@ fn rfc8198_nsec3_gaps_answer_from_the_cache() {
         "answered from the cache:\n{log}"
     );
 }
+
+/// The root key sentinel (RFC 8509; issue 13 item 5), as Unbound and
+/// BIND answer it: a secure A answer under a `root-key-sentinel-is-ta-`
+/// label is SERVFAIL unless the key tag is the root anchor's, under
+/// `root-key-sentinel-not-ta-` SERVFAIL when it is; from the cache too.
+/// Insecure answers are left alone.
+#[test]
+#[ignore = "needs ldnsutils (run by .ci/run)"]
+fn rfc8509_root_key_sentinels_tell_the_anchor() {
+    use std::net::Ipv4Addr;
+    use tests::signed_world::Layout;
+
+    let ip = |last: u8| Ipv4Addr::new(127, 0, 0, last);
+    let world = SignedWorld::start_in(Layout {
+        root: ip(220),
+        tlds: ip(221),
+        tlds_listen: ip(221),
+        child: ip(222),
+        second: None,
+    });
+    let ds = std::fs::read_to_string(&world.anchor).unwrap();
+    let fields: Vec<&str> = ds.split_whitespace().collect();
+    let at = fields.iter().position(|f| *f == "DS").unwrap();
+    let tag: u16 = fields[at + 1].parse().unwrap();
+    let other = tag.wrapping_add(1);
+    let anchor = world.anchor.display().to_string();
+    let ours: SocketAddr = "127.0.0.223:5301".parse().unwrap();
+    let _resolver: Process = resolver(
+        &world.hints,
+        ours,
+        &["--trust-anchor", &anchor],
+        "upstream-port = 53\nipv6 = false\n",
+    );
+    let cases = [
+        (format!("root-key-sentinel-is-ta-{tag:05}.wild.sec."), true),
+        (
+            format!("root-key-sentinel-is-ta-{other:05}.wild.sec."),
+            false,
+        ),
+        (
+            format!("root-key-sentinel-not-ta-{tag:05}.wild.sec."),
+            false,
+        ),
+        (
+            format!("root-key-sentinel-not-ta-{other:05}.wild.sec."),
+            true,
+        ),
+        (
+            format!("root-key-sentinel-is-ta-{other:05}.wild.plain."),
+            true,
+        ),
+    ];
+    for _ in 0..2 {
+        for (name, answered) in &cases {
+            let reply = ask(ours, name, RecordType::A, false, false);
+            let want = if *answered {
+                ResponseCode::NoError
+            } else {
+                ResponseCode::ServFail
+            };
+            assert_eq!(
+                reply.metadata.response_code,
+                want,
+                "{name}: {}",
+                verdict(&reply)
+            );
+            assert_eq!(!reply.answers.is_empty(), *answered, "{name}");
+        }
+    }
+}
