@@ -9,9 +9,10 @@ use hickory_proto::dnssec::rdata::DNSKEY;
 use hickory_proto::rr::{Name, Record, RecordType};
 
 use super::chain::{Boxed, Work, signatures, unix_now};
+use super::retry::MAX_BOGUS_RETRIES;
 use super::verify::{self, Vouch, dnskey, ds};
 use super::{Reason, Security};
-use crate::iterate::Resolver;
+use crate::iterate::{Resolution, Resolver};
 
 /// Longest a zone's keys are trusted without looking again.
 const MAX_KEY_TTL: u32 = 3600;
@@ -122,14 +123,42 @@ impl Resolver {
         }
     }
 
-    /// The DNSKEY RRset of `zone`, trusted through `vouch`.
+    /// The DNSKEY RRset of `zone`, trusted through `vouch`. A bogus one
+    /// is asked again of the zone's other servers first ([`super::retry`]).
     async fn fetch_keys(&self, zone: &Name, vouch: &Vouch<'_>, work: &mut Work) -> (KeyState, u32) {
-        let Ok(resolution) = self
+        let Ok(mut resolution) = self
             .resolve_counted(zone, RecordType::DNSKEY, &mut work.upstream)
             .await
         else {
             return (KeyState::Bogus(Reason::DnskeyMissing), BOGUS_TTL);
         };
+        let mut retries = 0;
+        loop {
+            let trusted = self.trust_keys(zone, vouch, &resolution, work);
+            let bogus = matches!(trusted.0, KeyState::Bogus(r) if r != Reason::TooMuchWork);
+            if !bogus || retries == MAX_BOGUS_RETRIES {
+                return trusted;
+            }
+            retries += 1;
+            let again = self
+                .resolve_again(zone, RecordType::DNSKEY, &resolution, &mut work.upstream)
+                .await;
+            match again {
+                Some(again) => resolution = again,
+                None => return trusted,
+            }
+        }
+    }
+
+    /// The keys in `resolution`, the answer to `zone` DNSKEY, if `vouch`
+    /// vouches for them.
+    fn trust_keys(
+        &self,
+        zone: &Name,
+        vouch: &Vouch<'_>,
+        resolution: &Resolution,
+        work: &mut Work,
+    ) -> (KeyState, u32) {
         let dnskeys: Vec<Record> = resolution
             .answers
             .iter()

@@ -4,12 +4,13 @@
 //! make a whole zone fail. The servers that gave the bogus answer are
 //! held back (so the others are asked first), the bogus data is dropped
 //! from the cache, and the question resolved again, at most
-//! [`MAX_BOGUS_RETRIES`] times.
+//! [`MAX_BOGUS_RETRIES`] times; so is a zone's bogus DNSKEY RRset
+//! ([`super::keys`]).
 
 use hickory_proto::rr::{Name, RData, RecordType};
 
 use super::Security;
-use crate::iterate::{Resolution, Resolver};
+use crate::iterate::{Budget, Resolution, Resolver};
 use crate::records::wire_name;
 
 /// Times a bogus answer is resolved again (Unbound restarts a bogus
@@ -29,17 +30,37 @@ impl Resolver {
     ) -> (Resolution, Security) {
         let mut security = self.validate(qname, qtype, &resolution).await;
         for _ in 0..MAX_BOGUS_RETRIES {
+            // From the cache (RD=0, or bogus data already judged): there
+            // is no server to avoid, and an RD=0 query asks nobody.
             if !matches!(security, Security::Bogus(_)) || resolution.sources.is_empty() {
                 break;
             }
-            self.forget(qname, qtype, &resolution);
-            let Ok(again) = self.resolve(qname, qtype).await else {
+            let again = self
+                .resolve_again(qname, qtype, &resolution, &mut self.budget())
+                .await;
+            let Some(again) = again else {
                 break;
             };
             resolution = again;
             security = self.validate(qname, qtype, &resolution).await;
         }
         (resolution, security)
+    }
+
+    /// `qname` `qtype` resolved again, its upstream queries counted in
+    /// `budget`, after `resolution` was found bogus: the servers it came
+    /// from (if it did not come from the cache) held back and its data
+    /// dropped from the cache, so that other servers are asked first.
+    /// `None` when resolution fails.
+    pub(super) async fn resolve_again(
+        &self,
+        qname: &Name,
+        qtype: RecordType,
+        resolution: &Resolution,
+        budget: &mut Budget,
+    ) -> Option<Resolution> {
+        self.forget(qname, qtype, resolution);
+        self.resolve_counted(qname, qtype, budget).await.ok()
     }
 
     /// Holds back the servers `resolution` came from and drops its data
