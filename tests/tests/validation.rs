@@ -775,10 +775,12 @@ fn covering_span(message: &Message, hash: &[u8]) -> (Vec<u8>, Vec<u8>) {
 /// `n3x.` (NSEC3 without opt-out), another name whose hash falls in the
 /// same span is NXDOMAIN from the cache, and after a NODATA another type
 /// the name's NSEC3 lacks is NODATA from the cache; neither is asked.
-/// In `n3.` the spans are opt-out: nothing is answered from them.
+/// In `n3.` the spans are opt-out: nothing is answered from them. A
+/// wildcard answer is synthesised from the cache, in `sec.` (NSEC) and
+/// `n3x.` alike.
 #[test]
 #[ignore = "needs ldnsutils (run by .ci/run)"]
-fn rfc8198_nsec3_gaps_answer_from_the_cache() {
+fn rfc8198_nsec3_gaps_and_wildcards_answer_from_the_cache() {
     use std::net::Ipv4Addr;
     use tests::signed_world::Layout;
 
@@ -840,6 +842,42 @@ fn rfc8198_nsec3_gaps_answer_from_the_cache() {
         !log.contains("www.n3x. SRV"),
         "answered from the cache:\n{log}"
     );
+
+    // Wildcard answers (RFC 8198 5.3): once x.wild.ZONE has come with its
+    // proof, another name the cached NSEC or NSEC3 proves absent is
+    // answered from the cached wildcard, signed and proven.
+    for zone in ["sec.", "n3x."] {
+        let first = ask(ours, &format!("x.wild.{zone}"), RecordType::A, true, false);
+        assert!(first.metadata.authentic_data, "x.wild.{zone}");
+        let sibling = if zone == "sec." {
+            "y.wild.sec.".to_owned()
+        } else {
+            let (owner, next) = covering_span(&first, &nsec3_hash("x.wild.n3x."));
+            (0..10_000)
+                .map(|i| format!("w{i}.wild.n3x."))
+                .find(|n| {
+                    let h = nsec3_hash(n);
+                    if owner < next {
+                        owner < h && h < next
+                    } else {
+                        h > owner || h < next
+                    }
+                })
+                .expect("a name in the same span")
+        };
+        let second = ask(ours, &sibling, RecordType::A, true, false);
+        assert_eq!(second.metadata.response_code, ResponseCode::NoError);
+        assert!(second.metadata.authentic_data, "{sibling}: AD");
+        let types: Vec<String> = second
+            .answers
+            .iter()
+            .map(|r| format!("{} {}", r.name, r.record_type()))
+            .collect();
+        assert_eq!(types, [format!("{sibling} A"), format!("{sibling} RRSIG")]);
+        assert!(!second.authorities.is_empty(), "{sibling}: the proof");
+        let log = world.tld_log();
+        assert!(!log.contains(&sibling), "{sibling}: from the cache:\n{log}");
+    }
 }
 
 /// The root key sentinel (RFC 8509; issue 13 item 5), as Unbound and

@@ -49,6 +49,7 @@ use crate::servers::Servers;
 use crate::upstream::{self, Question, UpstreamError};
 use crate::validate::anchors::TrustAnchors;
 use crate::validate::chain::Validation;
+use crate::validate::denial::wildcard;
 use crate::validate::verify::rrsig;
 use step::{NameServer, Outcome};
 use zone_queries::ZoneQueries;
@@ -435,13 +436,18 @@ impl Resolver {
                 if chain.links > self.options.limits.max_chain {
                     break;
                 }
-                // RFC 8198: a gap that validated NSEC records already prove.
-                if let Some(validation) = &self.validation
-                    && let Some(denial) = validation.nsec().answer(&chain.name, qtype, self.now())
-                {
-                    let mut resolution = denial;
-                    resolution.answers = std::mem::take(&mut chain.answers);
-                    return Ok(resolution);
+                // RFC 8198: a gap that validated NSEC/NSEC3 records already
+                // prove, or a wildcard answer they let the cache give.
+                if let Some(validation) = &self.validation {
+                    let (nsec, now) = (validation.nsec(), self.now());
+                    if let Some(mut resolution) = nsec
+                        .answer(&chain.name, qtype, now)
+                        .or_else(|| nsec.synthesise(&chain.name, qtype, &self.cache, now))
+                    {
+                        chain.answers.append(&mut resolution.answers);
+                        resolution.answers = std::mem::take(&mut chain.answers);
+                        return Ok(resolution);
+                    }
                 }
                 let (iterated, source) = self.fetch(&chain.name, qtype, budget, depth).await?;
                 chain.sources.extend(source);
@@ -1016,7 +1022,7 @@ impl Resolver {
             .filter(|(r, _)| r.record_type() == RecordType::DNAME)
             .map(|(r, _)| &r.name)
             .collect();
-        let mut signatures: Vec<(Vec<u8>, u16, Vec<u8>, bool)> = Vec::new();
+        let mut signatures: Vec<PendingSig> = Vec::new();
         for (record, trust) in accepted {
             if record.record_type() == RecordType::CNAME
                 && dnames
@@ -1032,8 +1038,11 @@ impl Resolver {
             if let Some(sig) = rrsig(record) {
                 let covered = u16::from(sig.input().type_covered);
                 // Fewer labels than the owner: synthesised from a wildcard.
-                let expanded = sig.input().num_labels < record.name.num_labels();
-                signatures.push((wire_name(&record.name), covered, rdata, expanded));
+                let labels = sig.input().num_labels;
+                let star = (labels < record.name.num_labels())
+                    .then(|| wildcard(&record.name.trim_to(usize::from(labels))))
+                    .flatten();
+                signatures.push((wire_name(&record.name), covered, rdata, star));
                 continue;
             }
             let entry = rrsets
@@ -1043,29 +1052,37 @@ impl Resolver {
                     sigs: Vec::new(),
                     ttl: record.ttl,
                     trust: *trust,
-                    expanded: false,
+                    wildcard: None,
                 });
             entry.rdatas.push(rdata);
             entry.ttl = entry.ttl.min(record.ttl);
         }
-        for (name, covered, rdata, expanded) in signatures {
+        for (name, covered, rdata, star) in signatures {
             if let Some(pending) = rrsets.get_mut(&(name, covered)) {
                 pending.sigs.push(rdata);
-                pending.expanded |= expanded;
+                pending.wildcard = pending.wildcard.take().or(star);
             }
         }
         let now = self.now();
         for ((name, rtype), pending) in rrsets {
-            let mut rrset = cache::RRset::signed(
-                rtype,
-                pending.trust,
-                pending.rdatas.iter().map(Vec::as_slice),
-                pending.sigs.iter().map(Vec::as_slice),
-            );
-            if pending.expanded {
-                rrset = rrset.with_proof(proof_of(accepted));
+            let rrset = || {
+                cache::RRset::signed(
+                    rtype,
+                    pending.trust,
+                    pending.rdatas.iter().map(Vec::as_slice),
+                    pending.sigs.iter().map(Vec::as_slice),
+                )
+            };
+            if let Some(star) = &pending.wildcard {
+                // The wildcard's own RRset too, from which validated
+                // denials may synthesise answers (RFC 8198 5.3).
+                self.cache
+                    .insert_rrset(&wire_name(star), rrset(), pending.ttl, now);
+                let expanded = rrset().with_proof(proof_of(accepted));
+                self.cache.insert_rrset(&name, expanded, pending.ttl, now);
+            } else {
+                self.cache.insert_rrset(&name, rrset(), pending.ttl, now);
             }
-            self.cache.insert_rrset(&name, rrset, pending.ttl, now);
         }
     }
 
@@ -1146,14 +1163,18 @@ fn proof_of(accepted: &[(Record, Trust)]) -> Box<[ProofRecord]> {
         .collect()
 }
 
+/// An RRSIG gathered before caching: its owner (wire form), the type it
+/// covers, its rdata, and the wildcard it was made over, if any.
+type PendingSig = (Vec<u8>, u16, Vec<u8>, Option<Name>);
+
 /// Records gathered into one RRset before caching.
 struct Pending {
     rdatas: Vec<Vec<u8>>,
     sigs: Vec<Vec<u8>>,
     ttl: u32,
     trust: Trust,
-    /// Signed as an expansion of a wildcard.
-    expanded: bool,
+    /// The wildcard it was signed as an expansion of.
+    wildcard: Option<Name>,
 }
 
 /// A CNAME chain being followed.

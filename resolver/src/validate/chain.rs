@@ -200,6 +200,12 @@ impl Resolver {
                             .await;
                     }
                     self.store_verdict(&rrset, security);
+                    // The wildcard's own cached RRset (RFC 8198 5.3).
+                    if let Some(star) = expanded_from(&owner, &sigs) {
+                        let mut source = rrset.clone();
+                        source.iter_mut().for_each(|r| r.name = star.clone());
+                        self.store_verdict(&source, security);
+                    }
                     security
                 }
             };
@@ -356,7 +362,15 @@ impl Resolver {
             return verdict;
         }
         match denial::wildcard_answer(owner, &owner.trim_to(usize::from(labels)), authority) {
-            Proof::Proven => Security::Secure,
+            Proof::Proven => {
+                // The proof serves later names too (RFC 8198 5.3).
+                let signer = sigs.iter().filter_map(rrsig).next();
+                if let (Some(sig), Some(validation)) = (signer, self.validation()) {
+                    let zone = &sig.input().signer_name;
+                    validation.nsec().learn(zone, authority, self.now());
+                }
+                Security::Secure
+            }
             Proof::Insecure => Security::Insecure,
             Proof::Missing => Security::Bogus(Reason::NsecMissing),
         }
@@ -413,7 +427,7 @@ impl Resolver {
             if proof == Proof::Proven
                 && let Some(validation) = self.validation()
             {
-                validation.nsec().learn(authority, self.now());
+                validation.nsec().learn(&zone, authority, self.now());
             }
             match proof {
                 Proof::Proven => Security::Secure,
@@ -488,6 +502,19 @@ impl Resolver {
         }
         Security::Secure
     }
+}
+
+/// The wildcard `owner`'s RRset was synthesised from, if its signatures
+/// have fewer labels than it (RFC 4035 5.3.4).
+fn expanded_from(owner: &Name, sigs: &[Record]) -> Option<Name> {
+    let labels = sigs
+        .iter()
+        .filter_map(rrsig)
+        .map(|s| s.input().num_labels)
+        .min()?;
+    (labels < owner.num_labels())
+        .then(|| denial::wildcard(&owner.trim_to(usize::from(labels))))
+        .flatten()
 }
 
 /// The zone that signed the NSEC/NSEC3 records of a denial of `name`:

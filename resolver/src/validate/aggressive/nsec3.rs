@@ -67,8 +67,9 @@ pub(super) struct Nsec3Cache {
 }
 
 impl Nsec3Cache {
-    /// Keeps the NSEC3 records (with their RRSIGs) of a secure denial in
-    /// `zone`, whose signed SOA is `soa`, until `now` + their TTL.
+    /// Keeps the NSEC3 records (with their RRSIGs) of a secure denial or
+    /// wildcard answer in `zone`, and its signed SOA `soa` unless that is
+    /// empty, until `now` + their TTL.
     pub(super) fn learn(&self, zone: &Name, soa: &[Record], authority: &[Record], now: u64) {
         let chain = denial::nsec3s(authority);
         let Some((_, first)) = chain.first() else {
@@ -88,8 +89,10 @@ impl Nsec3Cache {
                 ..Zone::default()
             };
         }
-        entry.soa = soa.to_vec();
-        let soa_ttl = soa.first().map_or(0, |r| r.ttl);
+        if !soa.is_empty() {
+            entry.soa = soa.to_vec();
+        }
+        let soa_ttl = soa.iter().map(|r| r.ttl).min().unwrap_or(u32::MAX);
         for &(owner, nsec3) in &chain {
             if owner.base_name() != *zone || !same_chain(nsec3, first) {
                 continue;
@@ -131,36 +134,7 @@ impl Nsec3Cache {
         if matches!(qtype, RecordType::DS | RecordType::ANY) {
             return None;
         }
-        let mut apex = qname.clone();
-        let zone = loop {
-            if let Some(zone) = self.zones.get(&apex) {
-                break zone;
-            }
-            if apex.is_root() {
-                return None;
-            }
-            apex = apex.base_name();
-        };
-        // The records the proofs may need: for the name and each of its
-        // ancestors in the zone, the NSEC3 matching or covering it and
-        // the one matching or covering its wildcard.
-        let mut found: Vec<&Hashed> = Vec::new();
-        let mut name = qname.clone();
-        while apex.zone_of(&name) {
-            for candidate in [Some(name.clone()), wildcard(&name)].into_iter().flatten() {
-                let hashed = zone.hash(&candidate).and_then(|h| zone.find(&h, now));
-                if let Some(hashed) = hashed
-                    && !found.iter().any(|f| std::ptr::eq(*f, hashed))
-                {
-                    found.push(hashed);
-                }
-            }
-            if name == apex {
-                break;
-            }
-            name = name.base_name();
-        }
-        let records: Vec<Record> = found.iter().flat_map(|h| h.records.clone()).collect();
+        let (apex, zone, records) = self.around(qname, now)?;
         let nsec3s = denial::nsec3s(&records);
         let own = zone.hash(qname).and_then(|h| zone.hashes.get(&h).cloned());
         if let Some(own) = own {
@@ -180,9 +154,83 @@ impl Nsec3Cache {
         } else {
             return None;
         };
+        if zone.soa.is_empty() {
+            return None;
+        }
         let mut authority = zone.soa.clone();
         authority.extend(records);
         Some(Resolution::denial(rcode, authority))
+    }
+
+    /// The NSEC3 record (with its RRSIGs) covering the name one label
+    /// below `encloser` on the way to `qname`, when its span is not
+    /// opt-out: the proof a wildcard answer at `encloser` carries (RFC
+    /// 5155 7.2.6), the encloser itself being proven by the wildcard.
+    pub(super) fn next_closer_cover(
+        &self,
+        qname: &Name,
+        encloser: &Name,
+        now: u64,
+    ) -> Option<Vec<Record>> {
+        let mut apex = encloser.clone();
+        let zone = loop {
+            if let Some(zone) = self.zones.get(&apex) {
+                break zone;
+            }
+            if apex.is_root() {
+                return None;
+            }
+            apex = apex.base_name();
+        };
+        let next = qname.trim_to(usize::from(encloser.num_labels()) + 1);
+        let hash = zone.hash(&next)?;
+        if zone.hashes.contains_key(&hash) {
+            return None;
+        }
+        let cover = zone.find(&hash, now)?;
+        let opt_out = denial::nsec3s(&cover.records)
+            .first()
+            .is_none_or(|(_, nsec3)| nsec3.opt_out());
+        (!opt_out).then(|| cover.records.clone())
+    }
+
+    /// The zone holding `qname` (its apex, its kept chain) and the kept
+    /// records its proofs may need: for the name and each ancestor in
+    /// the zone, the NSEC3 matching or covering it and the one matching
+    /// or covering its wildcard.
+    fn around(
+        &self,
+        qname: &Name,
+        now: u64,
+    ) -> Option<(Name, dashmap::mapref::one::Ref<'_, Name, Zone>, Vec<Record>)> {
+        let mut apex = qname.clone();
+        let zone = loop {
+            if let Some(zone) = self.zones.get(&apex) {
+                break zone;
+            }
+            if apex.is_root() {
+                return None;
+            }
+            apex = apex.base_name();
+        };
+        let mut found: Vec<&Hashed> = Vec::new();
+        let mut name = qname.clone();
+        while apex.zone_of(&name) {
+            for candidate in [Some(name.clone()), wildcard(&name)].into_iter().flatten() {
+                let hashed = zone.hash(&candidate).and_then(|h| zone.find(&h, now));
+                if let Some(hashed) = hashed
+                    && !found.iter().any(|f| std::ptr::eq(*f, hashed))
+                {
+                    found.push(hashed);
+                }
+            }
+            if name == apex {
+                break;
+            }
+            name = name.base_name();
+        }
+        let records: Vec<Record> = found.iter().flat_map(|h| h.records.clone()).collect();
+        Some((apex, zone, records))
     }
 }
 
