@@ -574,3 +574,52 @@ fn denials_through_a_dname_keep_the_dname() {
         );
     }
 }
+
+/// `www.a.` is a CNAME to `mail.b.`; `b.` is delegated to `ns1.b.`
+/// (glued, 127.0.0.226) and `ns2.b.` (not glued), and the root answers
+/// for `b.` only once, then refuses. The chain is followed from the
+/// closest cached delegation of its target, `b.`, whatever its glue
+/// (issue 13 item 3: the target was taken back to the root, which
+/// refused: SERVFAIL with EDE 22 and no query to `b.`).
+#[test]
+fn a_cname_target_is_asked_of_its_cached_delegation() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let referrals_to_b = AtomicUsize::new(0);
+    let _root = FakeServer::scripted("127.0.0.224:53", move |query| {
+        let (qname, _) = question(query);
+        let mut msg = response_to(query);
+        msg.metadata.authoritative = false;
+        if within(&qname, "a.") {
+            msg.add_authority(ns("a.", "ns.a."));
+            msg.add_additional(a("ns.a.", [127, 0, 0, 225]));
+        } else if referrals_to_b.fetch_add(1, Ordering::Relaxed) == 0 {
+            msg.add_authority(ns("b.", "ns1.b."));
+            msg.add_authority(ns("b.", "ns2.b."));
+            msg.add_additional(a("ns1.b.", [127, 0, 0, 226]));
+        } else {
+            msg.metadata.response_code = ResponseCode::Refused;
+        }
+        one(msg)
+    });
+    let _a = FakeServer::scripted("127.0.0.225:53", |query| match question(query) {
+        (qname, _) if qname == "www.a." => one(answer(query, vec![cname("www.a.", "mail.b.")])),
+        _ => one(negative(query, "a.", ResponseCode::NoError)),
+    });
+    let b = FakeServer::scripted("127.0.0.226:53", |query| match question(query) {
+        (qname, RecordType::A) => one(answer(query, vec![a(&qname, [192, 0, 2, 10])])),
+        _ => one(negative(query, "b.", ResponseCode::NoError)),
+    });
+    let dir = temp_dir("upstream-224");
+    let hints = root_hints(&dir, Ipv4Addr::new(127, 0, 0, 224));
+    let addr: SocketAddr = "127.0.0.227:5301".parse().unwrap();
+    let _server = resolver(&hints, addr, &[], "");
+    assert_eq!(
+        answer_lines(addr, "www.b.", true),
+        ["www.b. 300 a 192.0.2.10"]
+    );
+    assert_eq!(
+        answer_lines(addr, "www.a.", true),
+        ["mail.b. 300 a 192.0.2.10", "www.a. 300 cname mail.b."]
+    );
+    assert!(asked_of(&b).contains(&("mail.b.".to_owned(), RecordType::A)));
+}
