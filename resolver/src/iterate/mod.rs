@@ -641,11 +641,11 @@ impl Resolver {
         } else {
             name.clone()
         };
-        let (mut zone, mut servers) = self.closest_delegation(&start);
-        // Whether the servers came from the cache (not from a referral
-        // met on the way), and whether the parent was asked again for
-        // the zone after they all failed.
-        let (mut cached, mut fell_back) = (true, false);
+        // Whether the parent's referral may bring servers or glue the
+        // cached delegation lacks, and whether it was asked again after
+        // the zone's servers all failed.
+        let (mut zone, mut servers, mut parent_helps) = self.closest_delegation(&start);
+        let mut fell_back = false;
         let mut minimise = self.options.qname_minimisation;
         // Labels of the name asked next when minimising.
         let mut shown = zone.num_labels() + 1;
@@ -655,16 +655,16 @@ impl Resolver {
             let glued = servers
                 .iter()
                 .any(|s| !s.addresses.is_empty() || !self.cached_addresses(&s.name).is_empty());
-            // When a cached delegation's servers all fail (it may be the
-            // child's own NS RRset, not the parent's), the parent is asked
-            // once more: its referral brings its own NS RRset and glue, as
+            // When a cached delegation's servers all fail and it is the
+            // child's own NS RRset, or lacks glue, the parent is asked once
+            // more: its referral brings its own NS RRset and glue, as
             // Unbound and Knot Resolver keep the parent side as a fallback.
-            let fallback = cached && !fell_back && !zone.is_root();
+            let fallback = parent_helps && !fell_back && !zone.is_root();
             let mut addresses = match self.addresses(&zone, &servers, budget, depth).await {
                 Ok(addresses) => addresses,
                 Err(Failure::NoReachableAuthority) if fallback => {
                     fell_back = true;
-                    (zone, servers) = self.closest_delegation(&zone.base_name());
+                    (zone, servers, _) = self.closest_delegation(&zone.base_name());
                     shown = zone.num_labels() + 1;
                     continue 'servers;
                 }
@@ -750,7 +750,7 @@ impl Resolver {
                     shown = child.num_labels() + 1;
                     zone = child;
                     servers = next;
-                    cached = false;
+                    parent_helps = false;
                     continue 'servers;
                 }
                 if minimised {
@@ -782,7 +782,7 @@ impl Resolver {
             }
             if fallback {
                 fell_back = true;
-                (zone, servers) = self.closest_delegation(&zone.base_name());
+                (zone, servers, _) = self.closest_delegation(&zone.base_name());
                 shown = zone.num_labels() + 1;
                 continue 'servers;
             }
@@ -856,8 +856,10 @@ impl Resolver {
     }
 
     /// The deepest delegation above `name` with name servers in the cache
-    /// that can be reached, else the root from the hints.
-    fn closest_delegation(&self, name: &Name) -> (Name, Vec<NameServer>) {
+    /// that can be reached, else the root from the hints; and whether its
+    /// parent could add to it: it is the child's own NS RRset (which may
+    /// differ from the parent's), or an in-zone server lacks its glue.
+    fn closest_delegation(&self, name: &Name) -> (Name, Vec<NameServer>, bool) {
         let now = self.now();
         let mut zone = name.clone();
         loop {
@@ -891,7 +893,11 @@ impl Resolver {
                     s.addresses.iter().any(|a| self.may_ask(*a)) || !zone.zone_of(&s.name)
                 });
                 if usable {
-                    return (zone, servers);
+                    let parent_helps = ns.trust > Trust::Additional
+                        || servers
+                            .iter()
+                            .any(|s| s.addresses.is_empty() && zone.zone_of(&s.name));
+                    return (zone, servers, parent_helps);
                 }
             }
             if zone.is_root() {
@@ -899,7 +905,7 @@ impl Resolver {
             }
             zone = zone.base_name();
         }
-        (Name::root(), self.roots.clone())
+        (Name::root(), self.roots.clone(), false)
     }
 
     fn cached_addresses(&self, name: &Name) -> Vec<IpAddr> {

@@ -22,7 +22,7 @@ use hickory_proto::rr::{Name, RData, Record, RecordType};
 use super::aggressive::NsecCache;
 use super::anchors::TrustAnchors;
 use super::denial::{self, Proof};
-use super::keys::{KeyEntry, KeyState};
+use super::keys::{KeyEntry, KeyState, ParentSays};
 use super::negative::NegativeAnchors;
 use super::verify::{self, Algorithms, rrsig};
 use super::{Budget, Reason, Security};
@@ -87,6 +87,9 @@ pub(super) struct Work {
     pub(super) upstream: iterate::Budget,
     /// Key and zone checks in progress, one inside the other.
     pub(super) nesting: usize,
+    /// DS and DNSKEY answers found bogus and asked again, over the
+    /// whole validation ([`super::retry`]).
+    pub(super) retries: usize,
 }
 
 impl Work {
@@ -166,6 +169,7 @@ impl Resolver {
             lookups: 0,
             upstream: self.budget(),
             nesting: 0,
+            retries: 0,
         };
         let mut verdict = Security::Secure;
         let mut end = qname.clone();
@@ -467,29 +471,18 @@ impl Resolver {
         }
         for labels in usize::from(anchor.num_labels()) + 1..=usize::from(name.num_labels()) {
             let candidate = name.trim_to(labels);
-            let Ok(resolution) = self
-                .resolve_counted(&candidate, RecordType::DS, &mut work.upstream)
-                .await
-            else {
+            let Some((resolution, says)) = self.ds_from_parent(&candidate, work).await else {
                 return Security::Bogus(Reason::DnskeyMissing);
             };
-            let has_ds = resolution
-                .answers
-                .iter()
-                .any(|r| r.name == candidate && r.record_type() == RecordType::DS);
-            if has_ds {
-                match self.keys(&candidate, work).await {
+            match says {
+                ParentSays::Ds(_) => match self.keys(&candidate, work).await {
                     KeyState::Secure(_) => continue,
                     KeyState::Insecure => return Security::Insecure,
                     KeyState::Bogus(reason) => return Security::Bogus(reason),
-                }
-            }
-            match self
-                .denial_security(&candidate, RecordType::DS, &resolution, work)
-                .await
-            {
-                Security::Secure => {}
-                other => return other,
+                },
+                ParentSays::Denied(Security::Secure, _) => {}
+                ParentSays::Denied(other, _) => return other,
+                ParentSays::Bogus(reason) => return Security::Bogus(reason),
             }
             let zone = resolution
                 .authority

@@ -4,8 +4,9 @@
 //! make a whole zone fail. The servers that gave the bogus answer are
 //! held back (so the others are asked first), the bogus data is dropped
 //! from the cache, and the question resolved again, at most
-//! [`MAX_BOGUS_RETRIES`] times; so is a zone's bogus DNSKEY RRset
-//! ([`super::keys`]).
+//! [`MAX_BOGUS_RETRIES`] times; so are a zone's bogus DNSKEY RRset and a
+//! bogus DS answer from its parent ([`super::keys`]), at most
+//! [`MAX_BOGUS_RETRIES`] times over one validation.
 
 use hickory_proto::rr::{Name, RData, RecordType};
 
