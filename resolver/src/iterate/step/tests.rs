@@ -418,3 +418,32 @@ fn rfc6672_a_dname_without_its_cname_is_followed_with_one_synthesised() {
         ]
     );
 }
+
+#[test]
+fn an_rrset_of_another_type_than_asked_is_ignored() {
+    // An A RRset for an AAAA question, with and without the zone's SOA:
+    // NODATA, and the stray RRset is not believed (issue 13 item 4).
+    let zone = name("example.internal.");
+    let qname = name("stray.example.internal.");
+    for authority in [vec![], vec![soa("example.internal.")]] {
+        let answer = message(
+            ResponseCode::NoError,
+            true,
+            vec![a("stray.example.internal.", [192, 0, 2, 9])],
+            authority,
+            vec![],
+        );
+        let step = classify(&answer, &qname, RecordType::AAAA, &zone);
+        assert_eq!(
+            step.outcome,
+            Outcome::NoData {
+                name: qname.clone()
+            }
+        );
+        assert!(
+            accepted_names(&step).iter().all(|r| !r.ends_with(" A")),
+            "{:?}",
+            accepted_names(&step)
+        );
+    }
+}
