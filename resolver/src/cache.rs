@@ -470,6 +470,17 @@ impl Cache {
         stored
     }
 
+    /// Drops what is cached for `name` (lowercase wire form) and `rtype`,
+    /// and an NXDOMAIN for `name`: data found bogus, to be asked again.
+    pub fn forget(&self, name: &[u8], rtype: u16) {
+        for rtype in [rtype, NXDOMAIN_TYPE] {
+            if let Some((key, entry)) = self.map.remove(&key(name, rtype)) {
+                let size = key.len() + entry.data.size() + ENTRY_OVERHEAD;
+                self.used.fetch_sub(size, Ordering::Relaxed);
+            }
+        }
+    }
+
     /// What is cached for `name` (lowercase wire form) and `rtype`: the
     /// RRset, a NODATA for the type, or an NXDOMAIN for the name.
     pub fn get(&self, name: &[u8], rtype: u16, now: u64) -> Option<Hit> {
@@ -641,6 +652,21 @@ mod tests {
         let hit = cache.get(WWW, AAAA, 0).unwrap();
         assert_eq!(hit.freshness, Freshness::Fresh(DEFAULT_MAX_NEGATIVE_TTL));
         assert!(cache.get(WWW, A, 0).is_none());
+    }
+
+    #[test]
+    fn forgotten_bogus_data_is_gone_and_its_memory_returned() {
+        let cache = Cache::new(Limits::default());
+        cache.insert_rrset(WWW, a([192, 0, 2, 1], Trust::AuthoritativeAnswer), 60, 0);
+        cache.insert_rrset(WWW, RRset::new(AAAA, Trust::AuthoritativeAnswer, []), 60, 0);
+        let used = cache.used();
+        cache.forget(WWW, A);
+        assert!(cache.get(WWW, A, 1).is_none());
+        assert!(cache.get(WWW, AAAA, 1).is_some(), "other types stay");
+        assert!(cache.used() < used);
+        cache.forget(WWW, AAAA);
+        assert!(cache.is_empty());
+        assert_eq!(cache.used(), 0);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! A signed mini Internet for the validation tests, made at test time
 //! with ldns-keygen and ldns-signzone (ECDSA P-256), served by authdns on
-//! 127.N.0.101 (the root), .102 (every TLD) and .103 (one child):
+//! 127.N.0.101 (the root), .102 (every TLD) and .103 (one child), or on
+//! the addresses of a [`Layout`]:
 //!
 //! | zone | case |
 //! |---|---|
@@ -40,6 +41,37 @@ const TLDS: &[&str] = &[
 const ALIASES: &str = "dn DNAME target\nwww.target A 192.0.2.81\n\
     dnx DNAME n3.\nself CNAME self\nloopa CNAME loopb\nloopb CNAME loopa\n\
     d1 DNAME d2\nd2 DNAME d1\n";
+
+/// Where a signed world's servers listen.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    /// The root's server.
+    pub root: Ipv4Addr,
+    /// The address the root gives for the TLDs' server (`ns.tld.`).
+    pub tlds: Ipv4Addr,
+    /// Where the TLDs' server listens: `tlds`, or another address when
+    /// a relay that edits its answers sits at `tlds`.
+    pub tlds_listen: Ipv4Addr,
+    /// The unsigned children's server.
+    pub child: Ipv4Addr,
+    /// A second server the root names for every TLD (`ns2.tld.`), where
+    /// nothing listens unless the test starts it.
+    pub second: Option<Ipv4Addr>,
+}
+
+impl Layout {
+    /// 127.`net`.0.101 (the root), .102 (the TLDs) and .103 (the children).
+    pub fn net(net: u8) -> Self {
+        let ip = |last: u8| Ipv4Addr::new(127, net, 0, last);
+        Self {
+            root: ip(101),
+            tlds: ip(102),
+            tlds_listen: ip(102),
+            child: ip(103),
+            second: None,
+        }
+    }
+}
 
 /// A running signed world; its servers stop when it is dropped.
 pub struct SignedWorld {
@@ -118,15 +150,22 @@ impl SignedWorld {
 
     /// Signs and starts world `net` on 127.`net`.0.101-103.
     pub fn start(net: u8) -> Self {
-        Self::start_tlds_at(net, 102)
+        Self::start_in(Layout::net(net))
     }
 
     /// As [`Self::start`], but the TLDs' server listens on
     /// 127.`net`.0.`tlds` while the root still names .102: a relay that
     /// edits the TLDs' answers goes on .102.
     pub fn start_tlds_at(net: u8, tlds: u8) -> Self {
-        let dir = temp_dir(&format!("signed-world-{net}"));
-        let ip = |last: u8| format!("127.{net}.0.{last}");
+        Self::start_in(Layout {
+            tlds_listen: Ipv4Addr::new(127, net, 0, tlds),
+            ..Layout::net(net)
+        })
+    }
+
+    /// Signs and starts the world on the addresses of `layout`.
+    pub fn start_in(layout: Layout) -> Self {
+        let dir = temp_dir(&format!("signed-world-{}", layout.root));
         let [root_dir, tld_dir, child_dir] = ["root", "tlds", "child"].map(|d| {
             let path = dir.join(d);
             std::fs::create_dir_all(&path).expect("world dir");
@@ -144,7 +183,7 @@ impl SignedWorld {
                     "$ORIGIN {child}.\n$TTL 3600\n\
                      @ SOA ns hostmaster 1 7200 3600 1209600 300\n\
                      @ NS ns\nns A {}\nwww A 192.0.2.33\n",
-                    ip(103)
+                    layout.child
                 ),
             )
             .expect("child zone");
@@ -152,7 +191,7 @@ impl SignedWorld {
         let unsigned_child = |label: &str, parent: &str| {
             format!(
                 "{label} NS ns.{label}.{parent}.\nns.{label}.{parent}. A {}\n",
-                ip(103)
+                layout.child
             )
         };
 
@@ -217,11 +256,16 @@ impl SignedWorld {
             }
             root_body.push_str(&format!("{tld} NS ns.tld.\n{ds}\n"));
         }
+        if let Some(second) = layout.second {
+            for tld in TLDS {
+                root_body.push_str(&format!("{tld} NS ns2.tld.\n"));
+            }
+            root_body.push_str(&format!("ns2.tld. A {second}\n"));
+        }
         let root = format!(
             "$ORIGIN .\n$TTL 3600\n. SOA ns.root. hostmaster.root. 1 7200 3600 1209600 300\n\
              . NS ns.root.\nns.root. A {}\nns.tld. A {}\n{root_body}",
-            ip(101),
-            ip(102)
+            layout.root, layout.tlds
         );
         let root_ds = sign(&keys_dir, ".", &root, &[], &root_dir.join("root.zone"));
         let anchor = dir.join("root.anchor");
@@ -229,18 +273,18 @@ impl SignedWorld {
         let hints = dir.join("root.hints");
         std::fs::write(
             &hints,
-            format!(". 3600 NS ns.root.\nns.root. 3600 A {}\n", ip(101)),
+            format!(". 3600 NS ns.root.\nns.root. 3600 A {}\n", layout.root),
         )
         .expect("hints");
 
         let servers = [
-            (101, &root_dir, "."),
-            (tlds, &tld_dir, "sec."),
-            (103, &child_dir, "unsigned.n3."),
+            (layout.root, &root_dir, "."),
+            (layout.tlds_listen, &tld_dir, "sec."),
+            (layout.child, &child_dir, "unsigned.n3."),
         ]
         .into_iter()
-        .map(|(last, zones, probe)| {
-            let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, net, 0, last)), 53);
+        .map(|(ip, zones, probe)| {
+            let addr = SocketAddr::new(IpAddr::V4(ip), 53);
             authdns(addr, zones, "query-log = true\n", probe)
         })
         .collect();

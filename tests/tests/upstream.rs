@@ -404,3 +404,222 @@ fn glueless_servers_are_tried_when_the_glued_ones_fail() {
     );
     assert!(!glueless.queries().is_empty());
 }
+
+/// The questions a scripted server was asked, lowercased, with their types.
+fn asked_of(server: &FakeServer) -> Vec<(String, RecordType)> {
+    server
+        .queries()
+        .iter()
+        .filter_map(|raw| Message::from_vec(raw).ok())
+        .map(|q| question(&q))
+        .collect()
+}
+
+/// `part.` is delegated to `ns1.part.` (glued, 127.0.0.201) and
+/// `ns2.part.` (no glue). Its DNSKEY, like its data, is asked of its own
+/// server, not of the root, which refuses it (issue 13 item 5: the zone
+/// was taken back to the root for every question, as if its delegation
+/// were unknown, and the DNSKEY was SERVFAIL).
+#[test]
+fn a_zones_dnskey_is_asked_of_its_own_servers() {
+    let root = FakeServer::scripted("127.0.0.200:53", |query| {
+        if question(query).1 == RecordType::DNSKEY {
+            let mut msg = response_to(query);
+            msg.metadata.response_code = ResponseCode::Refused;
+            return one(msg);
+        }
+        let mut msg = response_to(query);
+        msg.metadata.authoritative = false;
+        msg.add_authority(ns("part.", "ns1.part."));
+        msg.add_authority(ns("part.", "ns2.part."));
+        msg.add_additional(a("ns1.part.", [127, 0, 0, 201]));
+        one(msg)
+    });
+    let _part = FakeServer::scripted("127.0.0.201:53", |query| match question(query) {
+        (qname, RecordType::A) => one(answer(query, vec![a(&qname, [192, 0, 2, 5])])),
+        _ => one(negative(query, "part.", ResponseCode::NoError)),
+    });
+    let dir = temp_dir("upstream-200");
+    let hints = root_hints(&dir, Ipv4Addr::new(127, 0, 0, 200));
+    let addr: SocketAddr = "127.0.0.202:5301".parse().unwrap();
+    let _server = resolver(&hints, addr, &[], "");
+    assert_eq!(
+        answer_lines(addr, "www.part.", true),
+        ["www.part. 300 a 192.0.2.5"]
+    );
+    let keys = client::udp(addr, &recursive("part.", RecordType::DNSKEY)).unwrap();
+    assert_eq!(keys.metadata.response_code, ResponseCode::NoError);
+    assert_eq!(
+        answer_lines(addr, "mail.part.", true),
+        ["mail.part. 300 a 192.0.2.5"]
+    );
+    let asked = asked_of(&root);
+    assert_eq!(asked, [("part.".to_owned(), RecordType::A)], "the root");
+}
+
+/// The parent delegates `differ.` to `ns1.differ.` (127.0.0.204); the
+/// child's own NS RRset names only `ns9.differ.` (127.0.0.205), which
+/// refuses. Once the child's set is cached, the parent's delegation is
+/// still the fallback (issue 13 item 2, as Unbound and Knot Resolver).
+#[test]
+fn the_parents_delegation_is_kept_as_a_fallback() {
+    let _root = FakeServer::scripted("127.0.0.203:53", |query| {
+        let mut msg = response_to(query);
+        msg.metadata.authoritative = false;
+        msg.add_authority(ns("differ.", "ns1.differ."));
+        msg.add_additional(a("ns1.differ.", [127, 0, 0, 204]));
+        one(msg)
+    });
+    let _child = FakeServer::scripted("127.0.0.204:53", |query| match question(query) {
+        (qname, RecordType::NS) if qname == "differ." => {
+            one(answer(query, vec![ns("differ.", "ns9.differ.")]))
+        }
+        (qname, RecordType::A) if qname == "ns9.differ." => {
+            one(answer(query, vec![a(&qname, [127, 0, 0, 205])]))
+        }
+        (qname, RecordType::A) => one(answer(query, vec![a(&qname, [192, 0, 2, 6])])),
+        _ => one(negative(query, "differ.", ResponseCode::NoError)),
+    });
+    let _refusing = FakeServer::scripted("127.0.0.205:53", |query| {
+        let mut msg = response_to(query);
+        msg.metadata.authoritative = false;
+        msg.metadata.response_code = ResponseCode::Refused;
+        one(msg)
+    });
+    let dir = temp_dir("upstream-203");
+    let hints = root_hints(&dir, Ipv4Addr::new(127, 0, 0, 203));
+    let addr: SocketAddr = "127.0.0.206:5301".parse().unwrap();
+    let _server = resolver(&hints, addr, &[], "");
+    let child_ns = client::udp(addr, &recursive("differ.", RecordType::NS)).unwrap();
+    assert_eq!(lines(&child_ns.answers), ["differ. 300 ns ns9.differ."]);
+    assert_eq!(
+        answer_lines(addr, "ns9.differ.", true),
+        ["ns9.differ. 300 a 127.0.0.205"]
+    );
+    for qname in ["www.differ.", "mail.differ."] {
+        assert_eq!(
+            answer_lines(addr, qname, true),
+            [format!("{qname} 300 a 192.0.2.6")]
+        );
+    }
+}
+
+fn dname(owner: &str, target: &str) -> Record {
+    use hickory_proto::rr::rdata::NULL;
+    use hickory_proto::serialize::binary::BinEncodable;
+    let rdata = NULL::with(name(target).to_bytes().unwrap());
+    let code = RecordType::DNAME;
+    Record::from_rdata(name(owner), 300, RData::Unknown { code, rdata })
+}
+
+/// The zone `alias.` on 127.0.0.214: `d1.alias.` and `d2.alias.` are
+/// DNAMEs to `t.alias.`, where only `www.t.alias.` A exists.
+fn alias_zone(query: &Message) -> Option<Vec<Reply>> {
+    let (qname, qtype) = question(query);
+    let Some((label, owner)) = ["d1.alias.", "d2.alias."]
+        .into_iter()
+        .find_map(|d| Some((qname.strip_suffix(&format!(".{d}"))?.to_owned(), d)))
+    else {
+        return match (qname.as_str(), qtype) {
+            ("www.t.alias.", RecordType::A) => one(answer(query, vec![a(&qname, [192, 0, 2, 8])])),
+            (_, _) if qname == "alias." || qname.starts_with('d') || qname == "t.alias." => {
+                one(negative(query, "alias.", ResponseCode::NoError))
+            }
+            _ => one(negative(query, "alias.", ResponseCode::NXDomain)),
+        };
+    };
+    let target = format!("{label}.t.alias.");
+    let mut msg = if target == "www.t.alias." && qtype == RecordType::A {
+        answer(query, vec![a(&target, [192, 0, 2, 8])])
+    } else if target == "www.t.alias." {
+        negative(query, "alias.", ResponseCode::NoError)
+    } else {
+        negative(query, "alias.", ResponseCode::NXDomain)
+    };
+    let mut chain = vec![dname(owner, "t.alias."), cname(&qname, &target)];
+    chain.append(&mut msg.answers);
+    msg.answers = chain;
+    one(msg)
+}
+
+/// A denial at the end of a DNAME, unsigned and from a cold cache, keeps
+/// the DNAME in the answer (issue 13 item 3: only the synthesised CNAME
+/// was given), as the answer through it does.
+#[test]
+fn denials_through_a_dname_keep_the_dname() {
+    let _root = FakeServer::scripted("127.0.0.213:53", |query| {
+        let mut msg = response_to(query);
+        msg.metadata.authoritative = false;
+        msg.add_authority(ns("alias.", "ns.alias."));
+        msg.add_additional(a("ns.alias.", [127, 0, 0, 214]));
+        one(msg)
+    });
+    let _alias = FakeServer::scripted("127.0.0.214:53", alias_zone);
+    let dir = temp_dir("upstream-213");
+    let hints = root_hints(&dir, Ipv4Addr::new(127, 0, 0, 213));
+    let addr: SocketAddr = "127.0.0.215:5301".parse().unwrap();
+    let _server = resolver(&hints, addr, &[], "");
+    for (qname, qtype, rcode) in [
+        ("nope.d1.alias.", RecordType::A, ResponseCode::NXDomain),
+        ("www.d2.alias.", RecordType::AAAA, ResponseCode::NoError),
+        ("www.d2.alias.", RecordType::A, ResponseCode::NoError),
+    ] {
+        let reply = client::udp(addr, &recursive(qname, qtype)).unwrap();
+        assert_eq!(reply.metadata.response_code, rcode, "{qname} {qtype}");
+        let types: Vec<RecordType> = reply.answers.iter().map(|r| r.record_type()).collect();
+        assert!(
+            types.contains(&RecordType::DNAME) && types.contains(&RecordType::CNAME),
+            "{qname} {qtype}: {:?}",
+            lines(&reply.answers)
+        );
+    }
+}
+
+/// `www.a.` is a CNAME to `mail.b.`; `b.` is delegated to `ns1.b.`
+/// (glued, 127.0.0.226) and `ns2.b.` (not glued), and the root answers
+/// for `b.` only once, then refuses. The chain is followed from the
+/// closest cached delegation of its target, `b.`, whatever its glue
+/// (issue 13 item 3: the target was taken back to the root, which
+/// refused: SERVFAIL with EDE 22 and no query to `b.`).
+#[test]
+fn a_cname_target_is_asked_of_its_cached_delegation() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let referrals_to_b = AtomicUsize::new(0);
+    let _root = FakeServer::scripted("127.0.0.224:53", move |query| {
+        let (qname, _) = question(query);
+        let mut msg = response_to(query);
+        msg.metadata.authoritative = false;
+        if within(&qname, "a.") {
+            msg.add_authority(ns("a.", "ns.a."));
+            msg.add_additional(a("ns.a.", [127, 0, 0, 225]));
+        } else if referrals_to_b.fetch_add(1, Ordering::Relaxed) == 0 {
+            msg.add_authority(ns("b.", "ns1.b."));
+            msg.add_authority(ns("b.", "ns2.b."));
+            msg.add_additional(a("ns1.b.", [127, 0, 0, 226]));
+        } else {
+            msg.metadata.response_code = ResponseCode::Refused;
+        }
+        one(msg)
+    });
+    let _a = FakeServer::scripted("127.0.0.225:53", |query| match question(query) {
+        (qname, _) if qname == "www.a." => one(answer(query, vec![cname("www.a.", "mail.b.")])),
+        _ => one(negative(query, "a.", ResponseCode::NoError)),
+    });
+    let b = FakeServer::scripted("127.0.0.226:53", |query| match question(query) {
+        (qname, RecordType::A) => one(answer(query, vec![a(&qname, [192, 0, 2, 10])])),
+        _ => one(negative(query, "b.", ResponseCode::NoError)),
+    });
+    let dir = temp_dir("upstream-224");
+    let hints = root_hints(&dir, Ipv4Addr::new(127, 0, 0, 224));
+    let addr: SocketAddr = "127.0.0.227:5301".parse().unwrap();
+    let _server = resolver(&hints, addr, &[], "");
+    assert_eq!(
+        answer_lines(addr, "www.b.", true),
+        ["www.b. 300 a 192.0.2.10"]
+    );
+    assert_eq!(
+        answer_lines(addr, "www.a.", true),
+        ["mail.b. 300 a 192.0.2.10", "www.a. 300 cname mail.b."]
+    );
+    assert!(asked_of(&b).contains(&("mail.b.".to_owned(), RecordType::A)));
+}

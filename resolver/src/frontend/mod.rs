@@ -26,6 +26,7 @@ pub mod message;
 pub mod stream;
 pub mod tcp;
 pub mod udp;
+mod verdict;
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -41,7 +42,7 @@ use crate::cache::{self, Data, Freshness, NegativeKind};
 use crate::iterate::{Failure, Resolution, Resolver};
 use crate::local::LocalZones;
 use crate::records::{rdata_wire, wire_name};
-use crate::validate::Security;
+use crate::validate::sentinel::Sentinel;
 use access::Network;
 
 /// Largest UDP answer without EDNS (RFC 1035 4.2.1).
@@ -243,6 +244,9 @@ impl Frontend {
         if !hit.may_answer() || hit.near_expiry(ttl) {
             return false; // glue never answers; near expiry, the full path prefetches
         }
+        if Sentinel::of(query.qname(), query.qtype).is_some() {
+            return false; // the full path answers RFC 8509 sentinels
+        }
         let dnssec = query.edns.is_some_and(|e| e.dnssec_ok);
         let verdict = match &hit.data {
             Data::RRset(rrset) => rrset.security.get(),
@@ -309,52 +313,6 @@ impl Frontend {
                         }) && write_proof(writer, &negative.proof, dnssec, ttl)
                     },
                 )
-            }
-        }
-    }
-
-    /// Whether cached data with `verdict` may answer `query` now, and with
-    /// AD: validated data answers (AD when the client set DO or AD);
-    /// unchecked or bogus data takes the full path, unless the client set
-    /// CD or validation is off.
-    fn servable(&self, query: &Query, verdict: cache::Security) -> Option<bool> {
-        let Some(validation) = self.resolver.validation() else {
-            return Some(false);
-        };
-        if query.checking_disabled() {
-            return Some(false);
-        }
-        if validation.negative().covers_wire(query.qname()) {
-            // RFC 7646: not validated, so never AD; a bogus verdict from
-            // before the anchor takes the full path, which says insecure.
-            return (verdict != cache::Security::Bogus).then_some(false);
-        }
-        match verdict {
-            cache::Security::Secure => Some(wants_ad(query)),
-            cache::Security::Insecure => Some(false),
-            cache::Security::Unchecked | cache::Security::Bogus => None,
-        }
-    }
-
-    /// The verdict on a resolution: AD or not, or SERVFAIL with the
-    /// Extended DNS Error of a bogus answer. CD skips validation.
-    async fn checked(
-        &self,
-        query: &Query,
-        name: &Name,
-        qtype: RecordType,
-        resolution: Resolution,
-    ) -> Outcome {
-        if query.checking_disabled() || self.resolver.validation().is_none() {
-            return Outcome::Resolved(resolution, false);
-        }
-        match self.resolver.validate(name, qtype, &resolution).await {
-            Security::Secure => Outcome::Resolved(resolution, wants_ad(query)),
-            Security::Insecure => Outcome::Resolved(resolution, false),
-            Security::Bogus(reason) => {
-                tracing::debug!("{name} {qtype}: bogus ({reason:?})");
-                let (code, text) = reason.ede();
-                Outcome::Rcode(ResponseCode::ServFail, Some(Ede(code, text)))
             }
         }
     }
@@ -526,14 +484,6 @@ fn write_proof(
                 )
                 .is_ok()
         })
-}
-
-/// Whether the client asked to hear about validation: DO or AD set
-/// (RFC 6840 5.7). An answer to a query for RRSIGs is never AD: they are
-/// not an RRset that can be validated as such (RFC 4035 3.2.3).
-fn wants_ad(query: &Query) -> bool {
-    query.qtype != u16::from(RecordType::RRSIG)
-        && (query.edns.is_some_and(|e| e.dnssec_ok) || query.authentic_data())
 }
 
 fn ede_for(failure: Failure) -> Ede {

@@ -49,6 +49,7 @@ use crate::servers::Servers;
 use crate::upstream::{self, Question, UpstreamError};
 use crate::validate::anchors::TrustAnchors;
 use crate::validate::chain::Validation;
+use crate::validate::denial::wildcard;
 use crate::validate::verify::rrsig;
 use step::{NameServer, Outcome};
 use zone_queries::ZoneQueries;
@@ -177,6 +178,10 @@ pub struct Resolution {
     /// Answered from a cache entry near its expiry: worth a
     /// [`Resolver::refresh`] in the background.
     pub prefetch: bool,
+    /// The servers whose answers it was made from, in the order asked
+    /// (none when the cache answered): those a bogus answer is not asked
+    /// of again first.
+    pub sources: Vec<IpAddr>,
 }
 
 impl Resolution {
@@ -192,6 +197,7 @@ impl Resolution {
             authority,
             stale: false,
             prefetch: false,
+            sources: Vec::new(),
         }
     }
 }
@@ -282,6 +288,11 @@ impl Resolver {
     /// The shared cache.
     pub fn cache(&self) -> &Arc<Cache> {
         &self.cache
+    }
+
+    /// What is known of the authoritative servers asked.
+    pub(crate) fn servers(&self) -> &Servers {
+        &self.servers
     }
 
     /// Resolves `qname` `qtype` (class IN). When that fails and expired
@@ -425,19 +436,28 @@ impl Resolver {
                 if chain.links > self.options.limits.max_chain {
                     break;
                 }
-                // RFC 8198: a gap that validated NSEC records already prove.
-                if let Some(validation) = &self.validation
-                    && let Some(denial) = validation.nsec().answer(&chain.name, qtype, self.now())
-                {
-                    let mut resolution = denial;
-                    resolution.answers = std::mem::take(&mut chain.answers);
-                    return Ok(resolution);
+                // RFC 8198: a gap that validated NSEC/NSEC3 records already
+                // prove, or a wildcard answer they let the cache give.
+                if let Some(validation) = &self.validation {
+                    let (nsec, now) = (validation.nsec(), self.now());
+                    if let Some(mut resolution) = nsec
+                        .answer(&chain.name, qtype, now)
+                        .or_else(|| nsec.synthesise(&chain.name, qtype, &self.cache, now))
+                    {
+                        chain.answers.append(&mut resolution.answers);
+                        resolution.answers = std::mem::take(&mut chain.answers);
+                        return Ok(resolution);
+                    }
                 }
-                match self.fetch(&chain.name, qtype, budget, depth).await? {
+                let (iterated, source) = self.fetch(&chain.name, qtype, budget, depth).await?;
+                chain.sources.extend(source);
+                match iterated {
                     Iterated::Done(rcode, records, mut authority) => {
                         chain.answers.extend(records);
                         authority.append(&mut chain.proofs);
-                        return Ok(Resolution::new(rcode, chain.answers, authority));
+                        let mut resolution = Resolution::new(rcode, chain.answers, authority);
+                        resolution.sources = chain.sources;
+                        return Ok(resolution);
                     }
                     Iterated::Alias(target, cnames, proofs) => {
                         chain.answers.extend(cnames);
@@ -509,14 +529,15 @@ impl Resolver {
         Some(Cached::Alias(target, refresh))
     }
 
-    /// Gets `name` `qtype` from its forwarders, or else by iteration.
+    /// Gets `name` `qtype` from its forwarders, or else by iteration;
+    /// with the authority that answered, when iteration did.
     async fn fetch(
         &self,
         name: &Name,
         qtype: RecordType,
         budget: &mut Budget,
         depth: usize,
-    ) -> Result<Iterated, Failure> {
+    ) -> Result<(Iterated, Option<IpAddr>), Failure> {
         let Some(forwarded) = self.forwarders.forward(name, qtype).await else {
             return self.iterate(name, qtype, budget, depth).await;
         };
@@ -535,7 +556,7 @@ impl Resolver {
             let soa: Vec<(Record, Trust)> = authority.iter().map(|r| (r.clone(), trust)).collect();
             self.store_negative(name, qtype, kind, &soa);
         }
-        Ok(Iterated::Done(rcode, answers, authority))
+        Ok((Iterated::Done(rcode, answers, authority), None))
     }
 
     /// A CNAME synthesised from a DNAME cached above `name` (RFC 6672
@@ -557,13 +578,7 @@ impl Resolver {
                     return None;
                 };
                 let dname = records(&owner, RecordType::DNAME, &rrset, ttl).next()?;
-                let labels = name
-                    .iter()
-                    .take(usize::from(name.num_labels() - owner.num_labels()));
-                let target = Name::from_labels(labels)
-                    .ok()?
-                    .append_domain(&step::dname_target(&dname)?)
-                    .ok()?;
+                let target = step::dname_synthesis(name, &dname)?;
                 let cname = Record::from_rdata(
                     name.clone(),
                     ttl,
@@ -611,14 +626,14 @@ impl Resolver {
     }
 
     /// Asks the authorities for `name` until one answers, QNAME-minimised
-    /// while that is on.
+    /// while that is on; with the server that answered.
     async fn iterate(
         &self,
         name: &Name,
         qtype: RecordType,
         budget: &mut Budget,
         depth: usize,
-    ) -> Result<Iterated, Failure> {
+    ) -> Result<(Iterated, Option<IpAddr>), Failure> {
         let limits = &self.options.limits;
         // DS lives on the parent side of a cut (RFC 4035 4.2): start above it.
         let start = if qtype == RecordType::DS && !name.is_root() {
@@ -626,7 +641,11 @@ impl Resolver {
         } else {
             name.clone()
         };
-        let (mut zone, mut servers) = self.closest_delegation(&start);
+        // Whether the parent's referral may bring servers or glue the
+        // cached delegation lacks, and whether it was asked again after
+        // the zone's servers all failed.
+        let (mut zone, mut servers, mut parent_helps) = self.closest_delegation(&start);
+        let mut fell_back = false;
         let mut minimise = self.options.qname_minimisation;
         // Labels of the name asked next when minimising.
         let mut shown = zone.num_labels() + 1;
@@ -636,7 +655,21 @@ impl Resolver {
             let glued = servers
                 .iter()
                 .any(|s| !s.addresses.is_empty() || !self.cached_addresses(&s.name).is_empty());
-            let mut addresses = self.addresses(&servers, budget, depth).await?;
+            // When a cached delegation's servers all fail and it is the
+            // child's own NS RRset, or lacks glue, the parent is asked once
+            // more: its referral brings its own NS RRset and glue, as
+            // Unbound and Knot Resolver keep the parent side as a fallback.
+            let fallback = parent_helps && !fell_back && !zone.is_root();
+            let mut addresses = match self.addresses(&zone, &servers, budget, depth).await {
+                Ok(addresses) => addresses,
+                Err(Failure::NoReachableAuthority) if fallback => {
+                    fell_back = true;
+                    (zone, servers, _) = self.closest_delegation(&zone.base_name());
+                    shown = zone.num_labels() + 1;
+                    continue 'servers;
+                }
+                Err(failure) => return Err(failure),
+            };
             self.servers
                 .order(&mut addresses, std::time::Instant::now());
             let can_minimise = |shown: u8, budget: &Budget| {
@@ -669,7 +702,7 @@ impl Resolver {
                         break;
                     }
                     looked_up = true;
-                    match self.look_up(&servers, budget, depth).await {
+                    match self.look_up(&zone, &servers, budget, depth).await {
                         Ok(more) => {
                             queue.extend(more.into_iter().filter(|a| !glued_addresses.contains(a)))
                         }
@@ -717,6 +750,7 @@ impl Resolver {
                     shown = child.num_labels() + 1;
                     zone = child;
                     servers = next;
+                    parent_helps = false;
                     continue 'servers;
                 }
                 if minimised {
@@ -744,7 +778,13 @@ impl Resolver {
                 if step.outcome == Outcome::Loop {
                     return Err(Failure::AliasLoop);
                 }
-                return Ok(self.conclude(step, name, qtype));
+                return Ok((self.conclude(step, name, qtype), Some(address)));
+            }
+            if fallback {
+                fell_back = true;
+                (zone, servers, _) = self.closest_delegation(&zone.base_name());
+                shown = zone.num_labels() + 1;
+                continue 'servers;
             }
             return Err(if only_network_errors {
                 Failure::NetworkError
@@ -792,7 +832,7 @@ impl Resolver {
                 self.store_negative(&missing, qtype, NegativeKind::NxDomain, &step.accepted);
                 Iterated::Done(
                     ResponseCode::NXDomain,
-                    cnames_of(&step.accepted),
+                    aliases_of(&step.accepted),
                     negative_soa(&step.accepted),
                 )
             }
@@ -800,7 +840,7 @@ impl Resolver {
                 self.store_negative(&empty, qtype, NegativeKind::NoData, &step.accepted);
                 Iterated::Done(
                     ResponseCode::NoError,
-                    cnames_of(&step.accepted),
+                    aliases_of(&step.accepted),
                     negative_soa(&step.accepted),
                 )
             }
@@ -816,8 +856,10 @@ impl Resolver {
     }
 
     /// The deepest delegation above `name` with name servers in the cache
-    /// that can be reached, else the root from the hints.
-    fn closest_delegation(&self, name: &Name) -> (Name, Vec<NameServer>) {
+    /// that can be reached, else the root from the hints; and whether its
+    /// parent could add to it: it is the child's own NS RRset (which may
+    /// differ from the parent's), or an in-zone server lacks its glue.
+    fn closest_delegation(&self, name: &Name) -> (Name, Vec<NameServer>, bool) {
         let now = self.now();
         let mut zone = name.clone();
         loop {
@@ -840,16 +882,22 @@ impl Resolver {
                     })
                     .collect();
                 // A server named inside the zone is found only through the
-                // parent's glue. When one has no address cached (never
-                // glued, expired or evicted), start higher up, where the
-                // referral brings the glue again: asking only the others
-                // would lose that server until the NS RRset expires, and
-                // with it the zone when the others fail.
-                let complete = servers
-                    .iter()
-                    .all(|s| !s.addresses.is_empty() || !zone.zone_of(&s.name));
-                if complete {
-                    return (zone, servers);
+                // parent's glue: a delegation none of whose servers has an
+                // address, or a name outside the zone to look one up by,
+                // is started higher up, where the referral brings the glue
+                // again. One that some server can answer is the zone's
+                // own: its DNSKEY and data are asked there, never of the
+                // parent. Should its servers all fail, the parent is asked
+                // once more ([`Self::iterate`]).
+                let usable = servers.iter().any(|s| {
+                    s.addresses.iter().any(|a| self.may_ask(*a)) || !zone.zone_of(&s.name)
+                });
+                if usable {
+                    let parent_helps = ns.trust > Trust::Additional
+                        || servers
+                            .iter()
+                            .any(|s| s.addresses.is_empty() && zone.zone_of(&s.name));
+                    return (zone, servers, parent_helps);
                 }
             }
             if zone.is_root() {
@@ -857,7 +905,7 @@ impl Resolver {
             }
             zone = zone.base_name();
         }
-        (Name::root(), self.roots.clone())
+        (Name::root(), self.roots.clone(), false)
     }
 
     fn cached_addresses(&self, name: &Name) -> Vec<IpAddr> {
@@ -881,6 +929,7 @@ impl Resolver {
     /// glueless names (at most `max_ns_lookups`, the NXNSAttack bound).
     async fn addresses(
         &self,
+        zone: &Name,
         servers: &[NameServer],
         budget: &mut Budget,
         depth: usize,
@@ -899,18 +948,21 @@ impl Resolver {
         if !out.is_empty() {
             return Ok(out);
         }
-        out = self.look_up(servers, budget, depth).await?;
+        out = self.look_up(zone, servers, budget, depth).await?;
         if out.is_empty() {
             return Err(Failure::NoReachableAuthority);
         }
         Ok(out)
     }
 
-    /// Resolves the addresses of the servers with none known (glueless),
-    /// at most `max_ns_lookups` of them (the NXNSAttack bound), until one
-    /// gives an address that may be asked.
+    /// Resolves the addresses of the servers of `zone` with none known
+    /// (glueless), at most `max_ns_lookups` of them (the NXNSAttack
+    /// bound), until one gives an address that may be asked. Names inside
+    /// `zone` are left to the parent's glue: looking them up would ask
+    /// the very servers that need them.
     async fn look_up(
         &self,
+        zone: &Name,
         servers: &[NameServer],
         budget: &mut Budget,
         depth: usize,
@@ -919,9 +971,11 @@ impl Resolver {
             return Err(Failure::TooManyReferrals);
         }
         let mut out = Vec::new();
-        let glueless = servers
-            .iter()
-            .filter(|s| s.addresses.is_empty() && self.cached_addresses(&s.name).is_empty());
+        let glueless = servers.iter().filter(|s| {
+            s.addresses.is_empty()
+                && !zone.zone_of(&s.name)
+                && self.cached_addresses(&s.name).is_empty()
+        });
         let families = [
             (self.options.ipv4, RecordType::A),
             (self.options.ipv6, RecordType::AAAA),
@@ -974,7 +1028,7 @@ impl Resolver {
             .filter(|(r, _)| r.record_type() == RecordType::DNAME)
             .map(|(r, _)| &r.name)
             .collect();
-        let mut signatures: Vec<(Vec<u8>, u16, Vec<u8>, bool)> = Vec::new();
+        let mut signatures: Vec<PendingSig> = Vec::new();
         for (record, trust) in accepted {
             if record.record_type() == RecordType::CNAME
                 && dnames
@@ -990,8 +1044,11 @@ impl Resolver {
             if let Some(sig) = rrsig(record) {
                 let covered = u16::from(sig.input().type_covered);
                 // Fewer labels than the owner: synthesised from a wildcard.
-                let expanded = sig.input().num_labels < record.name.num_labels();
-                signatures.push((wire_name(&record.name), covered, rdata, expanded));
+                let labels = sig.input().num_labels;
+                let star = (labels < record.name.num_labels())
+                    .then(|| wildcard(&record.name.trim_to(usize::from(labels))))
+                    .flatten();
+                signatures.push((wire_name(&record.name), covered, rdata, star));
                 continue;
             }
             let entry = rrsets
@@ -1001,29 +1058,37 @@ impl Resolver {
                     sigs: Vec::new(),
                     ttl: record.ttl,
                     trust: *trust,
-                    expanded: false,
+                    wildcard: None,
                 });
             entry.rdatas.push(rdata);
             entry.ttl = entry.ttl.min(record.ttl);
         }
-        for (name, covered, rdata, expanded) in signatures {
+        for (name, covered, rdata, star) in signatures {
             if let Some(pending) = rrsets.get_mut(&(name, covered)) {
                 pending.sigs.push(rdata);
-                pending.expanded |= expanded;
+                pending.wildcard = pending.wildcard.take().or(star);
             }
         }
         let now = self.now();
         for ((name, rtype), pending) in rrsets {
-            let mut rrset = cache::RRset::signed(
-                rtype,
-                pending.trust,
-                pending.rdatas.iter().map(Vec::as_slice),
-                pending.sigs.iter().map(Vec::as_slice),
-            );
-            if pending.expanded {
-                rrset = rrset.with_proof(proof_of(accepted));
+            let rrset = || {
+                cache::RRset::signed(
+                    rtype,
+                    pending.trust,
+                    pending.rdatas.iter().map(Vec::as_slice),
+                    pending.sigs.iter().map(Vec::as_slice),
+                )
+            };
+            if let Some(star) = &pending.wildcard {
+                // The wildcard's own RRset too, from which validated
+                // denials may synthesise answers (RFC 8198 5.3).
+                self.cache
+                    .insert_rrset(&wire_name(star), rrset(), pending.ttl, now);
+                let expanded = rrset().with_proof(proof_of(accepted));
+                self.cache.insert_rrset(&name, expanded, pending.ttl, now);
+            } else {
+                self.cache.insert_rrset(&name, rrset(), pending.ttl, now);
             }
-            self.cache.insert_rrset(&name, rrset, pending.ttl, now);
         }
     }
 
@@ -1104,14 +1169,18 @@ fn proof_of(accepted: &[(Record, Trust)]) -> Box<[ProofRecord]> {
         .collect()
 }
 
+/// An RRSIG gathered before caching: its owner (wire form), the type it
+/// covers, its rdata, and the wildcard it was made over, if any.
+type PendingSig = (Vec<u8>, u16, Vec<u8>, Option<Name>);
+
 /// Records gathered into one RRset before caching.
 struct Pending {
     rdatas: Vec<Vec<u8>>,
     sigs: Vec<Vec<u8>>,
     ttl: u32,
     trust: Trust,
-    /// Signed as an expansion of a wildcard.
-    expanded: bool,
+    /// The wildcard it was signed as an expansion of.
+    wildcard: Option<Name>,
 }
 
 /// A CNAME chain being followed.
@@ -1130,6 +1199,8 @@ struct Chain {
     looped: bool,
     /// Whether a cached link was near its expiry.
     prefetch: bool,
+    /// The servers that answered along the chain.
+    sources: Vec<IpAddr>,
 }
 
 impl Chain {
@@ -1142,6 +1213,7 @@ impl Chain {
             links: 0,
             looped: false,
             prefetch: false,
+            sources: Vec::new(),
         }
     }
 
@@ -1168,10 +1240,9 @@ enum Iterated {
     Alias(Name, Vec<Record>, Vec<Record>),
 }
 
-/// The SOA of a negative answer, its TTL lowered to the negative TTL
-/// min(SOA TTL, MINIMUM) as RFC 2308 3 asks.
-/// The authority section of a negative answer: the SOA (its TTL the
-/// negative TTL) and the DNSSEC records that prove the denial.
+/// The authority section of a negative answer: the SOA, its TTL lowered
+/// to the negative TTL min(SOA TTL, MINIMUM) as RFC 2308 3 asks, and the
+/// DNSSEC records that prove the denial.
 fn negative_soa(accepted: &[(Record, Trust)]) -> Vec<Record> {
     let mut out: Vec<Record> = accepted
         .iter()
@@ -1260,15 +1331,15 @@ fn records_of(accepted: &[(Record, Trust)]) -> Vec<Record> {
         .collect()
 }
 
-/// The CNAMEs of an accepted negative answer.
-/// The CNAMEs of a chain, with their RRSIGs.
-fn cnames_of(accepted: &[(Record, Trust)]) -> Vec<Record> {
+/// The CNAMEs and DNAMEs of the chain of an accepted negative answer,
+/// with their RRSIGs: a denial at the end of a DNAME keeps the DNAME.
+fn aliases_of(accepted: &[(Record, Trust)]) -> Vec<Record> {
+    let alias = |rtype: RecordType| matches!(rtype, RecordType::CNAME | RecordType::DNAME);
     accepted
         .iter()
         .map(|(r, _)| r)
         .filter(|r| {
-            r.record_type() == RecordType::CNAME
-                || rrsig(r).is_some_and(|sig| sig.input().type_covered == RecordType::CNAME)
+            alias(r.record_type()) || rrsig(r).is_some_and(|sig| alias(sig.input().type_covered))
         })
         .cloned()
         .collect()

@@ -186,19 +186,39 @@ fn classify_records(message: &Message, qname: &Name, qtype: RecordType, zone: &N
         }
         // A DNAME above the name (RFC 6672) comes with the CNAME it
         // synthesised; both are part of the answer.
-        if let Some(dname) = message.answers.iter().filter(in_bailiwick).find(|r| {
+        let dname = message.answers.iter().filter(in_bailiwick).find(|r| {
             r.record_type() == RecordType::DNAME && r.name != current && r.name.zone_of(&current)
-        }) {
+        });
+        if let Some(dname) = dname {
             accept(&mut accepted, dname, answer_trust);
         }
-        let Some(cname) = owned.iter().find(|r| r.record_type() == RecordType::CNAME) else {
-            break;
+        let target = match owned.iter().find(|r| r.record_type() == RecordType::CNAME) {
+            Some(cname) => {
+                let RData::CNAME(target) = &cname.data else {
+                    break;
+                };
+                accept(&mut accepted, cname, answer_trust);
+                target.0.clone()
+            }
+            // A DNAME without its CNAME (RFC 6672 3.1 asks for both, some
+            // servers send the DNAME alone): the CNAME is synthesised here,
+            // as the resolvers that meet them do.
+            None => {
+                let Some((dname, target)) =
+                    dname.and_then(|d| Some((d, dname_synthesis(&current, d)?)))
+                else {
+                    break;
+                };
+                let cname = Record::from_rdata(
+                    current.clone(),
+                    dname.ttl,
+                    RData::CNAME(hickory_proto::rr::rdata::CNAME(target.clone())),
+                );
+                accept(&mut accepted, &cname, answer_trust);
+                target
+            }
         };
-        let RData::CNAME(target) = &cname.data else {
-            break;
-        };
-        accept(&mut accepted, cname, answer_trust);
-        passed.push(std::mem::replace(&mut current, target.0.clone()));
+        passed.push(std::mem::replace(&mut current, target));
         if passed.contains(&current) {
             return Step {
                 outcome: Outcome::Loop,
@@ -213,6 +233,15 @@ fn classify_records(message: &Message, qname: &Name, qtype: RecordType, zone: &N
         .iter()
         .filter(in_bailiwick)
         .find(|r| r.record_type() == RecordType::SOA && r.name.zone_of(&current));
+    // RFC 6604 3: the RCODE speaks for the last name of the chain, and a
+    // server speaks only for its own zone: a name outside it is asked of
+    // its own servers, from its closest delegation.
+    if chained && !zone.zone_of(&current) {
+        return Step {
+            outcome: Outcome::Alias { target: current },
+            accepted,
+        };
+    }
     if rcode == ResponseCode::NXDomain {
         accepted.extend(soa.map(|r| (r.clone(), Trust::AuthoritativeAuthority)));
         return Step {
@@ -323,6 +352,16 @@ pub fn dname_target(record: &Record) -> Option<Name> {
         }
         _ => None,
     }
+}
+
+/// What `dname` (a DNAME record above `name`) makes of `name` (RFC 6672
+/// 2.2): its labels below the DNAME's owner, then the DNAME's target.
+pub fn dname_synthesis(name: &Name, dname: &Record) -> Option<Name> {
+    let below = usize::from(name.num_labels().checked_sub(dname.name.num_labels())?);
+    Name::from_labels(name.iter().take(below))
+        .ok()?
+        .append_domain(&dname_target(dname)?)
+        .ok()
 }
 
 fn lame(reason: Lame) -> Step {

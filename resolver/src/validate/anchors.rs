@@ -114,6 +114,19 @@ impl TrustAnchors {
             .map(|(_, anchor)| anchor)
     }
 
+    /// The key tags of the root's trust anchors (what RFC 8509 sentinels
+    /// ask about): of its DS records and of its keys.
+    pub fn root_key_tags(&self) -> Vec<u16> {
+        let Some(root) = self.at(&Name::root()) else {
+            return Vec::new();
+        };
+        root.ds
+            .iter()
+            .map(DS::key_tag)
+            .chain(root.keys.iter().filter_map(|k| k.calculate_key_tag().ok()))
+            .collect()
+    }
+
     /// The deepest anchored zone at or above `name`: where validation of
     /// `name` starts. `None`: nothing above it is anchored (insecure).
     pub fn closest(&self, name: &Name) -> Option<&Name> {

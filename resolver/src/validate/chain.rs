@@ -22,7 +22,7 @@ use hickory_proto::rr::{Name, RData, Record, RecordType};
 use super::aggressive::NsecCache;
 use super::anchors::TrustAnchors;
 use super::denial::{self, Proof};
-use super::keys::{KeyEntry, KeyState};
+use super::keys::{KeyEntry, KeyState, ParentSays};
 use super::negative::NegativeAnchors;
 use super::verify::{self, Algorithms, rrsig};
 use super::{Budget, Reason, Security};
@@ -87,6 +87,9 @@ pub(super) struct Work {
     pub(super) upstream: iterate::Budget,
     /// Key and zone checks in progress, one inside the other.
     pub(super) nesting: usize,
+    /// DS and DNSKEY answers found bogus and asked again, over the
+    /// whole validation ([`super::retry`]).
+    pub(super) retries: usize,
 }
 
 impl Work {
@@ -166,6 +169,7 @@ impl Resolver {
             lookups: 0,
             upstream: self.budget(),
             nesting: 0,
+            retries: 0,
         };
         let mut verdict = Security::Secure;
         let mut end = qname.clone();
@@ -200,6 +204,12 @@ impl Resolver {
                             .await;
                     }
                     self.store_verdict(&rrset, security);
+                    // The wildcard's own cached RRset (RFC 8198 5.3).
+                    if let Some(star) = expanded_from(&owner, &sigs) {
+                        let mut source = rrset.clone();
+                        source.iter_mut().for_each(|r| r.name = star.clone());
+                        self.store_verdict(&source, security);
+                    }
                     security
                 }
             };
@@ -356,7 +366,15 @@ impl Resolver {
             return verdict;
         }
         match denial::wildcard_answer(owner, &owner.trim_to(usize::from(labels)), authority) {
-            Proof::Proven => Security::Secure,
+            Proof::Proven => {
+                // The proof serves later names too (RFC 8198 5.3).
+                let signer = sigs.iter().filter_map(rrsig).next();
+                if let (Some(sig), Some(validation)) = (signer, self.validation()) {
+                    let zone = &sig.input().signer_name;
+                    validation.nsec().learn(zone, authority, self.now());
+                }
+                Security::Secure
+            }
             Proof::Insecure => Security::Insecure,
             Proof::Missing => Security::Bogus(Reason::NsecMissing),
         }
@@ -411,10 +429,9 @@ impl Resolver {
                 (false, true) => denial::nsec3_nodata(name, qtype, &zone, &nsec3s),
             };
             if proof == Proof::Proven
-                && !nsecs.is_empty()
                 && let Some(validation) = self.validation()
             {
-                validation.nsec().learn(authority, self.now());
+                validation.nsec().learn(&zone, authority, self.now());
             }
             match proof {
                 Proof::Proven => Security::Secure,
@@ -454,29 +471,18 @@ impl Resolver {
         }
         for labels in usize::from(anchor.num_labels()) + 1..=usize::from(name.num_labels()) {
             let candidate = name.trim_to(labels);
-            let Ok(resolution) = self
-                .resolve_counted(&candidate, RecordType::DS, &mut work.upstream)
-                .await
-            else {
+            let Some((resolution, says)) = self.ds_from_parent(&candidate, work).await else {
                 return Security::Bogus(Reason::DnskeyMissing);
             };
-            let has_ds = resolution
-                .answers
-                .iter()
-                .any(|r| r.name == candidate && r.record_type() == RecordType::DS);
-            if has_ds {
-                match self.keys(&candidate, work).await {
+            match says {
+                ParentSays::Ds(_) => match self.keys(&candidate, work).await {
                     KeyState::Secure(_) => continue,
                     KeyState::Insecure => return Security::Insecure,
                     KeyState::Bogus(reason) => return Security::Bogus(reason),
-                }
-            }
-            match self
-                .denial_security(&candidate, RecordType::DS, &resolution, work)
-                .await
-            {
-                Security::Secure => {}
-                other => return other,
+                },
+                ParentSays::Denied(Security::Secure, _) => {}
+                ParentSays::Denied(other, _) => return other,
+                ParentSays::Bogus(reason) => return Security::Bogus(reason),
             }
             let zone = resolution
                 .authority
@@ -489,6 +495,19 @@ impl Resolver {
         }
         Security::Secure
     }
+}
+
+/// The wildcard `owner`'s RRset was synthesised from, if its signatures
+/// have fewer labels than it (RFC 4035 5.3.4).
+fn expanded_from(owner: &Name, sigs: &[Record]) -> Option<Name> {
+    let labels = sigs
+        .iter()
+        .filter_map(rrsig)
+        .map(|s| s.input().num_labels)
+        .min()?;
+    (labels < owner.num_labels())
+        .then(|| denial::wildcard(&owner.trim_to(usize::from(labels))))
+        .flatten()
 }
 
 /// The zone that signed the NSEC/NSEC3 records of a denial of `name`:

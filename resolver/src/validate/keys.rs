@@ -5,13 +5,14 @@
 
 use std::sync::Arc;
 
-use hickory_proto::dnssec::rdata::DNSKEY;
+use hickory_proto::dnssec::rdata::{DNSKEY, DS};
 use hickory_proto::rr::{Name, Record, RecordType};
 
 use super::chain::{Boxed, Work, signatures, unix_now};
+use super::retry::MAX_BOGUS_RETRIES;
 use super::verify::{self, Vouch, dnskey, ds};
 use super::{Reason, Security};
-use crate::iterate::Resolver;
+use crate::iterate::{Resolution, Resolver};
 
 /// Longest a zone's keys are trusted without looking again.
 const MAX_KEY_TTL: u32 = 3600;
@@ -28,6 +29,17 @@ pub enum KeyState {
     /// Unsigned, or signed only with algorithms not validated here.
     Insecure,
     /// The chain is broken here.
+    Bogus(Reason),
+}
+
+/// What a parent's answer to a DS question says of the child's keys.
+pub(super) enum ParentSays {
+    /// These DS records, validated, vouch for them.
+    Ds(Vec<DS>),
+    /// No DS: a denial proven (secure) or not provable (insecure: an
+    /// opt-out span, an insecure parent), for this TTL.
+    Denied(Security, u32),
+    /// The answer is bogus.
     Bogus(Reason),
 }
 
@@ -84,12 +96,55 @@ impl Resolver {
 
     /// The DS of `zone` from its parent, validated, then its keys.
     async fn keys_from_parent(&self, zone: &Name, work: &mut Work) -> (KeyState, u32) {
-        let Ok(resolution) = self
+        match self.ds_from_parent(zone, work).await {
+            None => (KeyState::Bogus(Reason::DnskeyMissing), BOGUS_TTL),
+            Some((_, ParentSays::Ds(ds_set))) => {
+                self.fetch_keys(zone, &Vouch::Ds(&ds_set), work).await
+            }
+            Some((_, ParentSays::Denied(_, ttl))) => (KeyState::Insecure, ttl),
+            Some((_, ParentSays::Bogus(reason))) => (KeyState::Bogus(reason), BOGUS_TTL),
+        }
+    }
+
+    /// The parent's answer to `zone` DS and what it says once validated;
+    /// a bogus one is asked again of the parent's other servers first
+    /// ([`super::retry`]). `None`: no answer.
+    pub(super) async fn ds_from_parent(
+        &self,
+        zone: &Name,
+        work: &mut Work,
+    ) -> Option<(Resolution, ParentSays)> {
+        let mut resolution = self
             .resolve_counted(zone, RecordType::DS, &mut work.upstream)
             .await
-        else {
-            return (KeyState::Bogus(Reason::DnskeyMissing), BOGUS_TTL);
-        };
+            .ok()?;
+        loop {
+            let says = self.parent_says(zone, &resolution, work).await;
+            let ParentSays::Bogus(reason) = says else {
+                return Some((resolution, says));
+            };
+            if reason == Reason::TooMuchWork || work.retries == MAX_BOGUS_RETRIES {
+                return Some((resolution, says));
+            }
+            work.retries += 1;
+            let again = self
+                .resolve_again(zone, RecordType::DS, &resolution, &mut work.upstream)
+                .await;
+            match again {
+                Some(again) => resolution = again,
+                None => return Some((resolution, says)),
+            }
+        }
+    }
+
+    /// What `resolution`, the parent's answer to `zone` DS, says once
+    /// validated.
+    async fn parent_says(
+        &self,
+        zone: &Name,
+        resolution: &Resolution,
+        work: &mut Work,
+    ) -> ParentSays {
         let ds_records: Vec<Record> = resolution
             .answers
             .iter()
@@ -104,32 +159,56 @@ impl Resolver {
                 .min()
                 .unwrap_or(BOGUS_TTL);
             return match self
-                .denial_security(zone, RecordType::DS, &resolution, work)
+                .denial_security(zone, RecordType::DS, resolution, work)
                 .await
             {
-                Security::Secure | Security::Insecure => (KeyState::Insecure, ttl),
-                Security::Bogus(reason) => (KeyState::Bogus(reason), BOGUS_TTL),
+                Security::Bogus(reason) => ParentSays::Bogus(reason),
+                proven => ParentSays::Denied(proven, ttl),
             };
         }
         let sigs = signatures(&resolution.answers, zone, RecordType::DS);
         match self.rrset_security(&ds_records, &sigs, work).await {
-            Security::Secure => {
-                let ds_set: Vec<_> = ds_records.iter().filter_map(ds).cloned().collect();
-                self.fetch_keys(zone, &Vouch::Ds(&ds_set), work).await
-            }
-            Security::Insecure => (KeyState::Insecure, ds_records[0].ttl),
-            Security::Bogus(reason) => (KeyState::Bogus(reason), BOGUS_TTL),
+            Security::Secure => ParentSays::Ds(ds_records.iter().filter_map(ds).cloned().collect()),
+            Security::Insecure => ParentSays::Denied(Security::Insecure, ds_records[0].ttl),
+            Security::Bogus(reason) => ParentSays::Bogus(reason),
         }
     }
 
-    /// The DNSKEY RRset of `zone`, trusted through `vouch`.
+    /// The DNSKEY RRset of `zone`, trusted through `vouch`. A bogus one
+    /// is asked again of the zone's other servers first ([`super::retry`]).
     async fn fetch_keys(&self, zone: &Name, vouch: &Vouch<'_>, work: &mut Work) -> (KeyState, u32) {
-        let Ok(resolution) = self
+        let Ok(mut resolution) = self
             .resolve_counted(zone, RecordType::DNSKEY, &mut work.upstream)
             .await
         else {
             return (KeyState::Bogus(Reason::DnskeyMissing), BOGUS_TTL);
         };
+        loop {
+            let trusted = self.trust_keys(zone, vouch, &resolution, work);
+            let bogus = matches!(trusted.0, KeyState::Bogus(r) if r != Reason::TooMuchWork);
+            if !bogus || work.retries == MAX_BOGUS_RETRIES {
+                return trusted;
+            }
+            work.retries += 1;
+            let again = self
+                .resolve_again(zone, RecordType::DNSKEY, &resolution, &mut work.upstream)
+                .await;
+            match again {
+                Some(again) => resolution = again,
+                None => return trusted,
+            }
+        }
+    }
+
+    /// The keys in `resolution`, the answer to `zone` DNSKEY, if `vouch`
+    /// vouches for them.
+    fn trust_keys(
+        &self,
+        zone: &Name,
+        vouch: &Vouch<'_>,
+        resolution: &Resolution,
+        work: &mut Work,
+    ) -> (KeyState, u32) {
         let dnskeys: Vec<Record> = resolution
             .answers
             .iter()

@@ -7,6 +7,8 @@
 //! - [`verify`]: one RRset against its RRSIGs and a zone's keys, and a
 //!   zone's DNSKEY RRset against the DS records that vouch for it, under a
 //!   per-query work budget (KeyTrap, CVE-2023-50387);
+//! - [`retry`]: a bogus answer asked again of the zone's other servers;
+//! - [`sentinel`]: the root key sentinel (RFC 8509);
 //!
 //! The outcome of every check is a [`Security`] verdict; a bogus one
 //! carries the [`Reason`], which becomes the Extended DNS Error (RFC 8914)
@@ -18,6 +20,8 @@ pub mod chain;
 pub mod denial;
 pub mod keys;
 pub mod negative;
+pub mod retry;
+pub mod sentinel;
 pub mod verify;
 
 /// What validation concluded about an answer (RFC 4035 4.3).

@@ -356,3 +356,94 @@ fn a_cname_beside_a_referral_is_followed_not_the_referral() {
     );
     assert_eq!(accepted_names(&step), ["www.a.internal. CNAME"]);
 }
+
+fn dname(owner: &str, target: &str) -> Record {
+    use hickory_proto::rr::rdata::NULL;
+    use hickory_proto::serialize::binary::BinEncodable;
+    let rdata = NULL::with(name(target).to_bytes().unwrap());
+    Record::from_rdata(
+        name(owner),
+        300,
+        RData::Unknown {
+            code: RecordType::DNAME,
+            rdata,
+        },
+    )
+}
+
+#[test]
+fn rfc6604_3_an_nxdomain_for_a_target_outside_the_zone_is_followed() {
+    let answer = message(
+        ResponseCode::NXDomain,
+        true,
+        vec![cname("www.paper.internal.", "www.paper.internal.cdn.lab.")],
+        vec![soa("paper.internal.")],
+        vec![],
+    );
+    let qname = name("www.paper.internal.");
+    let step = classify(&answer, &qname, RecordType::A, &name("paper.internal."));
+    assert_eq!(
+        step.outcome,
+        Outcome::Alias {
+            target: name("www.paper.internal.cdn.lab.")
+        },
+        "the server cannot speak for cdn.lab."
+    );
+    assert_eq!(accepted_names(&step), ["www.paper.internal. CNAME"]);
+}
+
+#[test]
+fn rfc6672_a_dname_without_its_cname_is_followed_with_one_synthesised() {
+    let zone = name("example.internal.");
+    let answer = message(
+        ResponseCode::NoError,
+        true,
+        vec![dname("old.example.internal.", "new.lab.")],
+        vec![],
+        vec![],
+    );
+    let qname = name("www.old.example.internal.");
+    let step = classify(&answer, &qname, RecordType::A, &zone);
+    assert_eq!(
+        step.outcome,
+        Outcome::Alias {
+            target: name("www.new.lab.")
+        }
+    );
+    assert_eq!(
+        accepted_names(&step),
+        [
+            "old.example.internal. DNAME",
+            "www.old.example.internal. CNAME"
+        ]
+    );
+}
+
+#[test]
+fn an_rrset_of_another_type_than_asked_is_ignored() {
+    // An A RRset for an AAAA question, with and without the zone's SOA:
+    // NODATA, and the stray RRset is not believed (issue 13 item 4).
+    let zone = name("example.internal.");
+    let qname = name("stray.example.internal.");
+    for authority in [vec![], vec![soa("example.internal.")]] {
+        let answer = message(
+            ResponseCode::NoError,
+            true,
+            vec![a("stray.example.internal.", [192, 0, 2, 9])],
+            authority,
+            vec![],
+        );
+        let step = classify(&answer, &qname, RecordType::AAAA, &zone);
+        assert_eq!(
+            step.outcome,
+            Outcome::NoData {
+                name: qname.clone()
+            }
+        );
+        assert!(
+            accepted_names(&step).iter().all(|r| !r.ends_with(" A")),
+            "{:?}",
+            accepted_names(&step)
+        );
+    }
+}

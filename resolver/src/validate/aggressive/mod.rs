@@ -6,7 +6,11 @@
 //! NXDOMAIN or NODATA from them, without asking the authorities. The
 //! synthesised answer carries the SOA and NSEC records with their
 //! signatures and is validated like any other (from stored verdicts, so
-//! without signature checks). NSEC3 is not used this way, as in Unbound.
+//! without signature checks). [`nsec3`] does the same from NSEC3 records;
+//! [`wildcard`] synthesises wildcard answers from them.
+
+mod nsec3;
+mod wildcard;
 
 use std::collections::BTreeMap;
 
@@ -16,6 +20,7 @@ use hickory_proto::rr::{Name, Record, RecordType};
 
 use super::denial::{self, covers, nsec_closest_encloser, proves_absent, speaks_for, wildcard};
 use crate::iterate::Resolution;
+use nsec3::Nsec3Cache;
 
 /// NSEC records kept per zone; past this, expired ones are dropped and
 /// new ones skipped until there is room.
@@ -39,31 +44,36 @@ struct Zone {
     gaps: BTreeMap<Name, Gap>,
 }
 
-/// The validated NSEC records of every zone.
+/// The validated NSEC and NSEC3 records of every zone.
 #[derive(Debug, Default)]
 pub struct NsecCache {
     zones: DashMap<Name, Zone>,
+    nsec3: Nsec3Cache,
 }
 
 impl NsecCache {
-    /// Keeps the NSEC records (with their RRSIGs) and the SOA of a secure
-    /// denial from `authority`, until `now` + their TTL.
-    pub fn learn(&self, authority: &[Record], now: u64) {
-        let Some(soa) = authority
+    /// Keeps the NSEC or NSEC3 records (with their RRSIGs) of `zone`
+    /// from the authority section of a secure denial or wildcard answer,
+    /// and its SOA when there is one, until `now` + their TTL (at most
+    /// the SOA's). Denials are answered only once an SOA is known.
+    pub fn learn(&self, zone: &Name, authority: &[Record], now: u64) {
+        let signed_soa: Vec<Record> = authority
             .iter()
-            .find(|r| r.record_type() == RecordType::SOA)
-        else {
-            return;
-        };
-        if self.zones.len() >= MAX_ZONES && !self.zones.contains_key(&soa.name) {
-            return;
-        }
-        let mut zone = self.zones.entry(soa.name.clone()).or_default();
-        zone.soa = authority
-            .iter()
-            .filter(|r| r.name == soa.name && is_or_signs(r, RecordType::SOA))
+            .filter(|r| r.name == *zone && is_or_signs(r, RecordType::SOA))
             .cloned()
             .collect();
+        let soa_ttl = signed_soa.iter().map(|r| r.ttl).min().unwrap_or(u32::MAX);
+        if denial::nsecs(authority).is_empty() {
+            self.nsec3.learn(zone, &signed_soa, authority, now);
+            return;
+        }
+        if self.zones.len() >= MAX_ZONES && !self.zones.contains_key(zone) {
+            return;
+        }
+        let mut zone = self.zones.entry(zone.clone()).or_default();
+        if !signed_soa.is_empty() {
+            zone.soa = signed_soa;
+        }
         for (owner, nsec) in denial::nsecs(authority) {
             if zone.gaps.len() >= MAX_PER_ZONE {
                 zone.gaps.retain(|_, gap| gap.expires > now);
@@ -81,7 +91,7 @@ impl NsecCache {
                 .map(|r| r.ttl)
                 .min()
                 .unwrap_or(0)
-                .min(soa.ttl);
+                .min(soa_ttl);
             zone.gaps.insert(
                 owner.clone(),
                 Gap {
@@ -94,9 +104,45 @@ impl NsecCache {
         }
     }
 
-    /// The denial of `qname` `qtype` that the kept NSEC records prove, if
-    /// they prove one.
+    /// The denial of `qname` `qtype` that the kept NSEC or NSEC3 records
+    /// prove, if they prove one.
     pub fn answer(&self, qname: &Name, qtype: RecordType, now: u64) -> Option<Resolution> {
+        self.nsec_answer(qname, qtype, now)
+            .or_else(|| self.nsec3.answer(qname, qtype, now))
+    }
+
+    /// The wildcard a positive answer for `qname` would come from, with
+    /// the NSEC record proving `qname` absent (RFC 4035 5.3.4), if a kept
+    /// one does.
+    fn nsec_wildcard(&self, qname: &Name, now: u64) -> Option<(Name, Vec<Record>)> {
+        let mut apex = qname.clone();
+        let zone = loop {
+            if let Some(zone) = self.zones.get(&apex) {
+                break zone;
+            }
+            if apex.is_root() {
+                return None;
+            }
+            apex = apex.base_name();
+        };
+        let (owner, gap) = zone
+            .gaps
+            .range(..=qname.clone())
+            .next_back()
+            .filter(|(_, gap)| gap.expires > now)?;
+        if owner == qname
+            || qname.zone_of(&gap.next)
+            || !covers(owner, &gap.next, qname)
+            || !speaks_for(owner, &gap.types, qname)
+        {
+            return None;
+        }
+        let star = wildcard(&nsec_closest_encloser(qname, owner, &gap.next))?;
+        Some((star, gap.records.clone()))
+    }
+
+    /// [`Self::answer`] from NSEC records.
+    fn nsec_answer(&self, qname: &Name, qtype: RecordType, now: u64) -> Option<Resolution> {
         if matches!(qtype, RecordType::DS | RecordType::ANY) {
             return None;
         }
@@ -117,6 +163,9 @@ impl NsecCache {
                 .filter(|(_, gap)| gap.expires > now)
         };
         let (owner, gap) = fresh(qname)?;
+        if zone.soa.is_empty() {
+            return None;
+        }
         let mut authority = zone.soa.clone();
         if owner == qname {
             let delegation =
@@ -189,7 +238,7 @@ mod tests {
             nsec("x.g.deep.sec.", "ns1.nic.sec.", &[A, RRSIG, NSEC_TYPE]),
         ];
         let cache = NsecCache::default();
-        cache.learn(&authority, 0);
+        cache.learn(&name("sec."), &authority, 0);
         cache
     }
 
@@ -253,7 +302,7 @@ mod tests {
             nsec("sec.", "w.sec.", &[NS, SOA_TYPE, RRSIG, NSEC_TYPE]),
         ];
         let cache = NsecCache::default();
-        cache.learn(&authority, 0);
+        cache.learn(&name("sec."), &authority, 0);
         assert_eq!(rcode(&cache, "*.w.sec.", A), Some(ResponseCode::NoError));
         // "!" (decimal 33) sorts before "*": !.w.sec. lies in the same gap, its
         // wildcard is *.w.sec., which this NSEC does not deny.
