@@ -13,6 +13,7 @@ pub mod chaos;
 pub mod config;
 pub mod cookies;
 pub mod edns;
+pub mod journal;
 pub mod listen;
 pub mod memory;
 pub mod querylog;

@@ -12,6 +12,7 @@ use tokio::sync::watch;
 
 use crate::catalog::{self, Catalog};
 use crate::config::Config;
+use crate::journal::Journals;
 use crate::listen::connections::ConnectionLimits;
 use crate::listen::{Service, tcp, udp};
 use crate::memory;
@@ -20,9 +21,12 @@ use crate::rrl::RateLimiter;
 /// Runs until SIGTERM or SIGINT.
 pub fn run(config: Config) -> anyhow::Result<()> {
     memory::configure_allocator();
-    let (catalog, report) = Catalog::load(&config.zones)
+    let (mut catalog, report) = Catalog::load(&config.zones)
         .with_context(|| format!("cannot read zone directory {}", config.zones.display()))?;
     catalog::log_report(&report);
+    let journals = journals(&config, &mut catalog);
+    let mut transfers = config.transfers.clone();
+    transfers.set_journals(journals);
     // The parser's buffers are gone: give their pages back before serving.
     memory::release_free_pages();
     let zones = catalog.shared().load().len();
@@ -33,7 +37,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         rate_limit: config
             .rate_limit
             .map(|(rate, slip)| RateLimiter::new(rate, slip)),
-        transfers: config.transfers.clone(),
+        transfers,
     });
     let shutdown = Arc::new(AtomicBool::new(false));
 
@@ -92,6 +96,27 @@ pub fn run(config: Config) -> anyhow::Result<()> {
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Opens the journal of every `[[zone]]` and has the catalog append to
+/// them on every publish; sets the zones' serial policies.
+fn journals(config: &Config, catalog: &mut Catalog) -> Arc<Journals> {
+    let limits = config
+        .zone_settings
+        .iter()
+        .map(|(origin, zone)| (origin.clone(), zone.journal_size))
+        .collect();
+    for (origin, zone) in &config.zone_settings {
+        catalog.set_serial_policy(origin, zone.serial_policy);
+    }
+    let journals = Arc::new(Journals::open(
+        config.state_dir().join("journal"),
+        &limits,
+        |origin| catalog.served(origin).map(|z| z.serial()),
+    ));
+    let observer = Arc::clone(&journals);
+    catalog.on_publish(Box::new(move |change| observer.record(change)));
+    journals
 }
 
 /// Waits for signals (and the watch timer); returns on SIGTERM or SIGINT.

@@ -169,7 +169,7 @@ impl<'z> Axfr<'z> {
 
 /// A record's TTL: an RRSIG's is that of the RRset it covers, when the
 /// node has it (the zone keeps one TTL per stored RRset).
-fn record_ttl(zone: &Zone, node: &Node, rrset: &RRset, rdata: &[u8]) -> u32 {
+pub fn record_ttl(zone: &Zone, node: &Node, rrset: &RRset, rdata: &[u8]) -> u32 {
     if rrset.rtype != code::RRSIG || rdata.len() < 2 {
         return rrset.ttl;
     }

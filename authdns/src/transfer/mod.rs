@@ -26,6 +26,7 @@ use zone_loader::{Snapshot, Zone};
 use crate::answer::resolve::rcode;
 use crate::answer::{AnswerConfig, MAX_MESSAGE, Request, Transport};
 use crate::edns::{EDE_PROHIBITED, OptOut};
+use crate::journal::Journals;
 use crate::serial;
 use crate::tsig::{self, Key, KeyRing, Signer, Verified};
 use acl::Network;
@@ -45,17 +46,34 @@ pub struct ZoneTransfer {
     pub key: Option<Arc<Key>>,
 }
 
-/// The transfer settings of every zone, and the TSIG keys.
+/// The transfer settings of every zone, the TSIG keys, and the zones'
+/// journals (for IXFR).
 #[derive(Debug, Clone, Default)]
 pub struct Transfers {
     keys: KeyRing,
     zones: HashMap<Box<[u8]>, ZoneTransfer>,
+    journals: Option<Arc<Journals>>,
 }
 
 impl Transfers {
     /// `zones` by lowercase wire origin.
     pub fn new(keys: KeyRing, zones: HashMap<Box<[u8]>, ZoneTransfer>) -> Self {
-        Self { keys, zones }
+        Self {
+            keys,
+            zones,
+            journals: None,
+        }
+    }
+
+    /// IXFR answers come from `journals` (without, IXFR is answered
+    /// AXFR-style).
+    pub fn set_journals(&mut self, journals: Arc<Journals>) {
+        self.journals = Some(journals);
+    }
+
+    /// The key transfers and NOTIFY of zone `origin` are signed with.
+    pub fn key(&self, origin: &[u8]) -> Option<&Arc<Key>> {
+        self.zones.get(origin)?.key.as_ref()
     }
 
     /// The TSIG keys.
