@@ -306,9 +306,9 @@ fn transfers(raw_keys: Vec<RawKey>, raw_zones: Vec<RawZone>) -> anyhow::Result<T
     let mut zones = HashMap::new();
     for raw in raw_zones {
         let origin = parse_name(&raw.name).with_context(|| format!("zone {:?}", raw.name))?;
-        if raw.primaries.is_some() || raw.notify.is_some() {
+        if raw.primaries.is_some() {
             bail!(
-                "zone {}: notify and primaries are not supported by this version yet (only the primary role)",
+                "zone {}: primaries is not supported by this version yet (only the primary role)",
                 raw.name
             );
         }

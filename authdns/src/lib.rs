@@ -16,6 +16,7 @@ pub mod edns;
 pub mod journal;
 pub mod listen;
 pub mod memory;
+pub mod notify;
 pub mod querylog;
 pub mod rrl;
 pub mod serial;

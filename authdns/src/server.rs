@@ -1,6 +1,7 @@
 //! The running server: zones loaded, UDP workers and the TCP listener
 //! started, then signals: SIGHUP reloads, SIGTERM and SIGINT stop.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -8,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 
 use crate::catalog::{self, Catalog};
 use crate::config::Config;
@@ -16,6 +17,7 @@ use crate::journal::Journals;
 use crate::listen::connections::ConnectionLimits;
 use crate::listen::{Service, tcp, udp};
 use crate::memory;
+use crate::notify::{Notice, Notifier, Retry, ZoneNotify};
 use crate::rrl::RateLimiter;
 
 /// Runs until SIGTERM or SIGINT.
@@ -25,6 +27,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("cannot read zone directory {}", config.zones.display()))?;
     catalog::log_report(&report);
     let journals = journals(&config, &mut catalog);
+    let (notices, notifier) = notifier(&config, &mut catalog);
     let mut transfers = config.transfers.clone();
     transfers.set_journals(journals);
     // The parser's buffers are gone: give their pages back before serving.
@@ -64,6 +67,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
+        tokio::spawn(notifier.run(notices));
         let (stop_tx, stop_rx) = watch::channel(false);
         let connections = ConnectionLimits::new(
             config.tcp.max_connections,
@@ -117,6 +121,27 @@ fn journals(config: &Config, catalog: &mut Catalog) -> Arc<Journals> {
     let observer = Arc::clone(&journals);
     catalog.on_publish(Box::new(move |change| observer.record(change)));
     journals
+}
+
+/// The NOTIFY sender for every zone with `notify` targets, fed by a
+/// catalog observer.
+fn notifier(config: &Config, catalog: &mut Catalog) -> (mpsc::UnboundedReceiver<Notice>, Notifier) {
+    let zones: HashMap<_, _> = config
+        .zone_settings
+        .iter()
+        .filter(|(_, zone)| !zone.notify.is_empty())
+        .map(|(origin, zone)| {
+            let notify = ZoneNotify {
+                targets: zone.notify.clone(),
+                key: config.transfers.key(origin).cloned(),
+            };
+            (origin.clone(), notify)
+        })
+        .collect();
+    let (sender, notices) = mpsc::unbounded_channel();
+    catalog.on_publish(Notifier::observer(zones.keys().cloned().collect(), sender));
+    let notifier = Notifier::new(zones, config.notify_source, Retry::default());
+    (notices, notifier)
 }
 
 /// Waits for signals (and the watch timer); returns on SIGTERM or SIGINT.
