@@ -113,7 +113,7 @@ fn node(
 }
 
 /// The records of one owner present in both versions: RRsets merged by
-/// type, records by (rdata, TTL).
+/// type (both lists are sorted by type), records by (rdata, TTL).
 fn same_node(
     old: &Zone,
     a: &Node,
@@ -121,39 +121,68 @@ fn same_node(
     b: &Node,
     emit: &mut dyn FnMut(Side, Record<'_>) -> ControlFlow<()>,
 ) -> ControlFlow<()> {
-    let mut types: Vec<u16> = old
-        .rrsets(a)
-        .iter()
-        .chain(new.rrsets(b))
-        .map(|r| r.rtype)
-        .filter(|&t| !is_apex_soa(a, t))
-        .collect();
-    types.sort_unstable();
-    types.dedup();
-    for rtype in types {
-        let (before, after) = (records(old, a, rtype), records(new, b, rtype));
-        let (mut i, mut j) = (0, 0);
-        while i < before.len() || j < after.len() {
-            let order = match (before.get(i), after.get(j)) {
-                (Some(x), Some(y)) => x.cmp(y),
-                (Some(_), None) => Ordering::Less,
-                _ => Ordering::Greater,
-            };
-            match order {
-                Ordering::Less => {
-                    let (rdata, ttl) = before[i];
-                    emit(Side::Removed, record(old, a, rtype, ttl, rdata))?;
-                    i += 1;
-                }
-                Ordering::Greater => {
-                    let (rdata, ttl) = after[j];
-                    emit(Side::Added, record(new, b, rtype, ttl, rdata))?;
-                    j += 1;
-                }
-                Ordering::Equal => {
-                    i += 1;
-                    j += 1;
-                }
+    let (before, after) = (old.rrsets(a), new.rrsets(b));
+    let (mut i, mut j) = (0, 0);
+    while i < before.len() || j < after.len() {
+        let rtype = match (before.get(i), after.get(j)) {
+            (Some(x), Some(y)) => x.rtype.min(y.rtype),
+            (Some(x), None) => x.rtype,
+            (None, Some(y)) => y.rtype,
+            (None, None) => break,
+        };
+        let x = before.get(i).filter(|r| r.rtype == rtype);
+        let y = after.get(j).filter(|r| r.rtype == rtype);
+        i += usize::from(x.is_some());
+        j += usize::from(y.is_some());
+        if is_apex_soa(a, rtype) {
+            continue;
+        }
+        // Most RRsets are unchanged: equal TTL and records need no sort.
+        // An RRSIG's TTL follows the RRset it covers, so it is compared
+        // record by record.
+        if let (Some(x), Some(y)) = (x, y)
+            && rtype != code::RRSIG
+            && x.ttl == y.ttl
+            && old.records(x).eq(new.records(y))
+        {
+            continue;
+        }
+        rrset(old, a, new, b, rtype, emit)?;
+    }
+    ControlFlow::Continue(())
+}
+
+/// The records of type `rtype` in one version only.
+fn rrset(
+    old: &Zone,
+    a: &Node,
+    new: &Zone,
+    b: &Node,
+    rtype: u16,
+    emit: &mut dyn FnMut(Side, Record<'_>) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    let (before, after) = (records(old, a, rtype), records(new, b, rtype));
+    let (mut i, mut j) = (0, 0);
+    while i < before.len() || j < after.len() {
+        let order = match (before.get(i), after.get(j)) {
+            (Some(x), Some(y)) => x.cmp(y),
+            (Some(_), None) => Ordering::Less,
+            _ => Ordering::Greater,
+        };
+        match order {
+            Ordering::Less => {
+                let (rdata, ttl) = before[i];
+                emit(Side::Removed, record(old, a, rtype, ttl, rdata))?;
+                i += 1;
+            }
+            Ordering::Greater => {
+                let (rdata, ttl) = after[j];
+                emit(Side::Added, record(new, b, rtype, ttl, rdata))?;
+                j += 1;
+            }
+            Ordering::Equal => {
+                i += 1;
+                j += 1;
             }
         }
     }

@@ -36,7 +36,7 @@ fn brief(record: Record<'_>) -> String {
 fn diff_lists_removed_and_added_records_in_canonical_order() {
     let old = zone(
         1,
-        "a A 192.0.2.10\nb A 192.0.2.11\nb A 192.0.2.12\nc TXT \"x\"\nz A 192.0.2.9\n",
+        "a A 192.0.2.10\nb A 192.0.2.11\nb A 192.0.2.12\nc TXT \"x\"\nz A 192.0.2.9\nz TXT \"gone\"\n",
     );
     let new = zone(
         2,
@@ -46,7 +46,7 @@ fn diff_lists_removed_and_added_records_in_canonical_order() {
     assert_eq!((change.from(), change.to()), (1, 2));
     let removed: Vec<_> = change.removed.iter().map(brief).collect();
     let added: Vec<_> = change.added.iter().map(brief).collect();
-    assert_eq!(removed, ["a 1 60 4", "b 1 60 4", "c 16 60 2"]);
+    assert_eq!(removed, ["a 1 60 4", "b 1 60 4", "c 16 60 2", "z 16 60 5"]);
     assert_eq!(added, ["b 1 60 4", "c 16 120 2", "d 15 60 13"]);
     let b_added = change.added.iter().find(|r| r.name[1] == b'b').unwrap();
     assert_eq!(b_added.rdata, [192, 0, 2, 13]);
