@@ -204,6 +204,25 @@ impl Catalog {
         self.policies.insert(origin.into(), policy);
     }
 
+    /// Serves the zone file version of `origin` under `serial` instead of
+    /// its own: at start, for serial policy "increment", when the journal
+    /// shows that secondaries already hold a serial newer than the file's
+    /// (authdns numbered versions before the restart). Zones received by
+    /// transfer are never renumbered.
+    pub fn renumber(&mut self, origin: &[u8], serial: u32) -> Option<Change> {
+        let old = Arc::clone(self.files.get(origin)?);
+        let mut zone = Zone::clone(&old);
+        zone.set_serial(serial);
+        let new = Arc::new(zone);
+        self.files.insert(origin.into(), Arc::clone(&new));
+        let change = Change {
+            origin: old.origin().clone(),
+            old: Some(old),
+            new: Some(new),
+        };
+        Some(self.publish(vec![change]).remove(0))
+    }
+
     /// What becomes of `new`, loaded from a file, replacing `old`.
     fn admit(&self, old: &Zone, new: Arc<Zone>) -> Admit {
         let Err(refused) = acceptable(old, &new) else {

@@ -557,3 +557,55 @@ fn a_secondary_behind_a_rolled_journal_gets_the_whole_zone() {
         axfr_records(knot.addr, IXFR_ZONE, None)
     );
 }
+
+#[test]
+#[ignore = "needs Knot DNS (run by .ci/run)"]
+fn serial_policy_increment_numbers_edits_and_keeps_counting_after_a_restart() {
+    let dir = temp_dir("ixfr-increment");
+    let zones = dir.join("zones");
+    std::fs::create_dir_all(&zones).unwrap();
+    let file = zones.join("ixfr.test.zone");
+    // Every edit keeps the file's serial: authdns numbers the versions.
+    let unnumbered =
+        |step| edited_zone(step).replace(&(IXFR_BASE + step).to_string(), &IXFR_BASE.to_string());
+    std::fs::write(&file, unnumbered(0)).unwrap();
+    let knot_addr = loopback(77);
+    let config = primary_config(&[knot_addr], None).replace("127.0.0.70", "127.0.0.76")
+        + "serial-policy = \"increment\"\n";
+    let mut primary = authdns(loopback(76), &zones, &config, IXFR_ZONE);
+    let knot = knot_secondary(knot_addr, primary.addr, &[IXFR_ZONE], -1);
+    let knot_log = || knot.log_text();
+    wait_serial(knot.addr, IXFR_ZONE, &IXFR_BASE.to_string(), &knot_log);
+
+    tests::spawn::write_atomic(&file, &unnumbered(1));
+    primary.signal("HUP");
+    let wanted = (IXFR_BASE + 1).to_string();
+    wait_serial(knot.addr, IXFR_ZONE, &wanted, &|| primary.log_text());
+    wait_log(
+        &|| primary.log_text(),
+        &[
+            &format!("transfer IXFR from serial {IXFR_BASE} (1 changesets, 6 records)"),
+            "to 127.0.0.77",
+        ],
+    );
+    assert!(primary.log_text().contains("serial-policy increment"));
+
+    // After a restart the file still says IXFR_BASE; the journal says the
+    // secondaries have IXFR_BASE + 1: authdns goes on from there, and
+    // tells them at start.
+    assert!(primary.stop());
+    primary = authdns(loopback(76), &zones, &config, IXFR_ZONE);
+    let wanted = (IXFR_BASE + 2).to_string();
+    assert_eq!(serial(primary.addr, IXFR_ZONE), wanted);
+    wait_serial(knot.addr, IXFR_ZONE, &wanted, &|| {
+        format!("{}\n{}", knot_log(), primary.log_text())
+    });
+    wait_log(
+        &|| primary.log_text(),
+        &["IXFR (answered as AXFR)", "to 127.0.0.77"],
+    );
+    assert_eq!(
+        axfr_records(primary.addr, IXFR_ZONE, Some(KEY)),
+        axfr_records(knot.addr, IXFR_ZONE, None)
+    );
+}

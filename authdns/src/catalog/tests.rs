@@ -160,5 +160,14 @@ fn an_unchanged_file_is_no_error_and_increment_numbers_changed_versions() {
     catalog.reload().unwrap();
     assert_eq!(served_serial(&catalog), Some(20));
     assert_eq!(*published.lock().unwrap(), [Some(11), Some(20)]);
+    // Renumbered at start (the journal was ahead of the file).
+    let change = catalog.renumber(ORIGIN, 30).unwrap();
+    assert_eq!(change.old.map(|z| z.serial()), Some(20));
+    assert_eq!(served_serial(&catalog), Some(30));
+    assert!(catalog.renumber(b"\x05other\x00", 1).is_none());
+    // The file's next version is numbered after the renumbered one.
+    write(&dir, &zone_text(21, "192.0.2.80"));
+    catalog.reload().unwrap();
+    assert_eq!(served_serial(&catalog), Some(31));
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -25,7 +25,7 @@ pub mod file;
 mod tests;
 
 use std::collections::{HashMap, VecDeque};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use zone_loader::{Name, Zone};
@@ -272,6 +272,13 @@ impl Journal {
         let path: Vec<_> = self.changesets.iter().skip(first).cloned().collect();
         (path.last()?.to() == current).then_some(path)
     }
+}
+
+/// The serial the journal file of `origin` in `dir` ends at, if there is
+/// a readable one (a damaged file is reported by [`Journals::open`]).
+pub fn ends_at(dir: &Path, origin: &Name) -> Option<u32> {
+    let changesets = file::read(&file::path(dir, origin), origin.as_wire()).ok()??;
+    changesets.last().map(Changeset::to)
 }
 
 /// The journals of every zone with a `[[zone]]` entry, shared between

@@ -216,7 +216,7 @@ fn a_removed_zone_or_an_unrelated_first_version_clears_the_journal() {
 fn journal_file_names_are_safe_for_any_zone_name() {
     let at = |text: &str| {
         let name = Name::from_text(text.as_bytes(), &Name::root()).unwrap();
-        file::path(std::path::Path::new("/j"), &name)
+        file::path(Path::new("/j"), &name)
     };
     assert_eq!(at("Example.COM."), PathBuf::from("/j/example.com.journal"));
     assert_eq!(at("."), PathBuf::from("/j/root.journal"));

@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
-use zone_loader::Name;
+use zone_loader::{Name, Zone};
 
 use crate::catalog::{Change, Observer, Origin};
 use crate::journal::Soa;
@@ -68,6 +68,16 @@ pub struct Notice {
     soa: Soa,
 }
 
+impl Notice {
+    /// The version `zone` is at.
+    pub fn of(zone: &Zone) -> Self {
+        Self {
+            origin: zone.origin().clone(),
+            soa: Soa::of(zone),
+        }
+    }
+}
+
 /// Announces new serials to the secondaries of each zone.
 #[derive(Debug)]
 pub struct Notifier {
@@ -104,10 +114,7 @@ impl Notifier {
                 .as_ref()
                 .is_none_or(|o| o.serial() != new.serial());
             if serial_changed && zones.iter().any(|z| **z == *change.origin.as_wire()) {
-                let _ = notices.send(Notice {
-                    origin: change.origin.clone(),
-                    soa: Soa::of(new),
-                });
+                let _ = notices.send(Notice::of(new));
             }
         })
     }
