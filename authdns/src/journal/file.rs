@@ -21,8 +21,11 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 use zone_loader::Name;
+use zone_loader::rtype::code;
 
-use super::{Changeset, Journal, Records, Soa};
+use std::sync::Arc;
+
+use super::{Changeset, Records, Soa, rdata_ok};
 
 const MAGIC: &[u8; 8] = b"ADNSJNL1";
 const CHECKSUM_LEN: usize = 32;
@@ -104,15 +107,20 @@ pub fn read(path: &Path, origin: &[u8]) -> Result<Option<Vec<Changeset>>, ReadEr
     }
 }
 
-/// Writes `journal` of `origin` to `path` atomically (an empty journal
-/// removes the file), creating `dir` if needed.
-pub fn write(dir: &Path, path: &Path, origin: &[u8], journal: &Journal) -> io::Result<()> {
-    if journal.changesets.is_empty() {
+/// Writes the journal `changesets` of `origin` to `path` atomically (an
+/// empty journal removes the file), creating `dir` if needed.
+pub fn write(
+    dir: &Path,
+    path: &Path,
+    origin: &[u8],
+    changesets: &[Arc<Changeset>],
+) -> io::Result<()> {
+    if changesets.is_empty() {
         remove(path);
         return Ok(());
     }
     fs::create_dir_all(dir)?;
-    let bytes = encode(origin, journal.changesets.iter().map(|c| &**c));
+    let bytes = encode(origin, changesets.iter().map(|c| &**c));
     let mut temp = path.as_os_str().to_owned();
     temp.push(".tmp");
     let temp = PathBuf::from(temp);
@@ -246,7 +254,10 @@ impl<'b> Reader<'b> {
     fn half(&mut self) -> Result<(Soa, Records), Corrupt> {
         let ttl = self.u32()?;
         let len = usize::from(self.u16()?);
-        let rdata = self.take(len)?.into();
+        let rdata: Box<[u8]> = self.take(len)?.into();
+        if !rdata_ok(code::SOA, &rdata) {
+            return Err(Corrupt::Malformed);
+        }
         let count = self.u32()?;
         let len = self.u32()? as usize;
         let records =

@@ -28,6 +28,7 @@ use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use zone_loader::rtype::code;
 use zone_loader::{Name, Zone};
 
 use crate::catalog::{Change, Origin};
@@ -78,7 +79,7 @@ impl Records {
         let mut at = 0;
         for _ in 0..count {
             let (record, next) = record_at(&bytes, at)?;
-            if zone_loader::wire::name::wire_len(record.name).ok()? != record.name.len() {
+            if !is_name(record.name) || !rdata_ok(record.rtype, record.rdata) {
                 return None;
             }
             at = next;
@@ -114,6 +115,38 @@ impl Records {
             at = next;
             Some(record)
         })
+    }
+}
+
+/// Whether `wire` is exactly one uncompressed name.
+fn is_name(wire: &[u8]) -> bool {
+    zone_loader::wire::name::wire_len(wire).is_ok_and(|len| len == wire.len())
+}
+
+/// Whether the names in `rdata` that the response writer compresses are
+/// well formed (RFC 1035 types: NS, MD, MF, CNAME, MB, MG, MR, PTR, MX,
+/// SOA, MINFO): the writer trusts them, and a journal file is input.
+pub fn rdata_ok(rtype: u16, rdata: &[u8]) -> bool {
+    let two_names = |rest_len: usize| {
+        let Ok(first) = zone_loader::wire::name::wire_len(rdata) else {
+            return false;
+        };
+        zone_loader::wire::name::wire_len(&rdata[first..])
+            .is_ok_and(|second| rdata.len() - first - second == rest_len)
+    };
+    match rtype {
+        code::NS
+        | code::MD
+        | code::MF
+        | code::CNAME
+        | code::MB
+        | code::MG
+        | code::MR
+        | code::PTR => is_name(rdata),
+        code::MX => rdata.len() > 2 && is_name(&rdata[2..]),
+        code::SOA => two_names(20),
+        code::MINFO => two_names(0),
+        _ => true,
     }
 }
 
@@ -345,41 +378,52 @@ impl Journals {
     }
 
     /// Records a published change (the catalog observer): the difference
-    /// old → new is appended to the zone's journal and written out.
+    /// old → new is appended to the zone's journal and written out. The
+    /// diff and the write happen outside the lock, so IXFR answers never
+    /// wait for them (the catalog calls observers one change at a time).
     pub fn record(&self, change: &Change) {
         let origin = change.origin.as_wire();
-        let mut zones = self.zones.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(journal) = zones.get_mut(origin) else {
-            return;
-        };
         let path = file::path(&self.dir, &change.origin);
-        let (old, new) = match (&change.old, &change.new) {
-            (Some(old), Some(new)) => (old, new),
-            (None, Some(new)) if journal.last_serial() == Some(new.serial()) => return,
-            _ => {
-                // Removed, or a first version the journal does not lead
-                // to: nothing to chain from.
-                if journal.clear() > 0 {
-                    tracing::info!("journal of {} cleared", change.origin);
-                }
-                file::remove(&path);
+        let (old, new) = {
+            let mut zones = self.zones.lock().unwrap_or_else(|e| e.into_inner());
+            let Some(journal) = zones.get_mut(origin) else {
                 return;
+            };
+            match (&change.old, &change.new) {
+                (Some(old), Some(new)) => (old, new),
+                (None, Some(new)) if journal.last_serial() == Some(new.serial()) => return,
+                _ => {
+                    // Removed, or a first version the journal does not
+                    // lead to: nothing to chain from.
+                    if journal.clear() > 0 {
+                        tracing::info!("journal of {} cleared", change.origin);
+                    }
+                    file::remove(&path);
+                    return;
+                }
             }
         };
         let started = std::time::Instant::now();
         let changeset = diff::changeset(old, new);
         let (removed, added) = (changeset.removed.len(), changeset.added.len());
-        let dropped = journal.append(changeset);
         let diffed = started.elapsed();
-        let written = file::write(&self.dir, &path, origin, journal);
+        let (dropped, kept, size) = {
+            let mut zones = self.zones.lock().unwrap_or_else(|e| e.into_inner());
+            let Some(journal) = zones.get_mut(origin) else {
+                return;
+            };
+            let dropped = journal.append(changeset);
+            let kept: Vec<_> = journal.changesets().cloned().collect();
+            (dropped, kept, journal.size())
+        };
+        let written = file::write(&self.dir, &path, origin, &kept);
         tracing::info!(
             "journal of {}: serial {} -> {}, {removed} records removed, {added} added; \
-             {} changesets, {} octets ({dropped} dropped); diff {:.1} ms, write {:.1} ms",
+             {} changesets, {size} octets ({dropped} dropped); diff {:.1} ms, write {:.1} ms",
             change.origin,
             old.serial(),
             new.serial(),
-            journal.changesets.len(),
-            journal.size,
+            kept.len(),
             diffed.as_secs_f64() * 1000.0,
             (started.elapsed() - diffed).as_secs_f64() * 1000.0,
         );

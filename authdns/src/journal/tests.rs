@@ -139,6 +139,16 @@ fn a_journal_file_round_trips_and_a_damaged_one_is_refused() {
     let mut other = bytes.clone();
     other[0] = b'X';
     assert_eq!(file::decode(&other, ORIGIN), Err(file::Corrupt::BadMagic));
+    // Checksummed, but a name the response writer would trust is broken.
+    let mut bad = sets[0].clone();
+    bad.added.push(Record {
+        name: b"\x01x\x07example\x00",
+        rtype: code::NS,
+        ttl: 60,
+        rdata: b"\xc0\x0c",
+    });
+    let bytes = file::encode(ORIGIN, [&bad].into_iter());
+    assert_eq!(file::decode(&bytes, ORIGIN), Err(file::Corrupt::Malformed));
     // A well-formed, checksummed file whose serials do not chain.
     let broken = file::encode(ORIGIN, [&sets[0], &sets[2]].into_iter());
     assert_eq!(file::decode(&broken, ORIGIN), Err(file::Corrupt::Malformed));

@@ -90,8 +90,8 @@ pub struct Notifier {
 }
 
 impl Notifier {
-    /// NOTIFY for `zones`, sent from `source` (default: chosen by the
-    /// system).
+    /// NOTIFY for `zones`, sent from `source` to targets of its address
+    /// family (otherwise, and by default, the system chooses).
     pub fn new(zones: HashMap<Origin, ZoneNotify>, source: Option<IpAddr>, retry: Retry) -> Self {
         Self {
             zones,
@@ -223,10 +223,11 @@ impl Delivery {
 
     /// One NOTIFY and its answer, within `wait`.
     async fn try_once(&self, wait: Duration) -> Result<(), Unanswered> {
+        // The configured source serves targets of its own family only.
         let source = match (self.source, self.target) {
-            (Some(ip), _) => ip,
-            (None, SocketAddr::V4(_)) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
-            (None, SocketAddr::V6(_)) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+            (Some(ip), target) if ip.is_ipv4() == target.is_ipv4() => ip,
+            (_, SocketAddr::V4(_)) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            (_, SocketAddr::V6(_)) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
         };
         let socket = UdpSocket::bind((source, 0)).await.map_err(Unanswered::Io)?;
         let id: u16 = rand::random();
