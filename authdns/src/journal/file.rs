@@ -164,9 +164,15 @@ pub fn encode<'c>(
             out.extend_from_slice(records.as_bytes());
         }
     }
-    let checksum = Sha256::digest(&out);
-    out.extend_from_slice(&checksum);
-    out
+    seal(&out)
+}
+
+/// A journal file's bytes for `body`: the body and its checksum.
+pub fn seal(body: &[u8]) -> Vec<u8> {
+    let mut file = Vec::with_capacity(body.len() + CHECKSUM_LEN);
+    file.extend_from_slice(body);
+    file.extend_from_slice(&Sha256::digest(body));
+    file
 }
 
 /// The changesets of a journal file, checked: checksum, zone, format,
