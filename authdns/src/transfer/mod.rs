@@ -164,10 +164,10 @@ pub fn answer_signed(
 /// How a transfer query is answered.
 #[derive(Debug)]
 pub enum Start {
-    /// One message, in the buffer: an error, an answer over UDP, or the
-    /// SOA alone for an IXFR whose serial is current.
+    /// One message, in the buffer: an error, the SOA alone for an IXFR
+    /// whose serial is current, or over UDP a whole IXFR or TC.
     Reply(usize),
-    /// A zone transfer to stream ([`axfr::Axfr`]).
+    /// A zone transfer to stream ([`Messages`]: the zone or changesets).
     Stream(Stream),
 }
 
