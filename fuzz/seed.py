@@ -2,8 +2,8 @@
 """Writes the seed corpora of the fuzz targets that need crafted inputs:
 query (a transport octet, then a query), upstream (real answers of
 authdns to DO queries, for the demo's signed and unsigned zones), doh
-(query strings, JSON API questions, framed TCP streams) and config (the
-shipped configurations). Run from the repository root with authdns built
+(query strings, JSON API questions, framed TCP streams), config (the
+shipped configurations) and journal (a journal file body). Run from the repository root with authdns built
 (cargo build --release -p authdns); it starts authdns on 127.0.0.1:5398
 and stops it."""
 import base64
@@ -70,6 +70,28 @@ def main():
     save("config", b'listen = ["127.0.0.1:53"]\nallow = ["10.0.0.0/8"]\ncache-size = 16\n'
                    b'[[forward]]\nzone = "corp."\nservers = ["10.0.0.1"]\nprotocol = "tls"\ntls-name = "dns.corp"\n')
     save("config", b'query-log = true\nnsid = "hex:6e7331"\nedns-udp-size = 1232\n')
+    save("journal", journal_body())
+
+
+def journal_body():
+    """A journal file body (the target seals it): example., serial 1 -> 2,
+    an A removed, an MX and a CNAME added (authdns/src/journal/file.rs)."""
+    def name(text):
+        return b"".join(bytes([len(l)]) + l.encode() for l in text.split(".") if l) + b"\0"
+
+    def soa(serial):
+        rdata = name("ns.example.") + name("hm.example.") + struct.pack(">IIIII", serial, 7200, 3, 4, 5)
+        return struct.pack(">IH", 60, len(rdata)) + rdata
+
+    def records(*items):
+        body = b"".join(bytes([len(name(o))]) + name(o) + struct.pack(">HIH", t, 60, len(r)) + r for o, t, r in items)
+        return struct.pack(">II", len(items), len(body)) + body
+
+    origin = name("example.")
+    return (b"ADNSJNL1" + bytes([len(origin)]) + origin + struct.pack(">I", 1)
+            + soa(1) + records(("ns.example.", 1, bytes([192, 0, 2, 1])))
+            + soa(2) + records(("m.example.", 15, b"\0\x14" + name("ns.example.")),
+                               ("c.example.", 5, name("ns.example."))))
 
 
 if __name__ == "__main__":

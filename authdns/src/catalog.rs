@@ -26,6 +26,7 @@ use std::sync::Arc;
 use zone_loader::directory::{ReloadReport, ZoneDirectory, origin_from_file_name};
 use zone_loader::{Name, SharedSnapshot, Snapshot, Zone};
 
+use crate::journal;
 use crate::memory;
 use crate::serial;
 
@@ -79,6 +80,8 @@ pub struct Catalog {
     /// a file of the same origin.
     transferred: HashMap<Origin, Arc<Zone>>,
     observers: Vec<Observer>,
+    /// Serial policies of zones that have one other than the default.
+    policies: HashMap<Origin, SerialPolicy>,
 }
 
 impl Catalog {
@@ -97,6 +100,7 @@ impl Catalog {
             files,
             transferred: HashMap::new(),
             observers: Vec::new(),
+            policies: HashMap::new(),
         };
         Ok((catalog, report))
     }
@@ -155,15 +159,32 @@ impl Catalog {
                 continue;
             };
             let old = self.files.get(&key).cloned();
-            if let Some(old) = &old
-                && let Err(refused) = acceptable(old, &new)
-            {
-                // Keep the served version in the directory too, so that
-                // the next snapshot it builds still holds it.
-                self.directory.restore(path, Some(Arc::clone(old)));
-                outcome.refused.push((path.clone(), refused));
-                continue;
-            }
+            let new = match &old {
+                None => new,
+                Some(old) => match self.admit(old, new) {
+                    Admit::Publish(new) => new,
+                    Admit::Incremented(new) => {
+                        self.directory.restore(path, Some(Arc::clone(&new)));
+                        outcome
+                            .incremented
+                            .push((path.clone(), old.serial(), new.serial()));
+                        new
+                    }
+                    Admit::Unchanged => {
+                        // Keep sharing the served version.
+                        self.directory.restore(path, Some(Arc::clone(old)));
+                        outcome.unchanged.push(path.clone());
+                        continue;
+                    }
+                    Admit::Refused(refused) => {
+                        // Keep the served version in the directory too, so
+                        // that the next snapshot it builds still holds it.
+                        self.directory.restore(path, Some(Arc::clone(old)));
+                        outcome.refused.push((path.clone(), refused));
+                        continue;
+                    }
+                },
+            };
             self.files.insert(key, Arc::clone(&new));
             changes.push(Change {
                 origin,
@@ -175,6 +196,50 @@ impl Catalog {
         outcome.report = report;
         outcome.changes = self.publish(changes);
         Ok(outcome)
+    }
+
+    /// Sets how a reloaded zone file of `origin` that changed without a
+    /// newer serial is treated (default [`SerialPolicy::Strict`]).
+    pub fn set_serial_policy(&mut self, origin: &[u8], policy: SerialPolicy) {
+        self.policies.insert(origin.into(), policy);
+    }
+
+    /// Serves the zone file version of `origin` under `serial` instead of
+    /// its own: at start, for serial policy "increment", when the journal
+    /// shows that secondaries already hold a serial newer than the file's
+    /// (authdns numbered versions before the restart). Zones received by
+    /// transfer are never renumbered.
+    pub fn renumber(&mut self, origin: &[u8], serial: u32) -> Option<Change> {
+        let old = Arc::clone(self.files.get(origin)?);
+        let mut zone = Zone::clone(&old);
+        zone.set_serial(serial);
+        let new = Arc::new(zone);
+        self.files.insert(origin.into(), Arc::clone(&new));
+        let change = Change {
+            origin: old.origin().clone(),
+            old: Some(old),
+            new: Some(new),
+        };
+        Some(self.publish(vec![change]).remove(0))
+    }
+
+    /// What becomes of `new`, loaded from a file, replacing `old`.
+    fn admit(&self, old: &Zone, new: Arc<Zone>) -> Admit {
+        let Err(refused) = acceptable(old, &new) else {
+            return Admit::Publish(new);
+        };
+        if journal::diff::same_content(old, &new) {
+            return Admit::Unchanged;
+        }
+        let key = old.origin().as_wire();
+        match self.policies.get(key).copied().unwrap_or_default() {
+            SerialPolicy::Strict => Admit::Refused(refused),
+            SerialPolicy::Increment => {
+                let mut bumped = Zone::clone(&new);
+                bumped.set_serial(serial::next(old.serial()));
+                Admit::Incremented(Arc::new(bumped))
+            }
+        }
     }
 
     /// Publishes `zone`, received by transfer, unless its serial is not
@@ -227,6 +292,29 @@ impl Catalog {
     }
 }
 
+/// What a zone file that changed without a newer serial gets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SerialPolicy {
+    /// Refused, logged as an error; the served version stays (Knot's
+    /// default for zone files).
+    #[default]
+    Strict,
+    /// Published with the served serial plus one (RFC 1982), set by
+    /// authdns (Knot's `serial-policy: increment`). The file is not
+    /// rewritten.
+    Increment,
+}
+
+/// What [`Catalog::admit`] decided.
+enum Admit {
+    Publish(Arc<Zone>),
+    /// The same data under a serial rewritten to the served one plus one.
+    Incremented(Arc<Zone>),
+    /// The same data as served (the file was touched or saved again).
+    Unchanged,
+    Refused(Refused),
+}
+
 /// What [`Catalog::reload`] did.
 #[derive(Debug, Default)]
 pub struct Reload {
@@ -234,6 +322,12 @@ pub struct Reload {
     pub report: ReloadReport,
     /// Zone files that loaded but were not published, and why.
     pub refused: Vec<(PathBuf, Refused)>,
+    /// Zone files that loaded with the data already served: nothing to
+    /// publish, and no error.
+    pub unchanged: Vec<PathBuf>,
+    /// Zone files published under a serial authdns set (serial policy
+    /// "increment"): the served serial and the new one.
+    pub incremented: Vec<(PathBuf, u32, u32)>,
     /// The versions published.
     pub changes: Vec<Change>,
 }
@@ -242,9 +336,21 @@ impl Reload {
     /// Logs what the reload did, every problem with its file:line.
     pub fn log(&self) {
         log_report(&self.report);
+        for path in &self.unchanged {
+            tracing::info!(
+                "zone file {} loaded with the data served now: nothing to publish",
+                path.display()
+            );
+        }
+        for (path, served, serial) in &self.incremented {
+            tracing::info!(
+                "zone file {} changed without a newer serial: published as serial {serial} (served {served}; serial-policy increment)",
+                path.display()
+            );
+        }
         for (path, refused) in &self.refused {
             tracing::error!(
-                "zone file {} not published: {refused}; the old version keeps serving",
+                "zone file {} not published: {refused}, and its data changed; the old version keeps serving (raise the serial, or set serial-policy = \"increment\")",
                 path.display()
             );
         }

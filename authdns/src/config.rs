@@ -13,9 +13,11 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 
 use crate::answer::AnswerConfig;
+use crate::catalog::SerialPolicy;
 use crate::chaos::Chaos;
 use crate::cookies::CookieSecret;
 use crate::edns::MAX_NSID_LEN;
+use crate::journal;
 use crate::listen::tcp::TcpLimits;
 use crate::querylog::QueryLog;
 use crate::transfer::acl::Network;
@@ -82,6 +84,9 @@ pub struct RawConfig {
     pub key: Option<Vec<RawKey>>,
     /// Per-zone settings (`[[zone]]`).
     pub zone: Option<Vec<RawZone>>,
+    /// The address NOTIFY messages are sent from (default: chosen by the
+    /// system), so that secondaries see the primary's own address.
+    pub notify_source: Option<std::net::IpAddr>,
 }
 
 /// A `[[key]]` table. Its `Debug` leaves the secret out.
@@ -112,8 +117,13 @@ pub struct RawZone {
     pub allow_transfer: Option<Vec<String>>,
     /// The key transfers must be signed with.
     pub transfer_key: Option<String>,
-    /// NOTIFY targets: not supported by this version.
-    pub notify: Option<toml::Value>,
+    /// Secondaries to NOTIFY on every new serial (RFC 1996), `ip:port`.
+    pub notify: Option<Vec<SocketAddr>>,
+    /// Bound of the zone's journal in octets (default 1 MiB).
+    pub journal_size: Option<usize>,
+    /// "strict" (default) or "increment": what a reloaded zone file
+    /// that changed without a newer serial gets.
+    pub serial_policy: Option<String>,
     /// Primaries of a secondary zone: not supported by this version.
     pub primaries: Option<toml::Value>,
 }
@@ -156,6 +166,22 @@ pub struct Config {
     pub rate_limit: Option<(u32, u32)>,
     /// Zone transfers: keys and who may transfer what.
     pub transfers: Transfers,
+    /// Journal, serial policy and NOTIFY of each `[[zone]]`, by lowercase
+    /// wire origin.
+    pub zone_settings: HashMap<Box<[u8]>, ZoneSettings>,
+    /// The address NOTIFY messages are sent from, if set.
+    pub notify_source: Option<std::net::IpAddr>,
+}
+
+/// What a `[[zone]]` sets beyond who may transfer it.
+#[derive(Debug, Clone)]
+pub struct ZoneSettings {
+    /// Secondaries to NOTIFY on every new serial.
+    pub notify: Vec<SocketAddr>,
+    /// The journal's bound in octets.
+    pub journal_size: usize,
+    /// What a changed zone file without a newer serial gets.
+    pub serial_policy: SerialPolicy,
 }
 
 impl Config {
@@ -221,9 +247,13 @@ impl RawConfig {
                 self.rate_limit_slip.unwrap_or(DEFAULT_RATE_LIMIT_SLIP),
             )),
         };
-        let transfers = transfers(self.key.unwrap_or_default(), self.zone.unwrap_or_default())?;
+        let raw_zones = self.zone.unwrap_or_default();
+        let zone_settings = zone_settings(&raw_zones)?;
+        let transfers = transfers(self.key.unwrap_or_default(), raw_zones)?;
         Ok(Config {
             transfers,
+            zone_settings,
+            notify_source: self.notify_source,
             rate_limit,
             listen,
             zones: self.zones.unwrap_or_else(|| PathBuf::from(DEFAULT_ZONES)),
@@ -276,9 +306,9 @@ fn transfers(raw_keys: Vec<RawKey>, raw_zones: Vec<RawZone>) -> anyhow::Result<T
     let mut zones = HashMap::new();
     for raw in raw_zones {
         let origin = parse_name(&raw.name).with_context(|| format!("zone {:?}", raw.name))?;
-        if raw.notify.is_some() || raw.primaries.is_some() {
+        if raw.primaries.is_some() {
             bail!(
-                "zone {}: notify and primaries are not supported by this version yet (only the primary role with AXFR)",
+                "zone {}: primaries is not supported by this version yet (only the primary role)",
                 raw.name
             );
         }
@@ -306,6 +336,32 @@ fn transfers(raw_keys: Vec<RawKey>, raw_zones: Vec<RawZone>) -> anyhow::Result<T
         }
     }
     Ok(Transfers::new(KeyRing::new(keys), zones))
+}
+
+fn zone_settings(raw_zones: &[RawZone]) -> anyhow::Result<HashMap<Box<[u8]>, ZoneSettings>> {
+    let mut settings = HashMap::new();
+    for raw in raw_zones {
+        let origin = parse_name(&raw.name).with_context(|| format!("zone {:?}", raw.name))?;
+        let serial_policy = match raw.serial_policy.as_deref() {
+            None | Some("strict") => SerialPolicy::Strict,
+            Some("increment") => SerialPolicy::Increment,
+            Some(other) => bail!(
+                "zone {}: serial-policy {other:?} is not \"strict\" or \"increment\"",
+                raw.name
+            ),
+        };
+        let journal_size = raw.journal_size.unwrap_or(journal::DEFAULT_SIZE);
+        if journal_size == 0 {
+            bail!("zone {}: journal-size must be at least 1", raw.name);
+        }
+        let zone = ZoneSettings {
+            notify: raw.notify.clone().unwrap_or_default(),
+            journal_size,
+            serial_policy,
+        };
+        settings.insert(origin.as_wire().into(), zone);
+    }
+    Ok(settings)
 }
 
 /// A domain name, absolute or relative to the root, lowercased.
@@ -419,6 +475,20 @@ mod tests {
             "the secret is not in Debug"
         );
         assert!(!format!("{config:?}").contains("c2VjcmV0"));
+        let zone = &config.zone_settings[&b"\x07example\x03com\x00"[..]];
+        assert_eq!(zone.journal_size, journal::DEFAULT_SIZE);
+        assert_eq!(zone.serial_policy, SerialPolicy::Strict);
+        let text = format!(
+            "notify-source = \"127.0.0.1\"\n{KEY}[[zone]]\nname = \"example.com\"\nnotify = [\"192.0.2.2:53\", \"[2001:db8::2]:5300\"]\njournal-size = 4096\nserial-policy = \"increment\"\n"
+        );
+        let config = RawConfig::from_toml(&text).unwrap().validate().unwrap();
+        let zone = &config.zone_settings[&b"\x07example\x03com\x00"[..]];
+        assert_eq!(zone.notify.len(), 2);
+        assert_eq!(
+            (zone.journal_size, zone.serial_policy),
+            (4096, SerialPolicy::Increment)
+        );
+        assert_eq!(config.notify_source, Some([127, 0, 0, 1].into()));
     }
 
     #[test]
@@ -443,14 +513,20 @@ mod tests {
                 "\"192.0.2.0/33\" is not a network",
             ),
             (
-                "[[zone]]\nname = \"example.com.\"\nnotify = [\"192.0.2.2:53\"]\n".to_owned(),
-                "not supported by this version yet",
+                "[[zone]]\nname = \"example.com.\"\nserial-policy = \"unixtime\"\n".to_owned(),
+                "serial-policy \"unixtime\" is not",
+            ),
+            (
+                "[[zone]]\nname = \"example.com.\"\njournal-size = 0\n".to_owned(),
+                "journal-size must be at least 1",
             ),
             (
                 "[[zone]]\nname = \"example.org.\"\nprimaries = [\"192.0.2.1:53\"]\n".to_owned(),
                 "not supported by this version yet",
             ),
         ];
+        let no_port = RawConfig::from_toml("[[zone]]\nname = \"a.\"\nnotify = [\"192.0.2.2\"]\n");
+        assert!(format!("{:#}", no_port.unwrap_err()).contains("invalid socket address"));
         for (toml, wanted) in cases {
             let err = transfer_error(&toml);
             assert!(err.contains(wanted), "{err:?} should say {wanted:?}");

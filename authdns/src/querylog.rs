@@ -27,6 +27,11 @@ const RCODES: [&str; 11] = [
     "NXRRSET", "NOTAUTH", "NOTZONE",
 ];
 
+/// The mnemonic of a (4-bit) RCODE, for logs.
+pub fn rcode_name(rcode: u8) -> &'static str {
+    RCODES.get(usize::from(rcode)).copied().unwrap_or("RCODE?")
+}
+
 impl QueryLog {
     /// Logs the query that `response` answers, if the log is on.
     pub fn record(&self, response: &[u8], transport: Transport, client: IpAddr) {
@@ -49,7 +54,7 @@ fn describe(response: &[u8], transport: Transport) -> String {
         return "(short response)".into();
     };
     let count = |i: usize| u16::from_be_bytes([header[6 + 2 * i], header[7 + 2 * i]]);
-    let rcode = usize::from(header[3] & 0x0f);
+    let rcode = header[3] & 0x0f;
     let question = &response[12..];
     match wire_len(question) {
         Ok(len) if header[5] == 1 && question.len() >= len + 4 => {
@@ -69,11 +74,7 @@ fn describe(response: &[u8], transport: Transport) -> String {
         Transport::Udp => "udp",
         Transport::Tcp => "tcp",
     };
-    let _ = write!(
-        line,
-        " {transport} {}",
-        RCODES.get(rcode).copied().unwrap_or("RCODE?")
-    );
+    let _ = write!(line, " {transport} {}", rcode_name(rcode));
     for (bit, flag) in [(0x04, " aa"), (0x02, " tc")] {
         if header[2] & bit != 0 {
             line.push_str(flag);

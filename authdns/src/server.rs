@@ -1,6 +1,7 @@
 //! The running server: zones loaded, UDP workers and the TCP listener
 //! started, then signals: SIGHUP reloads, SIGTERM and SIGINT stop.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -8,21 +9,29 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 
+use crate::catalog::SerialPolicy;
 use crate::catalog::{self, Catalog};
 use crate::config::Config;
+use crate::journal::{self, Journals};
 use crate::listen::connections::ConnectionLimits;
 use crate::listen::{Service, tcp, udp};
 use crate::memory;
+use crate::notify::{Notice, Notifier, Retry, ZoneNotify};
 use crate::rrl::RateLimiter;
+use crate::serial;
 
 /// Runs until SIGTERM or SIGINT.
 pub fn run(config: Config) -> anyhow::Result<()> {
     memory::configure_allocator();
-    let (catalog, report) = Catalog::load(&config.zones)
+    let (mut catalog, report) = Catalog::load(&config.zones)
         .with_context(|| format!("cannot read zone directory {}", config.zones.display()))?;
     catalog::log_report(&report);
+    let journals = journals(&config, &mut catalog);
+    let (notices, notifier) = notifier(&config, &mut catalog);
+    let mut transfers = config.transfers.clone();
+    transfers.set_journals(journals);
     // The parser's buffers are gone: give their pages back before serving.
     memory::release_free_pages();
     let zones = catalog.shared().load().len();
@@ -33,7 +42,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         rate_limit: config
             .rate_limit
             .map(|(rate, slip)| RateLimiter::new(rate, slip)),
-        transfers: config.transfers.clone(),
+        transfers,
     });
     let shutdown = Arc::new(AtomicBool::new(false));
 
@@ -60,6 +69,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
+        tokio::spawn(notifier.run(notices));
         let (stop_tx, stop_rx) = watch::channel(false);
         let connections = ConnectionLimits::new(
             config.tcp.max_connections,
@@ -92,6 +102,85 @@ pub fn run(config: Config) -> anyhow::Result<()> {
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Opens the journal of every `[[zone]]` and has the catalog append to
+/// them on every publish; sets the zones' serial policies.
+fn journals(config: &Config, catalog: &mut Catalog) -> Arc<Journals> {
+    let dir = config.state_dir().join("journal");
+    for (origin, zone) in &config.zone_settings {
+        catalog.set_serial_policy(origin, zone.serial_policy);
+        if zone.serial_policy == SerialPolicy::Increment {
+            continue_numbering(catalog, &dir, origin);
+        }
+    }
+    let limits = config
+        .zone_settings
+        .iter()
+        .map(|(origin, zone)| (origin.clone(), zone.journal_size))
+        .collect();
+    let journals = Arc::new(Journals::open(dir, &limits, |origin| {
+        catalog.served(origin).map(|z| z.serial())
+    }));
+    let observer = Arc::clone(&journals);
+    catalog.on_publish(Box::new(move |change| observer.record(change)));
+    journals
+}
+
+/// Serial policy "increment" numbers versions past the file's serial, and
+/// the file is not rewritten: after a restart its serial may be behind
+/// what secondaries hold (the journal's last serial). The zone is then
+/// served as that serial plus one, so secondaries see a newer version;
+/// the journal cannot reach it, so they get the whole zone once.
+fn continue_numbering(catalog: &mut Catalog, dir: &std::path::Path, origin: &[u8]) {
+    let Some(file_serial) = catalog.served(origin).map(|z| z.serial()) else {
+        return;
+    };
+    let Ok(name) = zone_loader::Name::from_wire(origin) else {
+        return;
+    };
+    let Some(ended) = journal::ends_at(dir, &name) else {
+        return;
+    };
+    if serial::is_newer(file_serial, ended) {
+        return;
+    }
+    let next = serial::next(ended);
+    if catalog.renumber(origin, next).is_some() {
+        tracing::info!(
+            "zone {name}: the file's serial {file_serial} is not newer than the journal's {ended}: \
+             served as serial {next} (serial-policy increment)"
+        );
+    }
+}
+
+/// The NOTIFY sender for every zone with `notify` targets, fed by a
+/// catalog observer.
+fn notifier(config: &Config, catalog: &mut Catalog) -> (mpsc::UnboundedReceiver<Notice>, Notifier) {
+    let zones: HashMap<_, _> = config
+        .zone_settings
+        .iter()
+        .filter(|(_, zone)| !zone.notify.is_empty())
+        .map(|(origin, zone)| {
+            let notify = ZoneNotify {
+                targets: zone.notify.clone(),
+                key: config.transfers.key(origin).cloned(),
+            };
+            (origin.clone(), notify)
+        })
+        .collect();
+    let (sender, notices) = mpsc::unbounded_channel();
+    // As BIND does, secondaries hear of every zone at start: a file
+    // changed while authdns was stopped reaches them without waiting for
+    // their refresh timer.
+    for origin in zones.keys() {
+        if let Some(zone) = catalog.served(origin) {
+            let _ = sender.send(Notice::of(zone));
+        }
+    }
+    catalog.on_publish(Notifier::observer(zones.keys().cloned().collect(), sender));
+    let notifier = Notifier::new(zones, config.notify_source, Retry::default());
+    (notices, notifier)
 }
 
 /// Waits for signals (and the watch timer); returns on SIGTERM or SIGINT.

@@ -5,6 +5,11 @@
 //! an unknown key (BADKEY), no key where one is required and a client
 //! outside `allow-transfer` (REFUSED with EDE 18), AXFR over UDP (NOTIMP,
 //! as Knot answers it).
+//!
+//! Then authdns as the primary that follows changes: five edits, each
+//! announced by NOTIFY and pulled by IXFR from the journal by Knot, NSD
+//! and BIND; the journal kept across a restart; and a journal rolled past
+//! a secondary's serial, which then gets the whole zone.
 
 use std::fmt::Write;
 use std::net::SocketAddr;
@@ -53,16 +58,18 @@ fn authdns_config() -> String {
     config
 }
 
-fn knot_secondary(addr: SocketAddr, primary: SocketAddr) -> Process {
-    let dir = temp_dir("xfr-knot");
+/// A Knot secondary of `zones`, taking NOTIFY from the primary's address
+/// with the key; `sync` is its `zonefile-sync` (-1: never write the zone).
+fn knot_secondary(addr: SocketAddr, primary: SocketAddr, zones: &[&str], sync: i32) -> Process {
+    let dir = temp_dir(&format!("xfr-knot-{}", addr.ip()));
     let mut conf = format!(
         "server:\n    listen: {ip}@{port}\n    rundir: {d}\n    user: root\n    udp-workers: 1\n    tcp-workers: 1\n    background-workers: 1\n\
          log:\n  - target: stderr\n    any: info\n\
          database:\n    storage: {d}\n\
          key:\n  - id: xfr.example.\n    algorithm: hmac-sha256\n    secret: {SECRET}\n\
          remote:\n  - id: primary\n    address: {pip}@{pport}\n    via: {ip}\n    key: xfr.example.\n\
-         acl:\n  - id: out\n    address: 127.0.0.1\n    action: transfer\n\
-         template:\n  - id: default\n    storage: {d}\n    semantic-checks: off\n    zonefile-sync: -1\n    journal-content: none\n    master: primary\n    acl: out\n\
+         acl:\n  - id: out\n    address: 127.0.0.1\n    action: transfer\n  - id: notify\n    address: {pip}\n    key: xfr.example.\n    action: notify\n\
+         template:\n  - id: default\n    storage: {d}\n    semantic-checks: off\n    zonefile-sync: {sync}\n    journal-content: none\n    master: primary\n    acl: [out, notify]\n\
          zone:\n",
         ip = addr.ip(),
         port = addr.port(),
@@ -70,10 +77,15 @@ fn knot_secondary(addr: SocketAddr, primary: SocketAddr) -> Process {
         pport = primary.port(),
         d = dir.display()
     );
-    for zone in ZONES {
+    for zone in zones {
         writeln!(conf, "  - domain: {zone}").unwrap();
     }
     std::fs::write(dir.join("knot.conf"), conf).unwrap();
+    knot_run(&dir, addr)
+}
+
+/// Starts (or starts again) the Knot configured in `dir`.
+fn knot_run(dir: &Path, addr: SocketAddr) -> Process {
     let args = vec!["-c".into(), dir.join("knot.conf").display().to_string()];
     Process::start(
         Path::new("/usr/sbin/knotd"),
@@ -84,8 +96,8 @@ fn knot_secondary(addr: SocketAddr, primary: SocketAddr) -> Process {
     )
 }
 
-fn nsd_secondary(addr: SocketAddr, primary: SocketAddr) -> Process {
-    let dir = temp_dir("xfr-nsd");
+fn nsd_secondary(addr: SocketAddr, primary: SocketAddr, zones: &[&str]) -> Process {
+    let dir = temp_dir(&format!("xfr-nsd-{}", addr.ip()));
     let d = dir.display();
     let mut conf = format!(
         "server:\n  ip-address: {ip}@{port}\n  username: \"\"\n  database: \"\"\n  zonelistfile: {d}/zone.list\n  pidfile: {d}/nsd.pid\n  \
@@ -95,7 +107,7 @@ fn nsd_secondary(addr: SocketAddr, primary: SocketAddr) -> Process {
         ip = addr.ip(),
         port = addr.port(),
     );
-    for zone in ZONES {
+    for zone in zones {
         write!(
             conf,
             "zone:\n  name: {zone}\n  zonefile: {d}/{zone}zone\n  request-xfr: {pip}@{pport} xfr.example.\n  \
@@ -121,18 +133,20 @@ fn nsd_secondary(addr: SocketAddr, primary: SocketAddr) -> Process {
     )
 }
 
-fn bind_secondary(primary: SocketAddr) -> Process {
-    let dir = temp_dir("xfr-bind");
+/// A BIND secondary on 127.0.0.1:`port` (BIND listens on 127.0.0.1
+/// only, shared/PEERS.md).
+fn bind_secondary(port: u16, primary: SocketAddr, zones: &[&str]) -> Process {
+    let dir = temp_dir(&format!("xfr-bind-{port}"));
     let d = dir.display();
     let mut conf = format!(
         "options {{\n  directory \"{d}\";\n  pid-file \"{d}/named.pid\";\n  session-keyfile \"{d}/session.key\";\n  \
-         managed-keys-directory \"{d}\";\n  listen-on port {BIND_PORT} {{ 127.0.0.1; }};\n  listen-on-v6 {{ none; }};\n  \
+         managed-keys-directory \"{d}\";\n  listen-on port {port} {{ 127.0.0.1; }};\n  listen-on-v6 {{ none; }};\n  \
          recursion no;\n  dnssec-validation no;\n  notify no;\n  transfer-source 127.0.0.1;\n  allow-transfer {{ 127.0.0.1; }};\n}};\n\
          key \"xfr.example.\" {{ algorithm hmac-sha256; secret \"{SECRET}\"; }};\n\
          server {pip} {{ keys {{ \"xfr.example.\"; }}; }};\n",
         pip = primary.ip(),
     );
-    for zone in ZONES {
+    for zone in zones {
         writeln!(
             conf,
             "zone \"{zone}\" {{ type secondary; primaries port {pport} {{ {pip}; }}; file \"{d}/{zone}db\"; }};",
@@ -149,7 +163,7 @@ fn bind_secondary(primary: SocketAddr) -> Process {
         "-c".into(),
         dir.join("named.conf").display().to_string(),
     ];
-    let addr = SocketAddr::from(([127, 0, 0, 1], BIND_PORT));
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
     Process::start(
         Path::new("/usr/sbin/named"),
         &args,
@@ -218,9 +232,9 @@ fn knot_nsd_and_bind_pull_both_zones_with_tsig() {
     let zones = sign(&dir, &[]);
     std::fs::write(zones.join("big.test.zone"), big_zone(2500)).unwrap();
     let primary = authdns(loopback(61), &zones, &authdns_config(), "big.test.");
-    let knot = knot_secondary(loopback(62), primary.addr);
-    let nsd = nsd_secondary(loopback(63), primary.addr);
-    let bind = bind_secondary(primary.addr);
+    let knot = knot_secondary(loopback(62), primary.addr, &ZONES, -1);
+    let nsd = nsd_secondary(loopback(63), primary.addr, &ZONES);
+    let bind = bind_secondary(BIND_PORT, primary.addr, &ZONES);
     for zone in ZONES {
         let ours = axfr_records(primary.addr, zone, Some(KEY));
         assert!(ours.len() > 20, "{zone}: {ours:?}");
@@ -314,4 +328,284 @@ fn transfers_that_must_fail_fail() {
     let [kat, kport] = server_args(knot.addr);
     let theirs = kdig_text(&[&kat, &kport, "big.test.", "AXFR", "+notcp"]);
     assert!(theirs.contains("NOTIMP"), "Knot: {theirs}");
+}
+
+/// The zone of the IXFR tests at edit `step`: 150 fixed hosts, and per
+/// step one address changed, one name replaced and one TTL changed. The
+/// SOA refresh is a day: secondaries update only when NOTIFY tells them.
+fn edited_zone(step: u32) -> String {
+    let mut text = format!(
+        "$TTL 3600\n@ SOA ns1 hostmaster {} 86400 3600 2419200 300\n@ NS ns1\nns1 A 127.0.0.70\n",
+        IXFR_BASE + step
+    );
+    for i in 0..150 {
+        writeln!(text, "host{i} A 198.51.100.{}", i % 250).unwrap();
+    }
+    writeln!(text, "moving A 192.0.2.{step}").unwrap();
+    writeln!(text, "step{step} TXT \"edit {step}\"").unwrap();
+    writeln!(text, "retimed {} TXT \"same data\"", 60 + step).unwrap();
+    text
+}
+
+const IXFR_ZONE: &str = "ixfr.test.";
+const IXFR_BASE: u32 = 2026120300;
+
+/// The primary's configuration: the key, and the zone with its
+/// secondaries (transfer and NOTIFY), from its own address.
+fn primary_config(secondaries: &[SocketAddr], journal_size: Option<usize>) -> String {
+    let allow: Vec<String> = secondaries
+        .iter()
+        .map(|a| format!("\"{}\"", a.ip()))
+        .chain(["\"127.0.0.1\"".to_owned()])
+        .collect();
+    let notify: Vec<String> = secondaries.iter().map(|a| format!("\"{a}\"")).collect();
+    let mut config = format!(
+        "query-log-clients = true\nnotify-source = \"127.0.0.70\"\n\
+         [[key]]\nname = \"xfr.example.\"\nalgorithm = \"hmac-sha256\"\nsecret = \"{SECRET}\"\n\
+         [[zone]]\nname = \"{IXFR_ZONE}\"\nallow-transfer = [{}]\ntransfer-key = \"xfr.example.\"\nnotify = [{}]\n",
+        allow.join(", "),
+        notify.join(", ")
+    );
+    if let Some(size) = journal_size {
+        writeln!(config, "journal-size = {size}").unwrap();
+    }
+    config
+}
+
+/// Writes edit `step` and reloads the primary.
+fn edit(zones: &Path, primary: &Process, step: u32) {
+    tests::spawn::write_atomic(&zones.join("ixfr.test.zone"), &edited_zone(step));
+    primary.signal("HUP");
+}
+
+/// Waits until `log()` has a line containing every one of `parts`.
+fn wait_log(log: &dyn Fn() -> String, parts: &[&str]) {
+    for _ in 0..160 {
+        if log().lines().any(|l| parts.iter().all(|p| l.contains(p))) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    panic!("no log line with {parts:?}:\n{}", log());
+}
+
+#[test]
+#[ignore = "needs Knot DNS, NSD and BIND (run by .ci/run)"]
+fn five_edits_reach_knot_nsd_and_bind_by_notify_and_ixfr() {
+    let dir = temp_dir("ixfr-primary");
+    let zones = dir.join("zones");
+    std::fs::create_dir_all(&zones).unwrap();
+    std::fs::write(zones.join("ixfr.test.zone"), edited_zone(0)).unwrap();
+    let (knot_addr, nsd_addr) = (loopback(71), loopback(72));
+    let bind_addr = SocketAddr::from(([127, 0, 0, 1], 5391));
+    let config = primary_config(&[knot_addr, nsd_addr, bind_addr], None);
+    let mut primary = authdns(loopback(70), &zones, &config, IXFR_ZONE);
+    let knot = knot_secondary(knot_addr, primary.addr, &[IXFR_ZONE], -1);
+    let nsd = nsd_secondary(nsd_addr, primary.addr, &[IXFR_ZONE]);
+    let bind = bind_secondary(bind_addr.port(), primary.addr, &[IXFR_ZONE]);
+    let peers = [
+        ("knot", &knot, "127.0.0.71"),
+        ("nsd", &nsd, "127.0.0.72"),
+        ("bind", &bind, "127.0.0.1"),
+    ];
+    let same_everywhere = |primary: &Process, step: u32| {
+        let wanted = (IXFR_BASE + step).to_string();
+        let ours = axfr_records(primary.addr, IXFR_ZONE, Some(KEY));
+        assert!(ours.len() > 150, "{ours:?}");
+        for (name, secondary, _) in peers {
+            wait_serial(secondary.addr, IXFR_ZONE, &wanted, &|| {
+                format!(
+                    "{name}: {}\nprimary: {}",
+                    secondary.log_text(),
+                    primary.log_text()
+                )
+            });
+            let theirs = axfr_records(secondary.addr, IXFR_ZONE, None);
+            assert_eq!(ours, theirs, "{name} after step {step}: contents");
+        }
+    };
+    same_everywhere(&primary, 0);
+
+    for step in 1..=5 {
+        edit(&zones, &primary, step);
+        same_everywhere(&primary, step);
+        let log = || primary.log_text();
+        let (from, to) = (IXFR_BASE + step - 1, IXFR_BASE + step);
+        for (name, _, ip) in peers {
+            let target = peers_notify_target(name, knot_addr, nsd_addr, bind_addr);
+            wait_log(
+                &log,
+                &[&format!(
+                    "NOTIFY of {IXFR_ZONE} serial {to} to {target}: acknowledged"
+                )],
+            );
+            // The transfer each secondary pulled was an IXFR from the journal.
+            wait_log(
+                &log,
+                &[
+                    &format!(
+                        "transfer IXFR from serial {from} (1 changesets, 6 records) of {IXFR_ZONE} serial {to}"
+                    ),
+                    &format!("to {ip}"),
+                ],
+            );
+        }
+    }
+    let log = primary.log_text();
+    assert!(!log.contains(SECRET), "the secret is never logged");
+    // The peers say so too: Knot logs IXFR, BIND the IXFR's 10 records
+    // (four SOAs, three removed, three added).
+    let knot_ixfrs = knot.log_text().matches("IXFR, incoming").count();
+    assert!(knot_ixfrs >= 10, "Knot: {}", knot.log_text());
+    let bind_ixfrs = bind
+        .log_text()
+        .matches("Transfer completed: 1 messages, 10 records")
+        .count();
+    assert!(bind_ixfrs >= 5, "BIND: {}", bind.log_text());
+
+    // A restart keeps the journal: IXFR from the first edit still served.
+    assert!(primary.stop());
+    primary = authdns(loopback(70), &zones, &config, IXFR_ZONE);
+    wait_log(
+        &|| primary.log_text(),
+        &["journal of ixfr.test.: 5 changesets read"],
+    );
+    let [at, port] = server_args(primary.addr);
+    let ixfr = format!("IXFR={}", IXFR_BASE + 1);
+    let text = kdig_text(&[&at, &port, IXFR_ZONE, &ixfr, "-y", KEY, "+nocomments"]);
+    let soas: Vec<&str> = text.lines().filter(|l| l.contains("\tSOA\t")).collect();
+    assert_eq!(
+        soas.len(),
+        10,
+        "4 changesets: 2 SOAs each, first and last: {text}"
+    );
+    assert!(soas[1].contains(&format!(" {} ", IXFR_BASE + 1)), "{text}");
+    assert!(text.lines().count() < 60, "not the whole zone: {text}");
+    edit(&zones, &primary, 6);
+    same_everywhere(&primary, 6);
+    for (_, _, ip) in peers {
+        wait_log(
+            &|| primary.log_text(),
+            &[
+                &format!("transfer IXFR from serial {} (1 changesets", IXFR_BASE + 5),
+                &format!("to {ip}"),
+            ],
+        );
+    }
+}
+
+fn peers_notify_target(
+    name: &str,
+    knot: SocketAddr,
+    nsd: SocketAddr,
+    bind: SocketAddr,
+) -> SocketAddr {
+    match name {
+        "knot" => knot,
+        "nsd" => nsd,
+        _ => bind,
+    }
+}
+
+#[test]
+#[ignore = "needs Knot DNS (run by .ci/run)"]
+fn a_secondary_behind_a_rolled_journal_gets_the_whole_zone() {
+    let dir = temp_dir("ixfr-rolled");
+    let zones = dir.join("zones");
+    std::fs::create_dir_all(&zones).unwrap();
+    std::fs::write(zones.join("ixfr.test.zone"), edited_zone(0)).unwrap();
+    let knot_addr = loopback(74);
+    // Room for one changeset (about 300 octets) only.
+    let config = primary_config(&[knot_addr], Some(400)).replace("127.0.0.70", "127.0.0.73");
+    let primary = authdns(loopback(73), &zones, &config, IXFR_ZONE);
+    let knot_dir_name = format!("xfr-knot-{}", knot_addr.ip());
+    // zonefile-sync 0: Knot writes its copy at once and starts from it.
+    let knot = knot_secondary(knot_addr, primary.addr, &[IXFR_ZONE], 0);
+    let log = || primary.log_text();
+    wait_serial(knot.addr, IXFR_ZONE, &IXFR_BASE.to_string(), &log);
+    assert!(knot.stop());
+    for step in 1..=3 {
+        edit(&zones, &primary, step);
+        wait_log(
+            &log,
+            &[&format!(
+                "serial {} -> {}",
+                IXFR_BASE + step - 1,
+                IXFR_BASE + step
+            )],
+        );
+    }
+    assert!(
+        log().contains("(1 dropped)"),
+        "the journal rolled: {}",
+        log()
+    );
+    // Knot comes back at the first serial, which the journal no longer holds.
+    let knot_dir = std::env::temp_dir().join(format!(
+        "authdns-e2e-{}-{knot_dir_name}",
+        std::process::id()
+    ));
+    let knot = knot_run(&knot_dir, knot_addr);
+    edit(&zones, &primary, 4);
+    let wanted = (IXFR_BASE + 4).to_string();
+    wait_serial(knot.addr, IXFR_ZONE, &wanted, &|| {
+        format!("{}\n{}", knot.log_text(), log())
+    });
+    wait_log(&log, &["IXFR (answered as AXFR)", "to 127.0.0.74"]);
+    assert_eq!(
+        axfr_records(primary.addr, IXFR_ZONE, Some(KEY)),
+        axfr_records(knot.addr, IXFR_ZONE, None)
+    );
+}
+
+#[test]
+#[ignore = "needs Knot DNS (run by .ci/run)"]
+fn serial_policy_increment_numbers_edits_and_keeps_counting_after_a_restart() {
+    let dir = temp_dir("ixfr-increment");
+    let zones = dir.join("zones");
+    std::fs::create_dir_all(&zones).unwrap();
+    let file = zones.join("ixfr.test.zone");
+    // Every edit keeps the file's serial: authdns numbers the versions.
+    let unnumbered =
+        |step| edited_zone(step).replace(&(IXFR_BASE + step).to_string(), &IXFR_BASE.to_string());
+    std::fs::write(&file, unnumbered(0)).unwrap();
+    let knot_addr = loopback(77);
+    let config = primary_config(&[knot_addr], None).replace("127.0.0.70", "127.0.0.76")
+        + "serial-policy = \"increment\"\n";
+    let mut primary = authdns(loopback(76), &zones, &config, IXFR_ZONE);
+    let knot = knot_secondary(knot_addr, primary.addr, &[IXFR_ZONE], -1);
+    let knot_log = || knot.log_text();
+    wait_serial(knot.addr, IXFR_ZONE, &IXFR_BASE.to_string(), &knot_log);
+
+    tests::spawn::write_atomic(&file, &unnumbered(1));
+    primary.signal("HUP");
+    let wanted = (IXFR_BASE + 1).to_string();
+    wait_serial(knot.addr, IXFR_ZONE, &wanted, &|| primary.log_text());
+    wait_log(
+        &|| primary.log_text(),
+        &[
+            &format!("transfer IXFR from serial {IXFR_BASE} (1 changesets, 6 records)"),
+            "to 127.0.0.77",
+        ],
+    );
+    assert!(primary.log_text().contains("serial-policy increment"));
+
+    // After a restart the file still says IXFR_BASE; the journal says the
+    // secondaries have IXFR_BASE + 1: authdns goes on from there, and
+    // tells them at start.
+    assert!(primary.stop());
+    primary = authdns(loopback(76), &zones, &config, IXFR_ZONE);
+    let wanted = (IXFR_BASE + 2).to_string();
+    assert_eq!(serial(primary.addr, IXFR_ZONE), wanted);
+    wait_serial(knot.addr, IXFR_ZONE, &wanted, &|| {
+        format!("{}\n{}", knot_log(), primary.log_text())
+    });
+    wait_log(
+        &|| primary.log_text(),
+        &["IXFR (answered as AXFR)", "to 127.0.0.77"],
+    );
+    assert_eq!(
+        axfr_records(primary.addr, IXFR_ZONE, Some(KEY)),
+        axfr_records(knot.addr, IXFR_ZONE, None)
+    );
 }

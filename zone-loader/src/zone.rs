@@ -102,6 +102,7 @@ pub struct ZoneStats {
 }
 
 /// An immutable zone, shared between snapshots as `Arc<Zone>`.
+#[derive(Clone)]
 pub struct Zone {
     pub(crate) origin: Name,
     pub(crate) serial: u32,
@@ -133,6 +134,23 @@ impl Zone {
     /// The SOA serial.
     pub fn serial(&self) -> u32 {
         self.serial
+    }
+
+    /// Rewrites the SOA serial, in the SOA record and in [`Self::serial`]:
+    /// for a server that numbers versions itself (serial policy
+    /// "increment"), on a freshly built zone not yet shared.
+    pub fn set_serial(&mut self, serial: u32) {
+        let soa = *self.soa();
+        let start = soa.data as usize;
+        let len = usize::from(u16::from_be_bytes([
+            self.bytes[start],
+            self.bytes[start + 1],
+        ]));
+        // A built zone's SOA rdata ends with the five 32-bit fields
+        // (checked at build), the serial first.
+        let at = start + 2 + len - 20;
+        self.bytes[at..at + 4].copy_from_slice(&serial.to_be_bytes());
+        self.serial = serial;
     }
 
     /// The apex node's index.
@@ -320,5 +338,36 @@ impl Node {
 
     pub(crate) fn rrset_range(&self) -> std::ops::Range<usize> {
         self.rrsets as usize..self.rrsets as usize + usize::from(self.rrset_count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rtype::code;
+    use crate::wire::name::Name;
+    use crate::zone_from_str;
+
+    #[test]
+    fn set_serial_rewrites_the_soa_record_and_nothing_else() {
+        let origin = Name::from_text(b"example.", &Name::root()).unwrap();
+        let text = "$TTL 60\n@ SOA ns.example. hm.example. 7 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n";
+        let (zone, _) = zone_from_str(text, &origin, "t.zone").unwrap();
+        let mut bumped = zone.clone();
+        bumped.set_serial(8);
+        assert_eq!((zone.serial(), bumped.serial()), (7, 8));
+        let rdata = |z: &super::Zone| z.records(z.soa()).next().unwrap().to_vec();
+        let (before, after) = (rdata(&zone), rdata(&bumped));
+        let at = before.len() - 20;
+        assert_eq!(after[at..at + 4], 8u32.to_be_bytes());
+        assert_eq!(before[..at], after[..at], "MNAME and RNAME unchanged");
+        assert_eq!(before[at + 4..], after[at + 4..], "timers unchanged");
+        let negative = bumped.records(bumped.negative_soa()).next().unwrap();
+        assert_eq!(
+            negative,
+            &after[..],
+            "negative answers carry the new serial"
+        );
+        let ns = bumped.rrset(bumped.node(0), code::NS).unwrap();
+        assert_eq!(bumped.records(ns).count(), 1);
     }
 }

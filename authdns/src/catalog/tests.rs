@@ -120,3 +120,54 @@ fn transferred_zones_need_a_newer_serial_and_can_be_withdrawn() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn an_unchanged_file_is_no_error_and_increment_numbers_changed_versions() {
+    let dir = dir("policy");
+    write(&dir, &zone_text(10, "192.0.2.1"));
+    let (mut catalog, _) = Catalog::load(&dir).unwrap();
+    let published = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = Arc::clone(&published);
+    catalog.on_publish(Box::new(move |c: &Change| {
+        seen.lock()
+            .unwrap()
+            .push(c.new.as_ref().map(|z| z.serial()));
+    }));
+
+    // Saved again with the same data and serial (and a lower serial): no
+    // error, nothing published.
+    write(&dir, &format!("{}\n", zone_text(10, "192.0.2.1")));
+    let reload = catalog.reload().unwrap();
+    assert_eq!((reload.unchanged.len(), reload.refused.len()), (1, 0));
+    write(&dir, &zone_text(9, "192.0.2.1"));
+    assert_eq!(catalog.reload().unwrap().unchanged.len(), 1);
+    assert!(published.lock().unwrap().is_empty());
+
+    // Changed without a newer serial: refused by default...
+    write(&dir, &zone_text(10, "192.0.2.77"));
+    assert_eq!(catalog.reload().unwrap().refused.len(), 1);
+    // ...numbered by authdns with serial-policy "increment".
+    catalog.set_serial_policy(ORIGIN, SerialPolicy::Increment);
+    write(&dir, &zone_text(10, "192.0.2.78"));
+    let reload = catalog.reload().unwrap();
+    assert_eq!(reload.incremented.len(), 1);
+    assert_eq!(served_serial(&catalog), Some(11));
+    let served = catalog.served(ORIGIN).unwrap();
+    let soa = served.records(served.soa()).next().unwrap();
+    assert_eq!(soa[soa.len() - 20..soa.len() - 16], 11u32.to_be_bytes());
+    // A newer serial in the file is taken as it is.
+    write(&dir, &zone_text(20, "192.0.2.79"));
+    catalog.reload().unwrap();
+    assert_eq!(served_serial(&catalog), Some(20));
+    assert_eq!(*published.lock().unwrap(), [Some(11), Some(20)]);
+    // Renumbered at start (the journal was ahead of the file).
+    let change = catalog.renumber(ORIGIN, 30).unwrap();
+    assert_eq!(change.old.map(|z| z.serial()), Some(20));
+    assert_eq!(served_serial(&catalog), Some(30));
+    assert!(catalog.renumber(b"\x05other\x00", 1).is_none());
+    // The file's next version is numbered after the renumbered one.
+    write(&dir, &zone_text(21, "192.0.2.80"));
+    catalog.reload().unwrap();
+    assert_eq!(served_serial(&catalog), Some(31));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

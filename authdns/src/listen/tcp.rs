@@ -152,20 +152,26 @@ async fn send_transfer(
         response,
     );
     drop(snapshot);
-    let mut stream_out = match start {
+    let stream_out = match start {
         None => return Ok(()),
         Some(Start::Reply(len)) => return send(stream, &response[..len], frame, limits).await,
         Some(Start::Stream(out)) => out,
     };
-    let zone = Arc::clone(&stream_out.zone);
     let reserve = stream_out.reserve();
-    let mut axfr = axfr::Axfr::new(&zone);
+    let transfer::Stream {
+        zone,
+        mut signer,
+        question_end,
+        qtype,
+        changesets,
+    } = stream_out;
+    let mut messages_out = transfer::Messages::new(&zone, changesets.as_deref());
     let mut messages = 0u32;
     loop {
-        match axfr.next_message(request.msg, stream_out.question_end, response, reserve) {
+        match messages_out.next_message(request.msg, question_end, response, reserve) {
             axfr::Next::Message(len) => {
                 response.truncate(len);
-                if let Some(signer) = stream_out.signer.as_mut() {
+                if let Some(signer) = signer.as_mut() {
                     signer.sign(response);
                 }
                 send(stream, response, frame, limits).await?;
@@ -181,10 +187,20 @@ async fn send_transfer(
             }
         }
     }
-    let kind = if stream_out.qtype == zone_loader::rtype::code::IXFR {
-        "IXFR (answered as AXFR)"
-    } else {
-        "AXFR"
+    let kind = match (&changesets, qtype == zone_loader::rtype::code::IXFR) {
+        (Some(changesets), _) => {
+            let records: u32 = changesets
+                .iter()
+                .map(|c| c.removed.len() + c.added.len())
+                .sum();
+            format!(
+                "IXFR from serial {} ({} changesets, {records} records)",
+                changesets.first().map_or(0, |c| c.from()),
+                changesets.len()
+            )
+        }
+        (None, true) => "IXFR (answered as AXFR)".to_owned(),
+        (None, false) => "AXFR".to_owned(),
     };
     let elapsed = started.elapsed().as_secs_f64() * 1000.0;
     let zone_name = zone.origin();

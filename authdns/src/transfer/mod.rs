@@ -1,10 +1,12 @@
 //! Zone transfers out, the primary role (RFC 5936 AXFR; RFC 1995 IXFR
-//! answered AXFR-style, as its section 4 allows when no history is kept).
+//! from the journal, answered AXFR-style, as its section 4 allows, when
+//! the journal does not reach back to the client's serial).
 //!
 //! ```text
 //! query ─► is_transfer (TCP listener, UDP service) ─► start:
 //!   parse ─► TSIG verify ─► zone served? (NOTAUTH) ─► allowed? (REFUSED + EDE 18)
-//!   ─► Reply (errors, UDP, IXFR of a current serial) | Stream (axfr::Axfr)
+//!   ─► Reply (errors, IXFR of a current serial, IXFR over UDP: whole or TC)
+//!    | Stream (axfr::Axfr, or ixfr::Ixfr over the journal's changesets)
 //! ```
 //!
 //! A transfer is allowed when the client's address is in the zone's
@@ -14,6 +16,7 @@
 
 pub mod acl;
 pub mod axfr;
+pub mod ixfr;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,8 +27,9 @@ use zone_loader::wire::writer::{Owner, Section, Writer};
 use zone_loader::{Snapshot, Zone};
 
 use crate::answer::resolve::rcode;
-use crate::answer::{AnswerConfig, MAX_MESSAGE, Request, Transport};
+use crate::answer::{AnswerConfig, CLASSIC_UDP_SIZE, MAX_MESSAGE, Request, Transport};
 use crate::edns::{EDE_PROHIBITED, OptOut};
+use crate::journal::{Changeset, Journals};
 use crate::serial;
 use crate::tsig::{self, Key, KeyRing, Signer, Verified};
 use acl::Network;
@@ -45,17 +49,34 @@ pub struct ZoneTransfer {
     pub key: Option<Arc<Key>>,
 }
 
-/// The transfer settings of every zone, and the TSIG keys.
+/// The transfer settings of every zone, the TSIG keys, and the zones'
+/// journals (for IXFR).
 #[derive(Debug, Clone, Default)]
 pub struct Transfers {
     keys: KeyRing,
     zones: HashMap<Box<[u8]>, ZoneTransfer>,
+    journals: Option<Arc<Journals>>,
 }
 
 impl Transfers {
     /// `zones` by lowercase wire origin.
     pub fn new(keys: KeyRing, zones: HashMap<Box<[u8]>, ZoneTransfer>) -> Self {
-        Self { keys, zones }
+        Self {
+            keys,
+            zones,
+            journals: None,
+        }
+    }
+
+    /// IXFR answers come from `journals` (without, IXFR is answered
+    /// AXFR-style).
+    pub fn set_journals(&mut self, journals: Arc<Journals>) {
+        self.journals = Some(journals);
+    }
+
+    /// The key transfers and NOTIFY of zone `origin` are signed with.
+    pub fn key(&self, origin: &[u8]) -> Option<&Arc<Key>> {
+        self.zones.get(origin)?.key.as_ref()
     }
 
     /// The TSIG keys.
@@ -143,10 +164,10 @@ pub fn answer_signed(
 /// How a transfer query is answered.
 #[derive(Debug)]
 pub enum Start {
-    /// One message, in the buffer: an error, an answer over UDP, or the
-    /// SOA alone for an IXFR whose serial is current.
+    /// One message, in the buffer: an error, the SOA alone for an IXFR
+    /// whose serial is current, or over UDP a whole IXFR or TC.
     Reply(usize),
-    /// A zone transfer to stream ([`axfr::Axfr`]).
+    /// A zone transfer to stream ([`Messages`]: the zone or changesets).
     Stream(Stream),
 }
 
@@ -159,14 +180,54 @@ pub struct Stream {
     pub signer: Option<Signer>,
     /// Where the query's question ends.
     pub question_end: usize,
-    /// The query type (AXFR, or IXFR answered AXFR-style).
+    /// The query type (AXFR, or IXFR).
     pub qtype: u16,
+    /// For an IXFR the journal covers: the changesets from the client's
+    /// serial to the zone's (`None`: the whole zone, AXFR-style).
+    pub changesets: Option<Vec<Arc<Changeset>>>,
 }
 
 impl Stream {
     /// Octets each message keeps free for its TSIG record.
     pub fn reserve(&self) -> usize {
-        self.signer.as_ref().map_or(0, |s| s.key().record_len())
+        reserve(self.signer.as_ref())
+    }
+}
+
+fn reserve(signer: Option<&Signer>) -> usize {
+    signer.map_or(0, |s| s.key().record_len())
+}
+
+/// The messages of a transfer, whole zone or changesets.
+#[derive(Debug)]
+pub enum Messages<'s> {
+    /// The whole zone.
+    Axfr(axfr::Axfr<'s>),
+    /// Changesets from the journal.
+    Ixfr(ixfr::Ixfr<'s>),
+}
+
+impl<'s> Messages<'s> {
+    /// The messages of `zone`, or of `changesets` of it when given.
+    pub fn new(zone: &'s Zone, changesets: Option<&'s [Arc<Changeset>]>) -> Self {
+        match changesets {
+            Some(changesets) => Self::Ixfr(ixfr::Ixfr::new(zone.origin().as_wire(), changesets)),
+            None => Self::Axfr(axfr::Axfr::new(zone)),
+        }
+    }
+
+    /// Writes the next message into `buf` (see [`axfr::Axfr::next_message`]).
+    pub fn next_message(
+        &mut self,
+        query: &[u8],
+        question_end: usize,
+        buf: &mut Vec<u8>,
+        reserve: usize,
+    ) -> axfr::Next {
+        match self {
+            Self::Axfr(axfr) => axfr.next_message(query, question_end, buf, reserve),
+            Self::Ixfr(ixfr) => ixfr.next_message(query, question_end, buf, reserve),
+        }
     }
 }
 
@@ -201,12 +262,22 @@ pub fn start(
     };
     let signed_with = signer.as_ref().map(|s| Arc::clone(s.key()));
     match decide(transfers, snapshot, &query, request, signed_with.as_deref()) {
-        Outcome::Stream(zone) => Some(Start::Stream(Stream {
+        Outcome::Stream(zone, changesets) => Some(Start::Stream(Stream {
             zone: Arc::clone(zone),
             signer,
             question_end: query.question_end,
             qtype: query.qtype,
+            changesets,
         })),
+        Outcome::UdpIxfr(zone, changesets) => {
+            let body = (&**zone, &changesets[..]);
+            let len = udp_ixfr(&query, msg, config, request, buf, body, signer.as_ref());
+            buf.truncate(len);
+            if let Some(signer) = signer.as_mut() {
+                signer.sign(buf);
+            }
+            Some(Start::Reply(buf.len()))
+        }
         Outcome::Reply {
             rcode,
             soa,
@@ -234,7 +305,9 @@ enum Outcome<'s> {
         ede: Option<u16>,
         truncated: bool,
     },
-    Stream(&'s Arc<Zone>),
+    Stream(&'s Arc<Zone>, Option<Vec<Arc<Changeset>>>),
+    /// An IXFR over UDP the journal covers: whole if it fits, else TC.
+    UdpIxfr(&'s Arc<Zone>, Vec<Arc<Changeset>>),
 }
 
 fn refuse(rcode: u8, ede: Option<u16>) -> Outcome<'static> {
@@ -282,16 +355,63 @@ fn decide<'s>(
                 truncated: false,
             };
         }
-        if request.transport == Transport::Udp {
-            return Outcome::Reply {
+        let changesets = transfers
+            .journals
+            .as_ref()
+            .and_then(|j| j.since(query.qname(), serial, zone.serial()));
+        return match (request.transport, changesets) {
+            (Transport::Udp, Some(changesets)) => Outcome::UdpIxfr(zone, changesets),
+            (Transport::Udp, None) => Outcome::Reply {
                 rcode: rcode::NOERROR,
                 soa: None,
                 ede: None,
                 truncated: true,
-            };
-        }
+            },
+            // RFC 1995 4: "If incremental zone transfer is not available,
+            // the entire zone is returned."
+            (Transport::Tcp, changesets) => Outcome::Stream(zone, changesets),
+        };
     }
-    Outcome::Stream(zone)
+    Outcome::Stream(zone, None)
+}
+
+/// An IXFR answer in one UDP message, or, when it does not fit, an
+/// empty one with TC set (RFC 1995 2: the client then asks over TCP).
+fn udp_ixfr(
+    query: &Query,
+    msg: &[u8],
+    config: &AnswerConfig,
+    request: &Request<'_>,
+    buf: &mut Vec<u8>,
+    (zone, changesets): (&Zone, &[Arc<Changeset>]),
+    signer: Option<&Signer>,
+) -> usize {
+    let limit = match &query.edns {
+        Some(edns) => usize::from(edns.udp_size.min(config.edns_udp_size)).max(CLASSIC_UDP_SIZE),
+        None => CLASSIC_UDP_SIZE,
+    };
+    let mut opt = [0u8; crate::edns::MAX_OPT_LEN];
+    let opt_len = query
+        .edns
+        .as_ref()
+        .map_or(0, |edns| OptOut::new(edns, config, request).write(&mut opt));
+    let limit = limit - reserve(signer);
+    let mut writer = Writer::new(buf, msg, query.question_end, limit);
+    writer.set_authoritative();
+    writer.reserve(opt_len);
+    let complete = ixfr::Ixfr::new(zone.origin().as_wire(), changesets).write(&mut writer);
+    if !complete {
+        writer = Writer::new(buf, msg, query.question_end, limit);
+        writer.set_authoritative();
+        writer.set_truncated();
+    } else {
+        writer.release(opt_len);
+    }
+    if opt_len > 0 {
+        // The room was kept: an OPT always fits.
+        let _ = writer.raw_record(Section::Additional, &opt[..opt_len]);
+    }
+    writer.finish()
 }
 
 /// The serial of the SOA in an IXFR query's authority section (RFC 1995 3).
