@@ -110,6 +110,12 @@ pub fn answer(
         chaos::answer(&config.chaos, &query, &mut writer);
         return Some(finish(writer, opt.as_ref()));
     }
+    if snapshot.expired(query.qname()).is_some() {
+        // RFC 1034 4.3.5: an expired secondary zone is not answered from;
+        // SERVFAIL, as Knot DNS and NSD answer it.
+        writer.set_rcode(rcode::SERVFAIL);
+        return Some(finish(writer, opt.as_ref()));
+    }
     let Some(zone) = zone_for(snapshot, query.qname(), query.qtype) else {
         // RFC 8914 4.21: Not Authoritative, as Knot DNS and NSD say it.
         let opt = opt.map(|opt| {
