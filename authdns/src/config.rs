@@ -18,6 +18,7 @@ use crate::cookies::CookieSecret;
 use crate::edns::MAX_NSID_LEN;
 use crate::listen::tcp::TcpLimits;
 use crate::querylog::QueryLog;
+use crate::secondary::{Limits, Secondaries, SecondaryZone};
 use crate::transfer::acl::Network;
 use crate::transfer::{Transfers, ZoneTransfer};
 use crate::tsig::{Algorithm, Key, KeyRing};
@@ -82,6 +83,22 @@ pub struct RawConfig {
     pub key: Option<Vec<RawKey>>,
     /// Per-zone settings (`[[zone]]`).
     pub zone: Option<Vec<RawZone>>,
+    /// Bounds on transfers in (`[transfer-in]`).
+    pub transfer_in: Option<RawTransferIn>,
+}
+
+/// The `[transfer-in]` table: bounds on what a primary may send.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawTransferIn {
+    /// Most records in one transfer (default 10 million).
+    pub max_records: Option<usize>,
+    /// Most octets in one transfer (default 2 GiB).
+    pub max_bytes: Option<usize>,
+    /// Seconds one whole transfer may take (default 600).
+    pub timeout: Option<u64>,
+    /// Seconds to wait for each message, and to connect (default 10).
+    pub message_timeout: Option<u64>,
 }
 
 /// A `[[key]]` table. Its `Debug` leaves the secret out.
@@ -114,8 +131,8 @@ pub struct RawZone {
     pub transfer_key: Option<String>,
     /// NOTIFY targets: not supported by this version.
     pub notify: Option<toml::Value>,
-    /// Primaries of a secondary zone: not supported by this version.
-    pub primaries: Option<toml::Value>,
+    /// Primaries of a secondary zone, `ip:port` (or `ip`, port 53).
+    pub primaries: Option<Vec<String>>,
 }
 
 /// The `[tcp]` table.
@@ -156,6 +173,8 @@ pub struct Config {
     pub rate_limit: Option<(u32, u32)>,
     /// Zone transfers: keys and who may transfer what.
     pub transfers: Transfers,
+    /// Zones pulled from primaries.
+    pub secondaries: Secondaries,
 }
 
 impl Config {
@@ -221,9 +240,12 @@ impl RawConfig {
                 self.rate_limit_slip.unwrap_or(DEFAULT_RATE_LIMIT_SLIP),
             )),
         };
-        let transfers = transfers(self.key.unwrap_or_default(), self.zone.unwrap_or_default())?;
+        let limits = transfer_in_limits(self.transfer_in.unwrap_or_default())?;
+        let (transfers, secondaries) =
+            transfers(self.key.unwrap_or_default(), self.zone.unwrap_or_default())?;
         Ok(Config {
             transfers,
+            secondaries: Secondaries::new(secondaries, limits),
             rate_limit,
             listen,
             zones: self.zones.unwrap_or_else(|| PathBuf::from(DEFAULT_ZONES)),
@@ -252,7 +274,39 @@ impl RawConfig {
     }
 }
 
-fn transfers(raw_keys: Vec<RawKey>, raw_zones: Vec<RawZone>) -> anyhow::Result<Transfers> {
+fn transfer_in_limits(raw: RawTransferIn) -> anyhow::Result<Limits> {
+    let defaults = Limits::default();
+    let message = raw
+        .message_timeout
+        .map_or(defaults.message, Duration::from_secs);
+    let limits = Limits {
+        connect: message,
+        message,
+        transfer: raw.timeout.map_or(defaults.transfer, Duration::from_secs),
+        max_records: raw.max_records.unwrap_or(defaults.max_records),
+        max_bytes: raw.max_bytes.unwrap_or(defaults.max_bytes),
+    };
+    if limits.message.is_zero() || limits.transfer.is_zero() {
+        bail!("transfer-in: timeouts must be at least 1 second");
+    }
+    Ok(limits)
+}
+
+/// A primary's address: `ip:port`, or `ip` for port 53.
+fn parse_primary(text: &str) -> anyhow::Result<SocketAddr> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let ip: std::net::IpAddr = text
+        .parse()
+        .with_context(|| format!("{text:?} is not an address (ip:port)"))?;
+    Ok(SocketAddr::new(ip, 53))
+}
+
+fn transfers(
+    raw_keys: Vec<RawKey>,
+    raw_zones: Vec<RawZone>,
+) -> anyhow::Result<(Transfers, Vec<SecondaryZone>)> {
     let mut keys: Vec<Arc<Key>> = Vec::new();
     for raw in raw_keys {
         let name = parse_name(&raw.name).with_context(|| format!("key {:?}", raw.name))?;
@@ -274,11 +328,12 @@ fn transfers(raw_keys: Vec<RawKey>, raw_zones: Vec<RawZone>) -> anyhow::Result<T
         keys.push(Arc::new(key));
     }
     let mut zones = HashMap::new();
+    let mut secondaries = Vec::new();
     for raw in raw_zones {
         let origin = parse_name(&raw.name).with_context(|| format!("zone {:?}", raw.name))?;
-        if raw.notify.is_some() || raw.primaries.is_some() {
+        if raw.notify.is_some() {
             bail!(
-                "zone {}: notify and primaries are not supported by this version yet (only the primary role with AXFR)",
+                "zone {}: notify is not supported by this version yet",
                 raw.name
             );
         }
@@ -300,12 +355,27 @@ fn transfers(raw_keys: Vec<RawKey>, raw_zones: Vec<RawZone>) -> anyhow::Result<T
             .map(|text| text.parse::<Network>())
             .collect::<Result<Vec<_>, _>>()
             .with_context(|| format!("zone {}: allow-transfer", raw.name))?;
+        if let Some(primaries) = &raw.primaries {
+            let primaries = primaries
+                .iter()
+                .map(|text| parse_primary(text))
+                .collect::<anyhow::Result<Vec<_>>>()
+                .with_context(|| format!("zone {}: primaries", raw.name))?;
+            if primaries.is_empty() {
+                bail!("zone {}: primaries: give at least one address", raw.name);
+            }
+            secondaries.push(SecondaryZone {
+                origin: origin.clone(),
+                primaries,
+                key: key.clone(),
+            });
+        }
         let origin: Box<[u8]> = origin.as_wire().into();
         if zones.insert(origin, ZoneTransfer { allow, key }).is_some() {
             bail!("zone {}: listed twice", raw.name);
         }
     }
-    Ok(Transfers::new(KeyRing::new(keys), zones))
+    Ok((Transfers::new(KeyRing::new(keys), zones), secondaries))
 }
 
 /// A domain name, absolute or relative to the root, lowercased.
@@ -422,6 +492,24 @@ mod tests {
     }
 
     #[test]
+    fn a_secondary_zone_validates() {
+        let text = format!(
+            "{KEY}[[zone]]\nname = \"example.org\"\nprimaries = [\"192.0.2.1:5300\", \"192.0.2.9\"]\ntransfer-key = \"xfr.example.\"\n[transfer-in]\nmax-records = 1000\n"
+        );
+        let config = RawConfig::from_toml(&text).unwrap().validate().unwrap();
+        let zone = config.secondaries.get(b"\x07example\x03org\x00").unwrap();
+        assert_eq!(
+            zone.zone.primaries,
+            [
+                "192.0.2.1:5300".parse().unwrap(),
+                "192.0.2.9:53".parse().unwrap()
+            ]
+        );
+        assert!(zone.zone.key.is_some());
+        assert_eq!(config.secondaries.limits.max_records, 1000);
+    }
+
+    #[test]
     fn transfer_settings_errors_say_what_is_wrong() {
         let cases = [
             (
@@ -447,8 +535,12 @@ mod tests {
                 "not supported by this version yet",
             ),
             (
-                "[[zone]]\nname = \"example.org.\"\nprimaries = [\"192.0.2.1:53\"]\n".to_owned(),
-                "not supported by this version yet",
+                "[[zone]]\nname = \"example.org.\"\nprimaries = [\"ns1.example:53\"]\n".to_owned(),
+                "\"ns1.example:53\" is not an address",
+            ),
+            (
+                "[[zone]]\nname = \"example.org.\"\nprimaries = []\n".to_owned(),
+                "give at least one address",
             ),
         ];
         for (toml, wanted) in cases {

@@ -17,6 +17,7 @@ pub mod listen;
 pub mod memory;
 pub mod querylog;
 pub mod rrl;
+pub mod secondary;
 pub mod serial;
 pub mod server;
 pub mod transfer;

@@ -16,13 +16,15 @@ use crate::listen::connections::ConnectionLimits;
 use crate::listen::{Service, tcp, udp};
 use crate::memory;
 use crate::rrl::RateLimiter;
+use crate::secondary::{self, refresh, store};
 
 /// Runs until SIGTERM or SIGINT.
 pub fn run(config: Config) -> anyhow::Result<()> {
     memory::configure_allocator();
-    let (catalog, report) = Catalog::load(&config.zones)
+    let (mut catalog, report) = Catalog::load(&config.zones)
         .with_context(|| format!("cannot read zone directory {}", config.zones.display()))?;
     catalog::log_report(&report);
+    let starts = load_secondaries(&mut catalog, &config);
     // The parser's buffers are gone: give their pages back before serving.
     memory::release_free_pages();
     let zones = catalog.shared().load().len();
@@ -34,7 +36,9 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             .rate_limit
             .map(|(rate, slip)| RateLimiter::new(rate, slip)),
         transfers: config.transfers.clone(),
+        secondaries: config.secondaries.clone(),
     });
+    let catalog = Arc::new(Mutex::new(catalog));
     let shutdown = Arc::new(AtomicBool::new(false));
 
     let mut bound: Vec<SocketAddr> = Vec::new();
@@ -76,12 +80,21 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 stop_rx.clone(),
             ));
         }
+        for (secondary, start) in config.secondaries.iter().zip(starts) {
+            tokio::spawn(refresh::run(
+                Arc::clone(secondary),
+                Arc::clone(&catalog),
+                config.state_dir(),
+                config.secondaries.limits,
+                start,
+            ));
+        }
         let listening: Vec<String> = bound.iter().map(ToString::to_string).collect();
         tracing::info!(
             "serving {zones} zones on {} (udp, tcp)",
             listening.join(", ")
         );
-        signals(Arc::new(Mutex::new(catalog)), &config).await?;
+        signals(catalog, &config).await?;
         let _ = stop_tx.send(true);
         anyhow::Ok(())
     })?;
@@ -92,6 +105,55 @@ pub fn run(config: Config) -> anyhow::Result<()> {
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Serves each secondary zone's copy from disk, unless it expired while
+/// the server was down; a zone without one answers SERVFAIL until its
+/// first transfer. Returns where each zone's refresh loop starts, in the
+/// order of [`secondary::Secondaries::iter`].
+fn load_secondaries(catalog: &mut Catalog, config: &Config) -> Vec<refresh::Start> {
+    let state_dir = config.state_dir();
+    let mut starts = Vec::new();
+    for secondary in config.secondaries.iter() {
+        let origin = &secondary.zone.origin;
+        let stored = match store::load(&state_dir, origin) {
+            Ok(stored) => stored,
+            Err(problems) => {
+                tracing::error!("zone {origin}: the disk copy does not load: {problems}");
+                None
+            }
+        };
+        let mut start = refresh::Start::default();
+        match stored {
+            Some(stored) => {
+                let zone = Arc::new(stored.zone);
+                let expire = secondary::timers::SoaTimers::of(&zone).expire();
+                let fresh = stored.refreshed.elapsed().map_or(true, |age| age < expire);
+                if fresh && catalog.install(Arc::clone(&zone)).is_ok() {
+                    tracing::info!(
+                        "zone {origin}: serving serial {} from {}",
+                        zone.serial(),
+                        store::path(&state_dir, origin).display()
+                    );
+                    start.zone = Some(zone);
+                    start.refreshed = Some(stored.refreshed);
+                } else {
+                    tracing::warn!(
+                        "zone {origin}: the disk copy has expired; answering SERVFAIL until a transfer"
+                    );
+                    catalog.withdraw(origin.as_wire());
+                }
+            }
+            None => {
+                tracing::info!(
+                    "zone {origin}: no copy yet; answering SERVFAIL until the first transfer"
+                );
+                catalog.withdraw(origin.as_wire());
+            }
+        }
+        starts.push(start);
+    }
+    starts
 }
 
 /// Waits for signals (and the watch timer); returns on SIGTERM or SIGINT.
