@@ -215,7 +215,7 @@ pub async fn run(
                     if !published {
                         Instant::now() + SoaTimers::of(&fresh).next_retry(random)
                     } else {
-                        if expired {
+                        if expired && current.is_some() {
                             tracing::info!("zone {}: served again", zone.origin);
                         }
                         expired = false;
