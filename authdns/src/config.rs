@@ -243,9 +243,11 @@ impl RawConfig {
         let limits = transfer_in_limits(self.transfer_in.unwrap_or_default())?;
         let (transfers, secondaries) =
             transfers(self.key.unwrap_or_default(), self.zone.unwrap_or_default())?;
+        let secondaries = Secondaries::new(secondaries, limits);
+        let expire = secondaries.clocks.clone();
         Ok(Config {
             transfers,
-            secondaries: Secondaries::new(secondaries, limits),
+            secondaries,
             rate_limit,
             listen,
             zones: self.zones.unwrap_or_else(|| PathBuf::from(DEFAULT_ZONES)),
@@ -269,6 +271,7 @@ impl RawConfig {
                     version: self.version,
                 },
                 cookie_secret,
+                expire,
             },
         })
     }

@@ -86,6 +86,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 Arc::clone(&catalog),
                 config.state_dir(),
                 config.secondaries.limits,
+                config.secondaries.clocks.clone(),
                 start,
             ));
         }

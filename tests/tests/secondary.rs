@@ -510,4 +510,25 @@ fn failed_transfers_keep_the_old_version_and_expiry_answers_servfail() {
     });
     wait_status(ours_addr, "NOERROR", &ours);
     assert_eq!(serial(ours_addr, ZONE), "4");
+    // RFC 7314: EDNS EXPIRE gives the seconds left: at most the 3 of
+    // serial 4, then near 3600 once serial 5 says so.
+    assert!(expire_left(ours_addr) <= 3);
+    set(Mode::Serve {
+        serial: 5,
+        expire: 3600,
+    });
+    assert_eq!(notify([127, 0, 0, 84], ours_addr, ZONE), (0, true));
+    wait_serial(ours_addr, ZONE, "5", &log);
+    assert!((3500..=3600).contains(&expire_left(ours_addr)));
+}
+
+/// The EDNS EXPIRE value (RFC 7314) in `addr`'s answer to an SOA query.
+fn expire_left(addr: SocketAddr) -> u32 {
+    let [at, port] = server_args(addr);
+    let text = kdig_text(&[&at, &port, ZONE, "SOA", "+expire"]);
+    text.split("EXPIRE: ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no EXPIRE: {text}"))
 }

@@ -18,6 +18,7 @@
 
 pub mod apply;
 pub mod client;
+pub mod expiry;
 pub mod message;
 pub mod notify_in;
 pub mod refresh;
@@ -39,6 +40,7 @@ use tokio::sync::Notify;
 use zone_loader::Name;
 
 use crate::tsig::{Failure, Key};
+use expiry::ExpireClocks;
 
 /// One secondary zone's settings.
 #[derive(Debug, Clone)]
@@ -95,6 +97,8 @@ pub struct Secondaries {
     zones: HashMap<Box<[u8]>, Arc<Secondary>>,
     /// Transfer bounds.
     pub limits: Limits,
+    /// When each zone expires (EDNS EXPIRE).
+    pub clocks: ExpireClocks,
 }
 
 impl Secondaries {
@@ -110,8 +114,13 @@ impl Secondaries {
                 };
                 (origin, Arc::new(secondary))
             })
-            .collect();
-        Self { zones, limits }
+            .collect::<HashMap<_, _>>();
+        let clocks = ExpireClocks::new(zones.keys().map(|o| &**o));
+        Self {
+            zones,
+            limits,
+            clocks,
+        }
     }
 
     /// Whether there are none.

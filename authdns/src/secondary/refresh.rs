@@ -13,13 +13,14 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::time::{Instant, sleep_until};
 use zone_loader::Zone;
 use zone_loader::rtype::code;
 
 use super::client;
+use super::expiry::ExpireClocks;
 use super::timers::{NO_ZONE_RETRY, SoaTimers};
 use super::xfr_reader::Answer;
 use super::{Limits, Secondary, SecondaryZone, XfrError, apply, store};
@@ -149,6 +150,7 @@ pub async fn run(
     catalog: Arc<Mutex<Catalog>>,
     state_dir: PathBuf,
     limits: Limits,
+    clocks: ExpireClocks,
     start: Start,
 ) {
     let zone = &secondary.zone;
@@ -158,10 +160,13 @@ pub async fn run(
     // Check the primaries at once (the copy from disk may be stale).
     let mut next = Instant::now();
     loop {
-        let expiry = match (&current, refreshed, expired) {
-            (Some(z), Some(at), false) => Some(deadline(at, SoaTimers::of(z).expire())),
+        let expires = match (&current, refreshed, expired) {
+            (Some(z), Some(at), false) => Some(at + SoaTimers::of(z).expire()),
             _ => None,
         };
+        let unix = expires.and_then(|at| at.duration_since(UNIX_EPOCH).ok());
+        clocks.set(zone.origin.as_wire(), unix.map_or(0, |d| d.as_secs()));
+        let expiry = expires.map(deadline);
         tokio::select! {
             () = sleep_until(next) => {}
             () = secondary.refresh_now.notified() => {
@@ -286,9 +291,9 @@ fn lock(catalog: &Mutex<Catalog>) -> std::sync::MutexGuard<'_, Catalog> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// When a version refreshed at `at` expires.
-fn deadline(at: SystemTime, expire: Duration) -> Instant {
-    let left = (at + expire)
+/// The instant of the wall-clock time `at`.
+fn deadline(at: SystemTime) -> Instant {
+    let left = at
         .duration_since(SystemTime::now())
         .unwrap_or(Duration::ZERO);
     Instant::now() + left
