@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! zone files ─► zone_loader ─► catalog ─► Snapshot ─► ArcSwap ◄─ reload (SIGHUP, watch)
+//! primaries ─► secondary (SOA, IXFR/AXFR in, NOTIFY) ─┘ (install, withdraw on expiry)
 //!                                                        │ load() once per query
 //! UDP workers / TCP tasks ─► answer::answer (pure: bytes in, bytes out)
 //! ```
