@@ -99,6 +99,8 @@ pub struct RawTransferIn {
     pub timeout: Option<u64>,
     /// Seconds to wait for each message, and to connect (default 10).
     pub message_timeout: Option<u64>,
+    /// The address connections to primaries come from.
+    pub source: Option<std::net::IpAddr>,
 }
 
 /// A `[[key]]` table. Its `Debug` leaves the secret out.
@@ -288,6 +290,7 @@ fn transfer_in_limits(raw: RawTransferIn) -> anyhow::Result<Limits> {
         transfer: raw.timeout.map_or(defaults.transfer, Duration::from_secs),
         max_records: raw.max_records.unwrap_or(defaults.max_records),
         max_bytes: raw.max_bytes.unwrap_or(defaults.max_bytes),
+        source: raw.source,
     };
     if limits.message.is_zero() || limits.transfer.is_zero() {
         bail!("transfer-in: timeouts must be at least 1 second");
@@ -497,7 +500,7 @@ mod tests {
     #[test]
     fn a_secondary_zone_validates() {
         let text = format!(
-            "{KEY}[[zone]]\nname = \"example.org\"\nprimaries = [\"192.0.2.1:5300\", \"192.0.2.9\"]\ntransfer-key = \"xfr.example.\"\n[transfer-in]\nmax-records = 1000\n"
+            "{KEY}[[zone]]\nname = \"example.org\"\nprimaries = [\"192.0.2.1:5300\", \"192.0.2.9\"]\ntransfer-key = \"xfr.example.\"\n[transfer-in]\nmax-records = 1000\nsource = \"192.0.2.53\"\n"
         );
         let config = RawConfig::from_toml(&text).unwrap().validate().unwrap();
         let zone = config.secondaries.get(b"\x07example\x03org\x00").unwrap();
@@ -510,6 +513,10 @@ mod tests {
         );
         assert!(zone.zone.key.is_some());
         assert_eq!(config.secondaries.limits.max_records, 1000);
+        assert_eq!(
+            config.secondaries.limits.source,
+            Some("192.0.2.53".parse().unwrap())
+        );
     }
 
     #[test]

@@ -42,7 +42,13 @@ fn key_config(secret: &str) -> String {
 }
 
 /// authdns's config for `ZONE` as a secondary of `primary`.
-fn secondary_config(primary: SocketAddr, state: &Path, secret: Option<&str>) -> String {
+fn secondary_config(
+    primary: SocketAddr,
+    ours: SocketAddr,
+    state: &Path,
+    secret: Option<&str>,
+) -> String {
+    // Connections to the primary come from the secondary's own address.
     let mut config = format!("state-dir = \"{}\"\n", state.display());
     if let Some(secret) = secret {
         config.push_str(&key_config(secret));
@@ -55,6 +61,7 @@ fn secondary_config(primary: SocketAddr, state: &Path, secret: Option<&str>) -> 
     if secret.is_some() {
         config.push_str("transfer-key = \"xfr.example.\"\n");
     }
+    writeln!(config, "[transfer-in]\nsource = \"{}\"", ours.ip()).unwrap();
     config
 }
 
@@ -152,7 +159,7 @@ fn secondary_of_knot_axfr_notify_ixfr_and_restart_from_disk() {
     std::fs::write(&file, zone_text(1, 3600, 1)).unwrap();
     let (knot_addr, ours_addr) = (loopback(80), loopback(81));
     let (knot, knot_conf) = knot_primary(knot_addr, &file, ours_addr);
-    let config = secondary_config(knot_addr, &state, Some(SECRET));
+    let config = secondary_config(knot_addr, ours_addr, &state, Some(SECRET));
     let ours = authdns(ours_addr, &zones, &config, ZONE);
     let log = || format!("{}\nknot: {}", ours.log_text(), knot.log_text());
     wait_serial(ours_addr, ZONE, "1", &log);
@@ -183,6 +190,12 @@ fn secondary_of_knot_axfr_notify_ixfr_and_restart_from_disk() {
         "an IXFR, not an AXFR: {text}"
     );
     assert_same_contents(knot_addr, ours_addr, "after the IXFR");
+    assert!(
+        knot.log_text()
+            .contains("IXFR, outgoing, remote 127.0.0.81@"),
+        "Knot sent an IXFR to our source address: {}",
+        knot.log_text()
+    );
     let disk = std::fs::read_to_string(state.join("secondary/sec.test.zone")).unwrap();
     assert!(disk.contains("sec.test. 3600 IN SOA"), "{disk}");
 
@@ -190,6 +203,7 @@ fn secondary_of_knot_axfr_notify_ixfr_and_restart_from_disk() {
     let wrong_state = dir.join("wrong");
     let wrong_config = secondary_config(
         knot_addr,
+        loopback(86),
         &wrong_state,
         Some("d3Jvbmctd3Jvbmctd3Jvbmctd3Jvbmc="),
     );
@@ -229,7 +243,7 @@ fn chain_knot_to_authdns_to_nsd() {
     let ours = authdns(
         ours_addr,
         &zones,
-        &secondary_config(knot_addr, &dir.join("state"), Some(SECRET)),
+        &secondary_config(knot_addr, ours_addr, &dir.join("state"), Some(SECRET)),
         ZONE,
     );
     let nsd = nsd_secondary(nsd_addr, ours_addr);
@@ -469,7 +483,7 @@ fn failed_transfers_keep_the_old_version_and_expiry_answers_servfail() {
     let ours = authdns(
         ours_addr,
         &zones,
-        &secondary_config(primary_addr, &dir.join("state"), None),
+        &secondary_config(primary_addr, ours_addr, &dir.join("state"), None),
         ZONE,
     );
     let log = || ours.log_text();

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::net::{TcpSocket, TcpStream};
 use tokio::time::timeout;
 use zone_loader::Zone;
 use zone_loader::rtype::code;
@@ -80,7 +80,17 @@ fn now() -> u64 {
 }
 
 async fn connect(primary: SocketAddr, limits: &Limits) -> Result<TcpStream, XfrError> {
-    timeout(limits.connect, TcpStream::connect(primary))
+    let socket = match primary {
+        SocketAddr::V4(_) => TcpSocket::new_v4(),
+        SocketAddr::V6(_) => TcpSocket::new_v6(),
+    }
+    .map_err(|e| XfrError::Io(format!("cannot open a socket: {e}")))?;
+    if let Some(source) = limits.source {
+        socket
+            .bind(SocketAddr::new(source, 0))
+            .map_err(|e| XfrError::Io(format!("cannot bind to {source}: {e}")))?;
+    }
+    timeout(limits.connect, socket.connect(primary))
         .await
         .map_err(|_| XfrError::Timeout)?
         .map_err(|e| XfrError::Io(format!("cannot connect: {e}")))

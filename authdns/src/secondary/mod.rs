@@ -32,7 +32,7 @@ mod tests;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -67,6 +67,9 @@ pub struct Limits {
     pub max_records: usize,
     /// Most octets in one transfer, all messages together.
     pub max_bytes: usize,
+    /// The address our connections to primaries come from (default: the
+    /// system's choice; on loopback that is 127.0.0.1).
+    pub source: Option<IpAddr>,
 }
 
 impl Default for Limits {
@@ -77,6 +80,7 @@ impl Default for Limits {
             transfer: Duration::from_secs(600),
             max_records: 10_000_000,
             max_bytes: 2 << 30,
+            source: None,
         }
     }
 }

@@ -416,4 +416,40 @@ fn a_signed_answer_is_required_when_the_query_was_signed() {
         reader.feed(unsigned, 1000),
         Err(XfrError::Tsig(Failure::Unsigned))
     );
+    // An unsigned REFUSED says REFUSED, not only "unsigned".
+    let mut query = message(Some(code::AXFR), &[]);
+    query[2] = 0;
+    let exchange = Exchange::sign(&key, &mut query, 1000);
+    let mut reader =
+        super::xfr_reader::Reader::new(&origin(), ID, code::AXFR, None, Some(exchange), BOUNDS);
+    let mut refused = message(Some(code::AXFR), &[]);
+    refused[3] = 5;
+    assert_eq!(reader.feed(&refused, 1000), Err(XfrError::Rcode(5)));
+}
+
+/// Knot DNS 3.2's own answers (fuzz/corpus/xfr_reader, captured from
+/// knotd on loopback): an AXFR of serial 1, then an IXFR 1 → 2 changing
+/// `www`, names compressed as Knot compresses them.
+#[test]
+fn knot_captures_read_and_apply() {
+    let origin = Name::from_text(b"sec.test.", &Name::root()).unwrap();
+    let axfr = include_bytes!("../../../fuzz/corpus/xfr_reader/seed-knot-axfr");
+    let Answer::Full(records) = super::xfr_reader::read_stream(&origin, axfr).unwrap() else {
+        panic!("full");
+    };
+    let old = apply::full(&origin, &records, "AXFR").unwrap();
+    assert_eq!(old.serial(), 1);
+    let ixfr = include_bytes!("../../../fuzz/corpus/xfr_reader/seed-knot-ixfr");
+    let Answer::Incremental(diffs) = super::xfr_reader::read_stream(&origin, ixfr).unwrap() else {
+        panic!("incremental");
+    };
+    let new = apply::incremental(&old, &diffs, "IXFR").unwrap();
+    assert_eq!(new.serial(), 2);
+    let www = new.find(b"\x03www\x03sec\x04test\x00").unwrap();
+    let rrset = new.rrset(new.node(www), code::A).unwrap();
+    assert_eq!(
+        new.records(rrset).collect::<Vec<_>>(),
+        [&[192, 0, 2, 2][..]]
+    );
+    assert_eq!(texts(&old).len(), texts(&new).len());
 }

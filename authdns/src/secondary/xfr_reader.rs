@@ -21,7 +21,7 @@ use zone_loader::rtype::code;
 use super::XfrError;
 use super::message::{self, Expect, Record};
 use crate::serial;
-use crate::tsig::Exchange;
+use crate::tsig::{Exchange, Failure};
 
 /// What a transfer brought.
 #[derive(Debug, PartialEq, Eq)]
@@ -152,7 +152,9 @@ impl Reader {
             return Err(XfrError::WrongId);
         }
         if let Some(exchange) = &mut self.exchange {
-            exchange.verify(msg, now).map_err(XfrError::Tsig)?;
+            exchange
+                .verify(msg, now)
+                .map_err(|failure| tsig_error(msg, failure))?;
         }
         let checked = message::check(msg, &expect, self.messages == 0)?;
         self.messages += 1;
@@ -356,6 +358,16 @@ fn incremental(newest: u32, diffs: Vec<Diff>, part: Part) -> State {
     }
 }
 
+/// Why a message's TSIG failed: an unsigned error answer (a primary
+/// that does not know TSIG, or refuses before checking it) says so by
+/// its RCODE.
+fn tsig_error(msg: &[u8], failure: Failure) -> XfrError {
+    match msg.get(3).map(|flags| flags & 0x0f) {
+        Some(rcode) if rcode != 0 && failure == Failure::Unsigned => XfrError::Rcode(rcode),
+        _ => XfrError::Tsig(failure),
+    }
+}
+
 /// The serial in the answer to an SOA query (`msg`, checked like a
 /// transfer message, TSIG verified by `exchange` when signed).
 pub fn soa_answer(
@@ -369,7 +381,9 @@ pub fn soa_answer(
         return Err(XfrError::WrongId);
     }
     if let Some(exchange) = exchange {
-        exchange.verify(msg, now).map_err(XfrError::Tsig)?;
+        exchange
+            .verify(msg, now)
+            .map_err(|failure| tsig_error(msg, failure))?;
         exchange.finish().map_err(XfrError::Tsig)?;
     }
     let expect = Expect {
@@ -410,4 +424,35 @@ pub fn read_all(
         reader.feed(msg, 0)?;
     }
     reader.finish()
+}
+
+/// Reads `data` as a TCP stream (each message after its two-octet
+/// length) answering, per its first octet, an AXFR (even) or an IXFR
+/// from serial 1 (odd) for `origin`, then builds a full answer's zone
+/// with zone-loader's checks: the fuzz target's body, one call.
+pub fn read_stream(origin: &Name, data: &[u8]) -> Result<Answer, XfrError> {
+    let Some((&mode, mut rest)) = data.split_first() else {
+        return Err(XfrError::Incomplete);
+    };
+    let (qtype, ours) = if mode & 1 == 0 {
+        (code::AXFR, None)
+    } else {
+        (code::IXFR, Some(1))
+    };
+    let mut messages = Vec::new();
+    while let Some((len, tail)) = rest.split_first_chunk::<2>() {
+        let len = usize::from(u16::from_be_bytes(*len));
+        let msg = tail.get(..len).ok_or(XfrError::Incomplete)?;
+        messages.push(msg);
+        rest = &tail[len..];
+    }
+    let bounds = Bounds {
+        max_records: 100_000,
+        max_bytes: 1 << 20,
+    };
+    let answer = read_all(origin, qtype, ours, &messages, bounds)?;
+    if let Answer::Full(records) = &answer {
+        super::apply::full(origin, records, "fuzz")?;
+    }
+    Ok(answer)
 }
