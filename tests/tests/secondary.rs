@@ -534,6 +534,26 @@ fn failed_transfers_keep_the_old_version_and_expiry_answers_servfail() {
     assert_eq!(notify([127, 0, 0, 84], ours_addr, ZONE), (0, true));
     wait_serial(ours_addr, ZONE, "5", &log);
     assert!((3500..=3600).contains(&expire_left(ours_addr)));
+    // And in the first message of an AXFR (RFC 7314 3), kdig does not
+    // print it: read the message here.
+    let mut query = vec![0x77, 0x77, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1];
+    query.extend(wire_name(ZONE));
+    query.extend_from_slice(&[0, 252, 0, 1]);
+    query.extend_from_slice(&[0, 0, 41, 4, 0, 0, 0, 0, 0, 0, 4, 0, 9, 0, 0]);
+    let mut stream = std::net::TcpStream::connect(ours_addr).unwrap();
+    framed(&mut stream, &query).unwrap();
+    let mut len = [0u8; 2];
+    stream.read_exact(&mut len).unwrap();
+    let mut first = vec![0u8; usize::from(u16::from_be_bytes(len))];
+    stream.read_exact(&mut first).unwrap();
+    let option = &first[first.len() - 8..];
+    assert_eq!(
+        &option[..4],
+        &[0, 9, 0, 4],
+        "EXPIRE last in the first message"
+    );
+    let left = u32::from_be_bytes(option[4..].try_into().unwrap());
+    assert!((3500..=3600).contains(&left), "{left}");
 }
 
 /// The EDNS EXPIRE value (RFC 7314) in `addr`'s answer to an SOA query.

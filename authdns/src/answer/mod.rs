@@ -149,7 +149,7 @@ pub fn answer(
 
 /// The EXPIRE value of `zone` (RFC 7314 3): a secondary's seconds left
 /// before it expires, a primary's SOA EXPIRE.
-fn expire_value(config: &AnswerConfig, zone: &Zone, now: u32) -> u32 {
+pub(crate) fn expire_value(config: &AnswerConfig, zone: &Zone, now: u32) -> u32 {
     config
         .expire
         .remaining(zone.origin().as_wire(), u64::from(now))

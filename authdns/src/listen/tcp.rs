@@ -165,6 +165,9 @@ async fn send_transfer(
         match axfr.next_message(request.msg, stream_out.question_end, response, reserve) {
             axfr::Next::Message(len) => {
                 response.truncate(len);
+                if messages == 0 {
+                    stream_out.append_expire(response);
+                }
                 if let Some(signer) = stream_out.signer.as_mut() {
                     signer.sign(response);
                 }

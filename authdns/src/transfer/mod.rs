@@ -161,12 +161,29 @@ pub struct Stream {
     pub question_end: usize,
     /// The query type (AXFR, or IXFR answered AXFR-style).
     pub qtype: u16,
+    /// The OPT record of the first message, with EDNS EXPIRE, when the
+    /// query asked for it (RFC 7314 3).
+    pub expire: Option<Box<OptOut>>,
 }
 
 impl Stream {
-    /// Octets each message keeps free for its TSIG record.
+    /// Octets each message keeps free for its TSIG and OPT records.
     pub fn reserve(&self) -> usize {
         self.signer.as_ref().map_or(0, |s| s.key().record_len())
+            + self.expire.as_ref().map_or(0, |opt| opt.len())
+    }
+
+    /// Adds the EXPIRE option's OPT record to `msg`, the first message
+    /// (before it is signed: the TSIG record stays last).
+    pub fn append_expire(&self, msg: &mut Vec<u8>) {
+        let Some(opt) = &self.expire else {
+            return;
+        };
+        let mut record = [0u8; crate::edns::MAX_OPT_LEN];
+        let len = opt.write(&mut record);
+        msg.extend_from_slice(&record[..len]);
+        let arcount = u16::from_be_bytes([msg[10], msg[11]]).wrapping_add(1);
+        msg[10..12].copy_from_slice(&arcount.to_be_bytes());
     }
 }
 
@@ -202,6 +219,10 @@ pub fn start(
     let signed_with = signer.as_ref().map(|s| Arc::clone(s.key()));
     match decide(transfers, snapshot, &query, request, signed_with.as_deref()) {
         Outcome::Stream(zone) => Some(Start::Stream(Stream {
+            expire: query.edns.filter(|e| e.expire).map(|edns| {
+                let seconds = crate::answer::expire_value(config, zone, request.now);
+                Box::new(OptOut::new(&edns, config, request).with_expire(seconds))
+            }),
             zone: Arc::clone(zone),
             signer,
             question_end: query.question_end,
