@@ -453,3 +453,82 @@ fn knot_captures_read_and_apply() {
     );
     assert_eq!(texts(&old).len(), texts(&new).len());
 }
+
+/// A NOTIFY for `zone` (wire form) as a primary sends it.
+fn notify_request(zone: &[u8]) -> Vec<u8> {
+    let mut msg = vec![0x42, 0x42, 0x24, 0, 0, 1, 0, 0, 0, 0, 0, 0];
+    msg.extend_from_slice(zone);
+    msg.extend_from_slice(&[0, 6, 0, 1]);
+    msg
+}
+
+#[test]
+fn rfc1996_notify_from_a_primary_only_and_signed_when_keyed() {
+    use super::{Limits, Secondaries, SecondaryZone, notify_in};
+    use crate::answer::{Request, Transport};
+    use crate::tsig::{Algorithm, Exchange, Key, KeyRing};
+
+    let key = Arc::new(Key::new(
+        &Name::from_text(b"xfr.example.", &Name::root()).unwrap(),
+        Algorithm::HmacSha256,
+        b"secret".to_vec(),
+    ));
+    let keyed = Name::from_text(b"keyed.example.", &Name::root()).unwrap();
+    let secondaries = Secondaries::new(
+        vec![
+            SecondaryZone {
+                origin: origin(),
+                primaries: vec!["192.0.2.1:53".parse().unwrap()],
+                key: None,
+            },
+            SecondaryZone {
+                origin: keyed.clone(),
+                primaries: vec!["192.0.2.1:53".parse().unwrap()],
+                key: Some(Arc::clone(&key)),
+            },
+        ],
+        Limits::default(),
+    );
+    let keys = KeyRing::new(vec![Arc::clone(&key)]);
+    let ask = |msg: &[u8], from: &str| {
+        let request = Request {
+            msg,
+            transport: Transport::Udp,
+            client: from.parse().unwrap(),
+            now: 1000,
+        };
+        let mut buf = Vec::new();
+        notify_in::answer(&secondaries, &keys, &request, &mut buf)
+            .map(|len| (buf[3] & 0x0f, buf[2] & 0x04 != 0, buf[..len].to_vec()))
+    };
+    let plain = notify_request(origin().as_wire());
+    assert!(notify_in::is_notify(&plain));
+    let (rcode, aa, answer) = ask(&plain, "192.0.2.1").unwrap();
+    assert_eq!((rcode, aa), (0, true));
+    assert_eq!(&answer[12..], &plain[12..], "the question echoed");
+    assert_eq!(
+        ask(&plain, "192.0.2.99").unwrap().0,
+        5,
+        "a stranger: REFUSED"
+    );
+    let unsigned = notify_request(keyed.as_wire());
+    assert_eq!(
+        ask(&unsigned, "192.0.2.1").unwrap().0,
+        5,
+        "unsigned where keyed"
+    );
+    let mut signed = notify_request(keyed.as_wire());
+    let mut exchange = Exchange::sign(&key, &mut signed, 1000);
+    let (rcode, _, answer) = ask(&signed, "192.0.2.1").unwrap();
+    assert_eq!(rcode, 0);
+    assert_eq!(
+        exchange.verify(&answer, 1000),
+        Ok(()),
+        "the answer is signed"
+    );
+    let other = notify_request(b"\x05other\x00");
+    assert!(
+        ask(&other, "192.0.2.1").is_none(),
+        "left to the answer path"
+    );
+}
