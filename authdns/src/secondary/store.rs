@@ -5,9 +5,11 @@
 //!
 //! Written atomically: a temporary file, fsync, rename over the old copy,
 //! fsync of the directory; a crash leaves the old or the new copy whole.
-//! Records are written one a line with absolute owners, numeric TTLs and
-//! RFC 3597 generic rdata (`\# LEN HEX`), which reads back exactly what
-//! was received (the case of names included).
+//! Records are written one a line with absolute owners and numeric TTLs;
+//! the rdata of A, AAAA, NS, CNAME, DNAME, PTR, MX, SOA and TXT as text,
+//! every other type as RFC 3597 generic rdata (`\# LEN HEX`; there is no
+//! general rdata-to-text writer yet). Both read back exactly what was
+//! received, the case of names included.
 
 use std::fmt::Write as _;
 use std::fs::{self, File};
@@ -15,7 +17,10 @@ use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use zone_loader::wire::name::write_presentation;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use zone_loader::rtype::code;
+use zone_loader::wire::name::{wire_len, write_presentation};
 use zone_loader::{Name, Zone};
 
 /// The secondary zones' folder in the state directory.
@@ -48,21 +53,88 @@ pub fn to_text(zone: &Zone) -> String {
         for rrset in zone.rrsets(node) {
             let mnemonic = zone_loader::rtype::mnemonic(rrset.rtype);
             for rdata in zone.records(rrset) {
-                let _ = write!(
-                    text,
-                    "{owner} {} IN {mnemonic} \\# {}",
-                    rrset.ttl,
-                    rdata.len()
-                );
-                if !rdata.is_empty() {
-                    text.push(' ');
-                    text.push_str(&data_encoding::HEXUPPER.encode(rdata));
+                let _ = write!(text, "{owner} {} IN {mnemonic} ", rrset.ttl);
+                let mark = text.len();
+                if write_rdata(rrset.rtype, rdata, &mut text).is_none() {
+                    text.truncate(mark);
+                    let _ = write!(text, "\\# {}", rdata.len());
+                    if !rdata.is_empty() {
+                        text.push(' ');
+                        text.push_str(&data_encoding::HEXUPPER.encode(rdata));
+                    }
                 }
                 text.push('\n');
             }
         }
     }
     text
+}
+
+/// Writes the rdata of the common types as text; `None` (with part of it
+/// written) for other types or rdata that does not read as its type.
+fn write_rdata(rtype: u16, rdata: &[u8], out: &mut String) -> Option<()> {
+    match rtype {
+        code::A => {
+            let octets: [u8; 4] = rdata.try_into().ok()?;
+            let _ = write!(out, "{}", Ipv4Addr::from(octets));
+        }
+        code::AAAA => {
+            let octets: [u8; 16] = rdata.try_into().ok()?;
+            let _ = write!(out, "{}", Ipv6Addr::from(octets));
+        }
+        code::NS | code::CNAME | code::DNAME | code::PTR => {
+            (name(rdata, out)? == rdata.len()).then_some(())?;
+        }
+        code::MX => {
+            let preference = u16::from_be_bytes(rdata.get(..2)?.try_into().ok()?);
+            let _ = write!(out, "{preference} ");
+            (2 + name(&rdata[2..], out)? == rdata.len()).then_some(())?;
+        }
+        code::SOA => {
+            let mut at = name(rdata, out)?;
+            out.push(' ');
+            at += name(&rdata[at..], out)?;
+            let timers = rdata.get(at..)?;
+            if timers.len() != 20 {
+                return None;
+            }
+            for field in timers.chunks_exact(4) {
+                let _ = write!(out, " {}", u32::from_be_bytes(field.try_into().ok()?));
+            }
+        }
+        code::TXT if !rdata.is_empty() => {
+            let mut rest = rdata;
+            while let Some((&len, tail)) = rest.split_first() {
+                let string = tail.get(..usize::from(len))?;
+                out.push('"');
+                for &b in string {
+                    match b {
+                        b'"' | b'\\' => {
+                            out.push('\\');
+                            out.push(char::from(b));
+                        }
+                        0x20..=0x7e => out.push(char::from(b)),
+                        _ => {
+                            let _ = write!(out, "\\{b:03}");
+                        }
+                    }
+                }
+                out.push_str("\" ");
+                rest = &tail[usize::from(len)..];
+            }
+            // The space after the last string.
+            out.pop();
+        }
+        _ => return None,
+    }
+    Some(())
+}
+
+/// Writes the uncompressed name at the start of `rdata`; its length.
+fn name(rdata: &[u8], out: &mut String) -> Option<usize> {
+    let len = wire_len(rdata).ok()?;
+    write_presentation(&rdata[..len], out).ok()?;
+    Some(len)
 }
 
 /// Writes `zone` to its place under `state_dir`, atomically, with the

@@ -348,7 +348,14 @@ fn the_disk_copy_reads_back_exactly() {
         rdata.extend(name("MAIL.Example.org."));
         rdata
     }));
-    records.push(("txt", code::TXT, b"\x05a \"b\\".to_vec()));
+    records.push(("txt", code::TXT, b"\x05a \"b\\\x03\x00\xff;\x00".to_vec()));
+    records.push((
+        "v6",
+        code::AAAA,
+        vec![0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+    ));
+    records.push(("alias", code::CNAME, name("W\\(w\\)")));
+    records.push(("key", code::DNSKEY, vec![1, 0, 3, 13, 0xaa, 0xbb]));
     records.push(("empty", 65_280, Vec::new()));
     records.push(("esc\\.aped", code::A, a(7)));
     let original = zone(&records);
@@ -362,11 +369,19 @@ fn the_disk_copy_reads_back_exactly() {
     assert_eq!(texts(&stored.zone), texts(&original));
     for node in original.nodes() {
         let other = stored.zone.find(original.name(node)).unwrap();
+        let back = stored.zone.node(other);
         assert_eq!(
             original.name(node),
-            stored.zone.name(stored.zone.node(other)),
+            stored.zone.name(back),
             "names keep their case"
         );
+        for (a, b) in original.rrsets(node).iter().zip(stored.zone.rrsets(back)) {
+            assert_eq!((a.rtype, a.ttl), (b.rtype, b.ttl));
+            let a: Vec<&[u8]> = original.records(a).collect();
+            let b: Vec<&[u8]> = stored.zone.records(b).collect();
+            assert_eq!(a, b, "rdata reads back octet for octet");
+        }
+        assert_eq!(original.rrsets(node).len(), stored.zone.rrsets(back).len());
     }
     let later = when + std::time::Duration::from_secs(60);
     store::touch(&dir, &origin(), later).unwrap();
