@@ -18,7 +18,7 @@
 //! The catalog is not shared between threads by itself: the server keeps
 //! it behind a mutex, so reloads and transfers publish one at a time.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -79,6 +79,9 @@ pub struct Catalog {
     /// Zones received by transfer, as served; they take precedence over
     /// a file of the same origin.
     transferred: HashMap<Origin, Arc<Zone>>,
+    /// Secondary zones not served now (expired, or never transferred):
+    /// answered SERVFAIL.
+    expired: HashSet<Origin>,
     observers: Vec<Observer>,
     /// Serial policies of zones that have one other than the default.
     policies: HashMap<Origin, SerialPolicy>,
@@ -99,6 +102,7 @@ impl Catalog {
             directory,
             files,
             transferred: HashMap::new(),
+            expired: HashSet::new(),
             observers: Vec::new(),
             policies: HashMap::new(),
         };
@@ -250,6 +254,7 @@ impl Catalog {
         if let Some(old) = &old {
             acceptable(old, &zone)?;
         }
+        self.expired.remove(&key);
         self.transferred.insert(key, Arc::clone(&zone));
         let change = Change {
             origin: zone.origin().clone(),
@@ -259,10 +264,17 @@ impl Catalog {
         Ok(self.publish(vec![change]).remove(0))
     }
 
-    /// Stops serving the transferred zone `origin` (it expired); a zone
-    /// file of the same origin, if any, serves again.
+    /// Stops serving the transferred zone `origin` (it expired, or was
+    /// never transferred): queries for it get SERVFAIL until a version is
+    /// installed, unless a zone file of the same origin serves.
     pub fn withdraw(&mut self, origin: &[u8]) -> Option<Change> {
-        let old = self.transferred.remove(origin)?;
+        let newly = self.expired.insert(origin.into());
+        let Some(old) = self.transferred.remove(origin) else {
+            if newly {
+                memory::retire(self.swap());
+            }
+            return None;
+        };
         let change = Change {
             origin: old.origin().clone(),
             new: self.files.get(origin).cloned(),
@@ -277,11 +289,7 @@ impl Catalog {
         if changes.is_empty() {
             return changes;
         }
-        let mut zones: HashMap<&[u8], &Arc<Zone>> =
-            self.files.iter().map(|(k, z)| (&**k, z)).collect();
-        zones.extend(self.transferred.iter().map(|(k, z)| (&**k, z)));
-        let snapshot = Snapshot::new(zones.into_values().cloned());
-        let old = self.shared.swap(Arc::new(snapshot));
+        let old = self.swap();
         for change in &changes {
             for observer in &mut self.observers {
                 observer(change);
@@ -289,6 +297,20 @@ impl Catalog {
         }
         memory::retire(old);
         changes
+    }
+
+    /// Swaps in a snapshot of every served zone; returns the old one.
+    fn swap(&mut self) -> Arc<Snapshot> {
+        let mut zones: HashMap<&[u8], &Arc<Zone>> =
+            self.files.iter().map(|(k, z)| (&**k, z)).collect();
+        zones.extend(self.transferred.iter().map(|(k, z)| (&**k, z)));
+        let expired = self
+            .expired
+            .iter()
+            .filter(|o| !zones.contains_key(&***o))
+            .cloned();
+        let snapshot = Snapshot::new(zones.values().map(|z| Arc::clone(z))).with_expired(expired);
+        self.shared.swap(Arc::new(snapshot))
     }
 }
 

@@ -20,6 +20,7 @@ use crate::edns::MAX_NSID_LEN;
 use crate::journal;
 use crate::listen::tcp::TcpLimits;
 use crate::querylog::QueryLog;
+use crate::secondary::{Limits, Secondaries, SecondaryZone};
 use crate::transfer::acl::Network;
 use crate::transfer::{Transfers, ZoneTransfer};
 use crate::tsig::{Algorithm, Key, KeyRing};
@@ -87,6 +88,24 @@ pub struct RawConfig {
     /// The address NOTIFY messages are sent from (default: chosen by the
     /// system), so that secondaries see the primary's own address.
     pub notify_source: Option<std::net::IpAddr>,
+    /// Bounds on transfers in (`[transfer-in]`).
+    pub transfer_in: Option<RawTransferIn>,
+}
+
+/// The `[transfer-in]` table: bounds on what a primary may send.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawTransferIn {
+    /// Most records in one transfer (default 10 million).
+    pub max_records: Option<usize>,
+    /// Most octets in one transfer (default 2 GiB).
+    pub max_bytes: Option<usize>,
+    /// Seconds one whole transfer may take (default 600).
+    pub timeout: Option<u64>,
+    /// Seconds to wait for each message, and to connect (default 10).
+    pub message_timeout: Option<u64>,
+    /// The address connections to primaries come from.
+    pub source: Option<std::net::IpAddr>,
 }
 
 /// A `[[key]]` table. Its `Debug` leaves the secret out.
@@ -124,8 +143,8 @@ pub struct RawZone {
     /// "strict" (default) or "increment": what a reloaded zone file
     /// that changed without a newer serial gets.
     pub serial_policy: Option<String>,
-    /// Primaries of a secondary zone: not supported by this version.
-    pub primaries: Option<toml::Value>,
+    /// Primaries of a secondary zone, `ip:port` (or `ip`, port 53).
+    pub primaries: Option<Vec<String>>,
 }
 
 /// The `[tcp]` table.
@@ -171,6 +190,8 @@ pub struct Config {
     pub zone_settings: HashMap<Box<[u8]>, ZoneSettings>,
     /// The address NOTIFY messages are sent from, if set.
     pub notify_source: Option<std::net::IpAddr>,
+    /// Zones pulled from primaries.
+    pub secondaries: Secondaries,
 }
 
 /// What a `[[zone]]` sets beyond who may transfer it.
@@ -247,13 +268,17 @@ impl RawConfig {
                 self.rate_limit_slip.unwrap_or(DEFAULT_RATE_LIMIT_SLIP),
             )),
         };
+        let limits = transfer_in_limits(self.transfer_in.unwrap_or_default())?;
         let raw_zones = self.zone.unwrap_or_default();
         let zone_settings = zone_settings(&raw_zones)?;
-        let transfers = transfers(self.key.unwrap_or_default(), raw_zones)?;
+        let (transfers, secondaries) = transfers(self.key.unwrap_or_default(), raw_zones)?;
+        let secondaries = Secondaries::new(secondaries, limits);
+        let expire = secondaries.clocks.clone();
         Ok(Config {
             transfers,
             zone_settings,
             notify_source: self.notify_source,
+            secondaries,
             rate_limit,
             listen,
             zones: self.zones.unwrap_or_else(|| PathBuf::from(DEFAULT_ZONES)),
@@ -277,12 +302,46 @@ impl RawConfig {
                     version: self.version,
                 },
                 cookie_secret,
+                expire,
             },
         })
     }
 }
 
-fn transfers(raw_keys: Vec<RawKey>, raw_zones: Vec<RawZone>) -> anyhow::Result<Transfers> {
+fn transfer_in_limits(raw: RawTransferIn) -> anyhow::Result<Limits> {
+    let defaults = Limits::default();
+    let message = raw
+        .message_timeout
+        .map_or(defaults.message, Duration::from_secs);
+    let limits = Limits {
+        connect: message,
+        message,
+        transfer: raw.timeout.map_or(defaults.transfer, Duration::from_secs),
+        max_records: raw.max_records.unwrap_or(defaults.max_records),
+        max_bytes: raw.max_bytes.unwrap_or(defaults.max_bytes),
+        source: raw.source,
+    };
+    if limits.message.is_zero() || limits.transfer.is_zero() {
+        bail!("transfer-in: timeouts must be at least 1 second");
+    }
+    Ok(limits)
+}
+
+/// A primary's address: `ip:port`, or `ip` for port 53.
+fn parse_primary(text: &str) -> anyhow::Result<SocketAddr> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let ip: std::net::IpAddr = text
+        .parse()
+        .with_context(|| format!("{text:?} is not an address (ip:port)"))?;
+    Ok(SocketAddr::new(ip, 53))
+}
+
+fn transfers(
+    raw_keys: Vec<RawKey>,
+    raw_zones: Vec<RawZone>,
+) -> anyhow::Result<(Transfers, Vec<SecondaryZone>)> {
     let mut keys: Vec<Arc<Key>> = Vec::new();
     for raw in raw_keys {
         let name = parse_name(&raw.name).with_context(|| format!("key {:?}", raw.name))?;
@@ -304,14 +363,9 @@ fn transfers(raw_keys: Vec<RawKey>, raw_zones: Vec<RawZone>) -> anyhow::Result<T
         keys.push(Arc::new(key));
     }
     let mut zones = HashMap::new();
+    let mut secondaries = Vec::new();
     for raw in raw_zones {
         let origin = parse_name(&raw.name).with_context(|| format!("zone {:?}", raw.name))?;
-        if raw.primaries.is_some() {
-            bail!(
-                "zone {}: primaries is not supported by this version yet (only the primary role)",
-                raw.name
-            );
-        }
         let key = match &raw.transfer_key {
             Some(wanted) => {
                 let wanted = parse_name(wanted)
@@ -330,12 +384,27 @@ fn transfers(raw_keys: Vec<RawKey>, raw_zones: Vec<RawZone>) -> anyhow::Result<T
             .map(|text| text.parse::<Network>())
             .collect::<Result<Vec<_>, _>>()
             .with_context(|| format!("zone {}: allow-transfer", raw.name))?;
+        if let Some(primaries) = &raw.primaries {
+            let primaries = primaries
+                .iter()
+                .map(|text| parse_primary(text))
+                .collect::<anyhow::Result<Vec<_>>>()
+                .with_context(|| format!("zone {}: primaries", raw.name))?;
+            if primaries.is_empty() {
+                bail!("zone {}: primaries: give at least one address", raw.name);
+            }
+            secondaries.push(SecondaryZone {
+                origin: origin.clone(),
+                primaries,
+                key: key.clone(),
+            });
+        }
         let origin: Box<[u8]> = origin.as_wire().into();
         if zones.insert(origin, ZoneTransfer { allow, key }).is_some() {
             bail!("zone {}: listed twice", raw.name);
         }
     }
-    Ok(Transfers::new(KeyRing::new(keys), zones))
+    Ok((Transfers::new(KeyRing::new(keys), zones), secondaries))
 }
 
 fn zone_settings(raw_zones: &[RawZone]) -> anyhow::Result<HashMap<Box<[u8]>, ZoneSettings>> {
@@ -492,6 +561,28 @@ mod tests {
     }
 
     #[test]
+    fn a_secondary_zone_validates() {
+        let text = format!(
+            "{KEY}[[zone]]\nname = \"example.org\"\nprimaries = [\"192.0.2.1:5300\", \"192.0.2.9\"]\ntransfer-key = \"xfr.example.\"\n[transfer-in]\nmax-records = 1000\nsource = \"192.0.2.53\"\n"
+        );
+        let config = RawConfig::from_toml(&text).unwrap().validate().unwrap();
+        let zone = config.secondaries.get(b"\x07example\x03org\x00").unwrap();
+        assert_eq!(
+            zone.zone.primaries,
+            [
+                "192.0.2.1:5300".parse().unwrap(),
+                "192.0.2.9:53".parse().unwrap()
+            ]
+        );
+        assert!(zone.zone.key.is_some());
+        assert_eq!(config.secondaries.limits.max_records, 1000);
+        assert_eq!(
+            config.secondaries.limits.source,
+            Some("192.0.2.53".parse().unwrap())
+        );
+    }
+
+    #[test]
     fn transfer_settings_errors_say_what_is_wrong() {
         let cases = [
             (
@@ -521,8 +612,12 @@ mod tests {
                 "journal-size must be at least 1",
             ),
             (
-                "[[zone]]\nname = \"example.org.\"\nprimaries = [\"192.0.2.1:53\"]\n".to_owned(),
-                "not supported by this version yet",
+                "[[zone]]\nname = \"example.org.\"\nprimaries = [\"ns1.example:53\"]\n".to_owned(),
+                "\"ns1.example:53\" is not an address",
+            ),
+            (
+                "[[zone]]\nname = \"example.org.\"\nprimaries = []\n".to_owned(),
+                "give at least one address",
             ),
         ];
         let no_port = RawConfig::from_toml("[[zone]]\nname = \"a.\"\nnotify = [\"192.0.2.2\"]\n");

@@ -3,7 +3,7 @@
 //! and COOKIE (RFC 7873) options when the query asked for them, and an
 //! Extended DNS Error (RFC 8914) where the answer explains itself with one.
 
-use zone_loader::wire::query::{Edns, OPTION_COOKIE, OPTION_EDE, OPTION_NSID};
+use zone_loader::wire::query::{Edns, OPTION_COOKIE, OPTION_EDE, OPTION_EXPIRE, OPTION_NSID};
 
 use crate::answer::{AnswerConfig, Request};
 
@@ -14,8 +14,10 @@ pub const MAX_NSID_LEN: usize = 128;
 pub const EDE_LEN: usize = 6;
 /// EDE INFO-CODE 20, Not Authoritative (RFC 8914 4.21).
 pub const EDE_NOT_AUTHORITATIVE: u16 = 20;
-/// Longest OPT record we write: header, NSID, COOKIE and EDE options.
-pub const MAX_OPT_LEN: usize = 11 + 4 + MAX_NSID_LEN + 4 + 24 + EDE_LEN;
+/// Length of an EXPIRE option with its value (RFC 7314 2).
+pub const EXPIRE_LEN: usize = 8;
+/// Longest OPT record we write: header, NSID, COOKIE, EXPIRE and EDE options.
+pub const MAX_OPT_LEN: usize = 11 + 4 + MAX_NSID_LEN + 4 + 24 + EXPIRE_LEN + EDE_LEN;
 /// Extended DNS Error 18, Prohibited (RFC 8914 4.19).
 pub const EDE_PROHIBITED: u16 = 18;
 
@@ -28,6 +30,7 @@ pub struct OptOut {
     nsid: Option<([u8; MAX_NSID_LEN], u8)>,
     cookie: Option<[u8; 24]>,
     ede: Option<u16>,
+    expire: Option<u32>,
 }
 
 impl OptOut {
@@ -55,6 +58,7 @@ impl OptOut {
             nsid,
             cookie,
             ede: None,
+            expire: None,
         }
     }
 
@@ -76,10 +80,20 @@ impl OptOut {
         }
     }
 
+    /// The same OPT carrying EXPIRE with `seconds` (RFC 7314 2); the
+    /// record grows by [`EXPIRE_LEN`].
+    pub fn with_expire(self, seconds: u32) -> Self {
+        Self {
+            expire: Some(seconds),
+            ..self
+        }
+    }
+
     /// The record's length in wire form.
     pub fn len(&self) -> usize {
         11 + self.nsid.map_or(0, |(_, len)| 4 + usize::from(len))
             + self.cookie.map_or(0, |_| 28)
+            + self.expire.map_or(0, |_| EXPIRE_LEN)
             + self.ede.map_or(0, |_| EDE_LEN)
     }
 
@@ -113,6 +127,11 @@ impl OptOut {
             out[pos..pos + 4].copy_from_slice(&[0, OPTION_COOKIE as u8, 0, 24]);
             out[pos + 4..pos + 28].copy_from_slice(cookie);
             pos += 28;
+        }
+        if let Some(seconds) = self.expire {
+            out[pos..pos + 4].copy_from_slice(&[0, OPTION_EXPIRE as u8, 0, 4]);
+            out[pos + 4..pos + EXPIRE_LEN].copy_from_slice(&seconds.to_be_bytes());
+            pos += EXPIRE_LEN;
         }
         if let Some(info_code) = self.ede {
             out[pos..pos + 4].copy_from_slice(&[0, OPTION_EDE as u8, 0, 2]);

@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! zone files ─► zone_loader ─► catalog ─► Snapshot ─► ArcSwap ◄─ reload (SIGHUP, watch)
+//! primaries ─► secondary (SOA, IXFR/AXFR in, NOTIFY) ─┘ (install, withdraw on expiry)
 //!                                                        │ load() once per query
 //! UDP workers / TCP tasks ─► answer::answer (pure: bytes in, bytes out)
 //! ```
@@ -19,6 +20,7 @@ pub mod memory;
 pub mod notify;
 pub mod querylog;
 pub mod rrl;
+pub mod secondary;
 pub mod serial;
 pub mod server;
 pub mod transfer;

@@ -20,6 +20,7 @@ use crate::listen::{Service, tcp, udp};
 use crate::memory;
 use crate::notify::{Notice, Notifier, Retry, ZoneNotify};
 use crate::rrl::RateLimiter;
+use crate::secondary::{self, refresh, store};
 use crate::serial;
 
 /// Runs until SIGTERM or SIGINT.
@@ -28,6 +29,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
     let (mut catalog, report) = Catalog::load(&config.zones)
         .with_context(|| format!("cannot read zone directory {}", config.zones.display()))?;
     catalog::log_report(&report);
+    let starts = load_secondaries(&mut catalog, &config);
     let journals = journals(&config, &mut catalog);
     let (notices, notifier) = notifier(&config, &mut catalog);
     let mut transfers = config.transfers.clone();
@@ -43,7 +45,9 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             .rate_limit
             .map(|(rate, slip)| RateLimiter::new(rate, slip)),
         transfers,
+        secondaries: config.secondaries.clone(),
     });
+    let catalog = Arc::new(Mutex::new(catalog));
     let shutdown = Arc::new(AtomicBool::new(false));
 
     let mut bound: Vec<SocketAddr> = Vec::new();
@@ -86,12 +90,22 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 stop_rx.clone(),
             ));
         }
+        for (secondary, start) in config.secondaries.iter().zip(starts) {
+            tokio::spawn(refresh::run(
+                Arc::clone(secondary),
+                Arc::clone(&catalog),
+                config.state_dir(),
+                config.secondaries.limits,
+                config.secondaries.clocks.clone(),
+                start,
+            ));
+        }
         let listening: Vec<String> = bound.iter().map(ToString::to_string).collect();
         tracing::info!(
             "serving {zones} zones on {} (udp, tcp)",
             listening.join(", ")
         );
-        signals(Arc::new(Mutex::new(catalog)), &config).await?;
+        signals(catalog, &config).await?;
         let _ = stop_tx.send(true);
         anyhow::Ok(())
     })?;
@@ -181,6 +195,55 @@ fn notifier(config: &Config, catalog: &mut Catalog) -> (mpsc::UnboundedReceiver<
     catalog.on_publish(Notifier::observer(zones.keys().cloned().collect(), sender));
     let notifier = Notifier::new(zones, config.notify_source, Retry::default());
     (notices, notifier)
+}
+
+/// Serves each secondary zone's copy from disk, unless it expired while
+/// the server was down; a zone without one answers SERVFAIL until its
+/// first transfer. Returns where each zone's refresh loop starts, in the
+/// order of [`secondary::Secondaries::iter`].
+fn load_secondaries(catalog: &mut Catalog, config: &Config) -> Vec<refresh::Start> {
+    let state_dir = config.state_dir();
+    let mut starts = Vec::new();
+    for secondary in config.secondaries.iter() {
+        let origin = &secondary.zone.origin;
+        let stored = match store::load(&state_dir, origin) {
+            Ok(stored) => stored,
+            Err(problems) => {
+                tracing::error!("zone {origin}: the disk copy does not load: {problems}");
+                None
+            }
+        };
+        let mut start = refresh::Start::default();
+        match stored {
+            Some(stored) => {
+                let zone = Arc::new(stored.zone);
+                let expire = secondary::timers::SoaTimers::of(&zone).expire();
+                let fresh = stored.refreshed.elapsed().map_or(true, |age| age < expire);
+                if fresh && catalog.install(Arc::clone(&zone)).is_ok() {
+                    tracing::info!(
+                        "zone {origin}: serving serial {} from {}",
+                        zone.serial(),
+                        store::path(&state_dir, origin).display()
+                    );
+                    start.zone = Some(zone);
+                    start.refreshed = Some(stored.refreshed);
+                } else {
+                    tracing::warn!(
+                        "zone {origin}: the disk copy has expired; answering SERVFAIL until a transfer"
+                    );
+                    catalog.withdraw(origin.as_wire());
+                }
+            }
+            None => {
+                tracing::info!(
+                    "zone {origin}: no copy yet; answering SERVFAIL until the first transfer"
+                );
+                catalog.withdraw(origin.as_wire());
+            }
+        }
+        starts.push(start);
+    }
+    starts
 }
 
 /// Waits for signals (and the watch timer); returns on SIGTERM or SIGINT.

@@ -29,6 +29,7 @@ static CONFIG: LazyLock<AnswerConfig> = LazyLock::new(|| AnswerConfig {
     nsid: Some(b"fuzz".to_vec()),
     chaos: Chaos { identity: Some("fuzz".into()), version: None },
     cookie_secret: CookieSecret::random(),
+    expire: Default::default(),
 });
 
 fuzz_target!(|data: &[u8]| {

@@ -113,6 +113,7 @@ impl LocalZones {
                 nsid: None,
                 chaos: Chaos::default(),
                 cookie_secret: CookieSecret::random(),
+                expire: Default::default(),
             },
         };
         local.reload()?;

@@ -19,6 +19,7 @@ mod rdata_types;
 mod readme;
 mod recursion;
 mod reload;
+mod secondary;
 mod signed;
 mod transfer;
 mod unbound;

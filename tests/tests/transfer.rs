@@ -174,7 +174,7 @@ fn bind_secondary(port: u16, primary: SocketAddr, zones: &[&str]) -> Process {
 }
 
 /// kdig's stdout and stderr together.
-fn kdig_text(args: &[&str]) -> String {
+pub(crate) fn kdig_text(args: &[&str]) -> String {
     let out = kdig(args);
     format!(
         "{}{}",
@@ -183,11 +183,11 @@ fn kdig_text(args: &[&str]) -> String {
     )
 }
 
-fn server_args(addr: SocketAddr) -> [String; 2] {
+pub(crate) fn server_args(addr: SocketAddr) -> [String; 2] {
     [format!("@{}", addr.ip()), format!("-p{}", addr.port())]
 }
 
-fn serial(addr: SocketAddr, zone: &str) -> String {
+pub(crate) fn serial(addr: SocketAddr, zone: &str) -> String {
     let [at, port] = server_args(addr);
     let text = kdig_text(&[&at, &port, zone, "SOA", "+short", "+timeout=1", "+retry=0"]);
     text.split_whitespace()
@@ -197,7 +197,7 @@ fn serial(addr: SocketAddr, zone: &str) -> String {
 }
 
 /// Waits (bounded) until the secondary at `addr` serves `zone` at `wanted`.
-fn wait_serial(addr: SocketAddr, zone: &str, wanted: &str, log: &dyn Fn() -> String) {
+pub(crate) fn wait_serial(addr: SocketAddr, zone: &str, wanted: &str, log: &dyn Fn() -> String) {
     for _ in 0..120 {
         if serial(addr, zone) == wanted {
             return;
@@ -208,7 +208,7 @@ fn wait_serial(addr: SocketAddr, zone: &str, wanted: &str, log: &dyn Fn() -> Str
 }
 
 /// The records of an AXFR as kdig prints them, sorted (TSIG left out).
-fn axfr_records(addr: SocketAddr, zone: &str, key: Option<&str>) -> Vec<String> {
+pub(crate) fn axfr_records(addr: SocketAddr, zone: &str, key: Option<&str>) -> Vec<String> {
     let [at, port] = server_args(addr);
     let mut args = vec![at.as_str(), port.as_str(), zone, "AXFR", "+nocomments"];
     if let Some(key) = key {

@@ -19,6 +19,8 @@ pub type SharedSnapshot = arc_swap::ArcSwap<Snapshot>;
 pub struct Snapshot {
     zones: FxHashMap<Box<[u8]>, Arc<Zone>>,
     max_origin_len: usize,
+    /// Zones that exist but are not served now (an expired secondary).
+    expired: Vec<Box<[u8]>>,
 }
 
 impl Snapshot {
@@ -48,6 +50,29 @@ impl Snapshot {
             }
             pos += 1 + usize::from(suffix[0]);
         }
+    }
+
+    /// The same snapshot with `origins` (lowercase wire form) marked as
+    /// zones that exist but cannot be answered now: a secondary zone
+    /// expired or never transferred (RFC 1034 4.3.5), answered SERVFAIL.
+    pub fn with_expired(mut self, origins: impl IntoIterator<Item = Box<[u8]>>) -> Self {
+        self.expired = origins.into_iter().collect();
+        self
+    }
+
+    /// The expired zone at or above `name` (lowercase wire form) that is
+    /// deeper than any zone served for it, if any. Cheap when none is
+    /// expired: one emptiness check.
+    pub fn expired(&self, name: &[u8]) -> Option<&[u8]> {
+        if self.expired.is_empty() {
+            return None;
+        }
+        let served = self.find(name).map_or(0, |z| z.origin().as_wire().len());
+        self.expired
+            .iter()
+            .map(|o| &**o)
+            .filter(|o| o.len() > served && crate::wire::name::is_subdomain(name, o))
+            .max_by_key(|o| o.len())
     }
 
     /// The zone with exactly this origin (lowercase wire form).

@@ -23,6 +23,8 @@ use zone_loader::{Snapshot, Zone};
 use crate::chaos::{self, Chaos};
 use crate::cookies::CookieSecret;
 use crate::edns::{self, OptOut};
+use crate::secondary::expiry::ExpireClocks;
+use crate::secondary::timers::SoaTimers;
 use resolve::{AnyPolicy, Item, Plan, PlanOwner, rcode};
 
 /// Opcodes (RFC 1035 4.1.1, RFC 1996, RFC 2136).
@@ -64,6 +66,8 @@ pub struct AnswerConfig {
     pub chaos: Chaos,
     /// The secret for server cookies (RFC 9018).
     pub cookie_secret: CookieSecret,
+    /// When secondary zones expire, for EDNS EXPIRE (RFC 7314).
+    pub expire: ExpireClocks,
 }
 
 /// One query as received.
@@ -110,6 +114,12 @@ pub fn answer(
         chaos::answer(&config.chaos, &query, &mut writer);
         return Some(finish(writer, opt.as_ref()));
     }
+    if snapshot.expired(query.qname()).is_some() {
+        // RFC 1034 4.3.5: an expired secondary zone is not answered from;
+        // SERVFAIL, as Knot DNS and NSD answer it.
+        writer.set_rcode(rcode::SERVFAIL);
+        return Some(finish(writer, opt.as_ref()));
+    }
     let Some(zone) = zone_for(snapshot, query.qname(), query.qtype) else {
         // RFC 8914 4.21: Not Authoritative, as Knot DNS and NSD say it.
         let opt = opt.map(|opt| {
@@ -118,6 +128,13 @@ pub fn answer(
         });
         writer.set_rcode(rcode::REFUSED);
         return Some(finish(writer, opt.as_ref()));
+    };
+    let opt = match (opt, query.edns.is_some_and(|e| e.expire)) {
+        (Some(opt), true) => {
+            writer.reserve(edns::EXPIRE_LEN);
+            Some(opt.with_expire(expire_value(config, zone, request.now)))
+        }
+        (opt, _) => opt,
     };
     let any = match request.transport {
         Transport::Udp => AnyPolicy::OneRRset,
@@ -128,6 +145,15 @@ pub fn answer(
     resolve::resolve(&mut plan, query.qname(), query.qtype, any);
     encode(&plan, &query, request.msg, &mut writer);
     Some(finish(writer, opt.as_ref()))
+}
+
+/// The EXPIRE value of `zone` (RFC 7314 3): a secondary's seconds left
+/// before it expires, a primary's SOA EXPIRE.
+pub(crate) fn expire_value(config: &AnswerConfig, zone: &Zone, now: u32) -> u32 {
+    config
+        .expire
+        .remaining(zone.origin().as_wire(), u64::from(now))
+        .unwrap_or_else(|| SoaTimers::of(zone).expire)
 }
 
 /// The RCODE of a message answered without a lookup: an opcode other than

@@ -10,6 +10,7 @@ use zone_loader::SharedSnapshot;
 use crate::answer::{self, AnswerConfig, Request};
 use crate::querylog::QueryLog;
 use crate::rrl::RateLimiter;
+use crate::secondary::{Secondaries, notify_in};
 use crate::transfer::{self, Transfers};
 
 /// What every listener shares.
@@ -24,6 +25,8 @@ pub struct Service {
     pub rate_limit: Option<RateLimiter>,
     /// Who may transfer which zone.
     pub transfers: Transfers,
+    /// Zones pulled from primaries (NOTIFY in).
+    pub secondaries: Secondaries,
 }
 
 impl Service {
@@ -31,7 +34,13 @@ impl Service {
     /// for the whole answer) and logs it. `None`: send nothing.
     pub fn respond(&self, request: &Request<'_>, buf: &mut Vec<u8>) -> Option<usize> {
         let snapshot = self.snapshot.load();
-        let len = if transfer::is_transfer(request.msg) {
+        let len = if !self.secondaries.is_empty()
+            && notify_in::is_notify(request.msg)
+            && let Some(len) =
+                notify_in::answer(&self.secondaries, self.transfers.keys(), request, buf)
+        {
+            len
+        } else if transfer::is_transfer(request.msg) {
             // Over UDP a transfer query gets one short answer; the TCP
             // listener streams transfers itself.
             match transfer::start(&self.transfers, &snapshot, &self.answer, request, buf)? {

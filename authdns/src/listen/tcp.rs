@@ -164,6 +164,7 @@ async fn send_transfer(
         question_end,
         qtype,
         changesets,
+        expire,
     } = stream_out;
     let mut messages_out = transfer::Messages::new(&zone, changesets.as_deref());
     let mut messages = 0u32;
@@ -171,6 +172,11 @@ async fn send_transfer(
         match messages_out.next_message(request.msg, question_end, response, reserve) {
             axfr::Next::Message(len) => {
                 response.truncate(len);
+                if messages == 0
+                    && let Some(opt) = &expire
+                {
+                    transfer::append_opt(response, opt);
+                }
                 if let Some(signer) = signer.as_mut() {
                     signer.sign(response);
                 }

@@ -185,13 +185,26 @@ pub struct Stream {
     /// For an IXFR the journal covers: the changesets from the client's
     /// serial to the zone's (`None`: the whole zone, AXFR-style).
     pub changesets: Option<Vec<Arc<Changeset>>>,
+    /// The OPT record of the first message, with EDNS EXPIRE, when the
+    /// query asked for it (RFC 7314 3).
+    pub expire: Option<Box<OptOut>>,
 }
 
 impl Stream {
-    /// Octets each message keeps free for its TSIG record.
+    /// Octets each message keeps free for its TSIG and OPT records.
     pub fn reserve(&self) -> usize {
-        reserve(self.signer.as_ref())
+        reserve(self.signer.as_ref()) + self.expire.as_ref().map_or(0, |opt| opt.len())
     }
+}
+
+/// Adds `opt`, an OPT record, to the message in `msg` (before it is
+/// signed: the TSIG record stays last).
+pub fn append_opt(msg: &mut Vec<u8>, opt: &OptOut) {
+    let mut record = [0u8; crate::edns::MAX_OPT_LEN];
+    let len = opt.write(&mut record);
+    msg.extend_from_slice(&record[..len]);
+    let arcount = u16::from_be_bytes([msg[10], msg[11]]).wrapping_add(1);
+    msg[10..12].copy_from_slice(&arcount.to_be_bytes());
 }
 
 fn reserve(signer: Option<&Signer>) -> usize {
@@ -263,6 +276,10 @@ pub fn start(
     let signed_with = signer.as_ref().map(|s| Arc::clone(s.key()));
     match decide(transfers, snapshot, &query, request, signed_with.as_deref()) {
         Outcome::Stream(zone, changesets) => Some(Start::Stream(Stream {
+            expire: query.edns.filter(|e| e.expire).map(|edns| {
+                let seconds = crate::answer::expire_value(config, zone, request.now);
+                Box::new(OptOut::new(&edns, config, request).with_expire(seconds))
+            }),
             zone: Arc::clone(zone),
             signer,
             question_end: query.question_end,

@@ -26,6 +26,7 @@ fn config() -> AnswerConfig {
             version: None,
         },
         cookie_secret: CookieSecret::from_hex("000102030405060708090a0b0c0d0e0f").unwrap(),
+        expire: Default::default(),
     }
 }
 

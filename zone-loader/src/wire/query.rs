@@ -12,6 +12,8 @@ use super::name::MAX_NAME_LEN;
 pub const HEADER_LEN: usize = 12;
 /// EDNS option code of NSID, RFC 5001.
 pub const OPTION_NSID: u16 = 3;
+/// EDNS option code of EXPIRE, RFC 7314.
+pub const OPTION_EXPIRE: u16 = 9;
 /// EDNS option code of COOKIE, RFC 7873.
 pub const OPTION_COOKIE: u16 = 10;
 /// EDNS option code of Padding, RFC 7830.
@@ -61,6 +63,8 @@ pub struct Edns {
     pub cookie: Option<Cookie>,
     /// The Padding option was present (RFC 7830).
     pub padding: bool,
+    /// The EXPIRE option was present (RFC 7314).
+    pub expire: bool,
 }
 
 /// A parsed query.
@@ -246,6 +250,7 @@ fn parse_opt(class: u16, ttl: u32, mut rdata: &[u8]) -> Result<Edns, QueryError>
         nsid: false,
         cookie: None,
         padding: false,
+        expire: false,
     };
     while !rdata.is_empty() {
         let header = rdata.get(..4).ok_or(QueryError::FormErr)?;
@@ -256,6 +261,7 @@ fn parse_opt(class: u16, ttl: u32, mut rdata: &[u8]) -> Result<Edns, QueryError>
         match code {
             OPTION_NSID => edns.nsid = true,
             OPTION_PADDING => edns.padding = true,
+            OPTION_EXPIRE => edns.expire = true,
             OPTION_COOKIE => {
                 // RFC 7873 5.2.2: a client cookie alone (8) or with a server cookie (16 to 40).
                 if len != 8 && !(16..=40).contains(&len) {

@@ -73,6 +73,7 @@ fn config() -> AnswerConfig {
             version: None,
         },
         cookie_secret: CookieSecret::from_hex("000102030405060708090a0b0c0d0e0f").unwrap(),
+        expire: Default::default(),
     }
 }
 
@@ -625,3 +626,25 @@ fn rfc4035_ds_at_a_child_apex_is_answered_by_the_parent_served_here() {
 }
 
 mod edges;
+
+#[test]
+fn rfc7314_expire_of_a_primary_zone_is_its_soa_expire() {
+    let mut msg = query("example.", RecordType::SOA, true);
+    msg.edns
+        .as_mut()
+        .unwrap()
+        .options_mut()
+        .insert(EdnsOption::Unknown(9, vec![]));
+    let r = send(&msg, Transport::Udp);
+    assert_eq!(r.answers.len(), 1);
+    let expire = r.edns.unwrap().option(EdnsCode::from(9)).cloned();
+    match expire {
+        Some(EdnsOption::Unknown(9, data)) => assert_eq!(data, 1_209_600_u32.to_be_bytes()),
+        other => panic!("no EXPIRE: {other:?}"),
+    }
+    let plain = ask("example.", RecordType::SOA);
+    assert!(
+        plain.edns.unwrap().option(EdnsCode::from(9)).is_none(),
+        "only when asked"
+    );
+}

@@ -170,6 +170,7 @@ fn ask(primary: &Primary, serial: u32, transport: Transport) -> (Option<Start>, 
             version: None,
         },
         cookie_secret: CookieSecret::from_hex("000102030405060708090a0b0c0d0e0f").unwrap(),
+        expire: Default::default(),
     };
     let msg = ixfr_query(serial);
     let request = Request {
