@@ -154,12 +154,15 @@ fn assert_same_contents(primary: SocketAddr, secondary: SocketAddr, what: &str) 
     assert_eq!(theirs, ours, "{what}: contents");
 }
 
-/// [`assert_same_contents`] up to the case of names: BIND keeps
+/// [`assert_same_contents`] up to the case of names. BIND keeps
 /// `Mixed.Case` and `Mail.Sec.Test.` as written and compresses
-/// case-sensitively; authdns, like Knot, keeps owners in lowercase and
-/// compresses names case-insensitively, so the MX target comes out as
-/// `Mail.sec.test.`. Names compare without case (RFC 4343 2), and RFC
-/// 4343 4.1 lets compression lose the case of the labels it points at.
+/// case-sensitively. authdns compresses case-insensitively, so the MX
+/// target comes out as `Mail.sec.test.`, which RFC 4343 4.1 allows
+/// ("such optimization may easily destroy the output preservation of
+/// case"); and it keeps owner names in lowercase, as Knot does, which
+/// RFC 4343 4.2 does not ("no case conversion is done" when a node is
+/// created): a known difference, left as it is (the zone store is
+/// lowercase throughout), so this comparison folds case.
 fn assert_same_contents_any_case(primary: SocketAddr, secondary: SocketAddr, what: &str) {
     let folded = |addr| -> Vec<String> {
         let mut records: Vec<String> = axfr_records(addr, ZONE, Some(KEY))
