@@ -96,7 +96,9 @@ fn knot_run(dir: &Path, addr: SocketAddr) -> Process {
     )
 }
 
-fn nsd_secondary(addr: SocketAddr, primary: SocketAddr, zones: &[&str]) -> Process {
+/// An NSD secondary of `zones` on `addr`, pulling from `primary` with
+/// the key from its own address and taking its signed NOTIFY.
+pub(crate) fn nsd_secondary(addr: SocketAddr, primary: SocketAddr, zones: &[&str]) -> Process {
     let dir = temp_dir(&format!("xfr-nsd-{}", addr.ip()));
     let d = dir.display();
     let mut conf = format!(
