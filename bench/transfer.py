@@ -33,9 +33,12 @@ reload to secondary serving, the gap between the two (NOTIFY, SOA query,
 IXFR, apply, swap), how the secondary fetched and how long its refresh
 took by its own log (Knot: "refresh ... zone updated, N seconds"; authdns:
 from "NOTIFY received, refreshing" to "IXFR from ...: serial", SOA query,
-transfer and apply), and the secondary's Pss just before, its peak
-sampled every 20 ms until 2 s after it serves, and at the end of those
-2 s. Medians of the edits. These servers are not pinned; the two
+transfer and apply), the CPU time the primary and the secondary spent
+from the reload signal until 2 s after the last of them serves (from
+/proc: the reload, the journal and the transfer on the primary; the
+transfer, the apply, the swap and any disk copy on the secondary), and
+the secondary's Pss just before, its peak sampled every 20 ms until 2 s
+after it serves, and at the end of those 2 s. Medians of the edits. These servers are not pinned; the two
 secondaries of one primary transfer at the same time, as deployed.
 
 Addresses 127.0.0.240-249, port 5300; every loop is bounded; servers are
@@ -289,7 +292,7 @@ def edit(args, kind, primary, secondaries, size):
     reload and asks it and its `secondaries` ({secondary kind: state})
     for the changed record until each serves it. Returns {secondary
     kind: (to primary, to secondary, how it fetched, Pss before, peak,
-    after, refresh by its log or None)}."""
+    after, refresh by its log or None, primary CPU s, secondary CPU s)}."""
     primary["serial"] += 1
     primary["one"] += 1
     if size > 1:
@@ -305,6 +308,8 @@ def edit(args, kind, primary, secondaries, size):
     peak = dict(before)
     last = dict(before)
     served = {}
+    cpu = {s: cpu_seconds(pid) for s, pid in pids.items()}
+    primary_cpu = cpu_seconds(primary["proc"].pid)
     began = last_sample = time.monotonic()
     reload_zone(kind, primary["proc"], primary["work"], ORIGIN)
     to_primary = settled = None
@@ -326,6 +331,8 @@ def edit(args, kind, primary, secondaries, size):
                 peak[s] = max(peak[s], last[s])
             last_sample = now
         time.sleep(POLL)
+    primary_cpu = cpu_seconds(primary["proc"].pid) - primary_cpu
+    cpu = {s: cpu_seconds(pid) - cpu[s] for s, pid in pids.items()}
     rows = {}
     for s, state in secondaries.items():
         with open(state["log"], errors="replace") as f:
@@ -334,7 +341,7 @@ def edit(args, kind, primary, secondaries, size):
         how = [m.group(1) for m in XFR_LOG[s].finditer(ANSI.sub("", text))]
         own = refresh_logged(s, text)
         rows[s] = (to_primary, served[s], "+".join(how) if how else "?", before[s], peak[s], last[s],
-                   sum(own) if own else None)
+                   sum(own) if own else None, primary_cpu, cpu[s])
     return rows
 
 
@@ -355,7 +362,7 @@ def bench_propagation(args, data, sizes):
                         own = f"{row[6]:.3f} s" if row[6] is not None else "-"
                         print(f"  edit {n}, {size:2} changed, {kind}->{s}: primary {row[0]:6.3f} s  secondary"
                               f" {row[1]:6.3f} s  ({row[2]}, its log: {own})  secondary Pss {row[3]:.0f} -> peak"
-                              f" {row[4]:.0f} -> {row[5]:.0f} MiB", flush=True)
+                              f" {row[4]:.0f} -> {row[5]:.0f} MiB  CPU primary {row[7]:.2f} s, secondary {row[8]:.2f} s", flush=True)
         return {pair: state["first"] for pair, state in secondaries.items()}, rows
     finally:
         for state in secondaries.values():
@@ -368,8 +375,8 @@ def print_propagation(first, rows, sizes, records):
     name = {"authdns": "authdns", "knot": "Knot"}
     print(f"\n| pair ({records:,} records) | records changed | reload to primary serving | reload to secondary serving"
           " | vs Knot -> Knot | primary to secondary serving | vs Knot -> Knot | secondary fetched by |"
-          " refresh by the secondary's log | secondary Pss before | peak | 2 s after | secondary's first pull |"
-          "\n|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          " refresh by the secondary's log | primary CPU | secondary CPU | secondary Pss before | peak | 2 s after |"
+          " secondary's first pull |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for size in sizes:
         med = {}
         for (p, s, sz), rs in rows.items():
@@ -383,8 +390,9 @@ def print_propagation(first, rows, sizes, records):
             own = [r[6] for r in rs if r[6] is not None]
             own = f"{statistics.median(own):.3f} s" if own else "-"
             pss = [statistics.median(r[i] for r in rs) for i in (3, 4, 5)]
+            cpu = [statistics.median(r[i] for r in rs) for i in (7, 8)]
             print(f"| {name[p]} -> {name[s]} | {size} | {to_p:.3f} s | {to_s:.3f} s | {to_s / base[1]:.2f} |"
-                  f" {gap:.3f} s | {gap / base[2]:.2f} | {how} | {own} | {pss[0]:.0f} MiB | {pss[1]:.0f} MiB |"
+                  f" {gap:.3f} s | {gap / base[2]:.2f} | {how} | {own} | {cpu[0]:.2f} s | {cpu[1]:.2f} s | {pss[0]:.0f} MiB | {pss[1]:.0f} MiB |"
                   f" {pss[2]:.0f} MiB | {first[(p, s)]:.1f} s |")
 
 
