@@ -124,7 +124,12 @@ impl ZoneBuilder {
         mut keep: impl FnMut(&[u8], u16, &[u8]) -> bool,
     ) {
         let file = self.file_id(source);
-        self.records.reserve(zone.stats().records);
+        let stats = zone.stats();
+        let name_bytes = zone.nodes().iter().map(|n| zone.name(n).len()).sum();
+        self.owners.reserve(stats.names, name_bytes);
+        self.records.reserve(stats.records);
+        // The arena holds every name and rdata: a bound on what is copied.
+        self.rdata.reserve(zone.bytes.len());
         for node in zone.nodes() {
             let name = zone.name(node);
             let mut owner = None;
@@ -456,29 +461,39 @@ pub(crate) fn has_address(zone: &Zone, node: &Node) -> bool {
         .any(|r| r.rtype == code::A || r.rtype == code::AAAA)
 }
 
+/// Lists, for each NS, MX and SRV RRset, the nodes of its targets that
+/// have addresses (the additional section). The RRsets are updated in
+/// place: a copy of them would add to a reload's peak.
 fn link_additional(zone: &mut Zone) {
     let mut additional = Vec::new();
-    let mut rrsets = zone.rrsets.to_vec();
-    for rrset in &mut rrsets {
+    let mut rrsets = std::mem::take(&mut zone.rrsets);
+    let mut lower = [0u8; 255];
+    for i in 0..rrsets.len() {
+        let rrset = rrsets[i];
         if !matches!(rrset.rtype, code::NS | code::MX | code::SRV) {
             continue;
         }
         let start = additional.len();
-        for rdata in zone.records(rrset) {
-            let Some(target) = target_name(rrset.rtype, rdata) else {
+        for rdata in zone.records(&rrset) {
+            let Some(name) = target_name(rrset.rtype, rdata) else {
                 continue;
             };
-            let target = target.to_ascii_lowercase();
-            let Some(index) = zone.find(&target) else {
+            let target = &mut lower[..name.len()];
+            target.copy_from_slice(name);
+            target.make_ascii_lowercase();
+            let Some(index) = zone.find(target) else {
                 continue;
             };
-            if has_address(zone, zone.node(index)) && !additional[start..].contains(&index) {
+            let has_address = rrsets[zone.node(index).rrset_range()]
+                .iter()
+                .any(|r| r.rtype == code::A || r.rtype == code::AAAA);
+            if has_address && !additional[start..].contains(&index) {
                 additional.push(index);
             }
         }
-        rrset.set_additional(start, additional.len());
+        rrsets[i].set_additional(start, additional.len());
     }
-    zone.rrsets = rrsets.into_boxed_slice();
+    zone.rrsets = rrsets;
     zone.additional = additional.into_boxed_slice();
 }
 
