@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use tokio::net::TcpListener;
-use tokio::signal::unix::{SignalKind, signal};
+use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::{mpsc, watch};
 
 use crate::catalog::SerialPolicy;
@@ -50,6 +50,19 @@ pub fn run(config: Config) -> anyhow::Result<()> {
     let catalog = Arc::new(Mutex::new(catalog));
     let shutdown = Arc::new(AtomicBool::new(false));
 
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(config.udp_workers.clamp(1, 4))
+        .thread_name("tcp")
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    // The handlers go in before the first answer: a SIGHUP sent as soon
+    // as the server answers must reload it, not end it (the default).
+    let signals = {
+        let _runtime = runtime.enter();
+        Signals::install().context("cannot install the signal handlers")?
+    };
+
     let mut bound: Vec<SocketAddr> = Vec::new();
     let mut udp_sockets = Vec::new();
     let mut tcp_listeners = Vec::new();
@@ -66,12 +79,6 @@ pub fn run(config: Config) -> anyhow::Result<()> {
     let udp_threads =
         udp::spawn(udp_sockets, &service, &shutdown).context("cannot start the udp workers")?;
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(config.udp_workers.clamp(1, 4))
-        .thread_name("tcp")
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
     runtime.block_on(async {
         tokio::spawn(notifier.run(notices));
         let (stop_tx, stop_rx) = watch::channel(false);
@@ -105,7 +112,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             "serving {zones} zones on {} (udp, tcp)",
             listening.join(", ")
         );
-        signals(catalog, &config).await?;
+        signals.run(catalog, &config).await?;
         let _ = stop_tx.send(true);
         anyhow::Ok(())
     })?;
@@ -246,36 +253,56 @@ fn load_secondaries(catalog: &mut Catalog, config: &Config) -> Vec<refresh::Star
     starts
 }
 
-/// Waits for signals (and the watch timer); returns on SIGTERM or SIGINT.
-async fn signals(catalog: Arc<Mutex<Catalog>>, config: &Config) -> anyhow::Result<()> {
-    let mut hangup = signal(SignalKind::hangup())?;
-    let mut terminate = signal(SignalKind::terminate())?;
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    let mut ticker = config.watch.map(|period| {
-        let mut t = tokio::time::interval(period);
-        t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        t
-    });
-    loop {
-        let tick = async {
-            match ticker.as_mut() {
-                Some(t) => {
-                    t.tick().await;
-                }
-                None => std::future::pending::<()>().await,
-            }
-        };
-        tokio::select! {
-            _ = hangup.recv() => tracing::info!("SIGHUP: reloading zones"),
-            () = tick => {}
-            _ = terminate.recv() => break,
-            _ = interrupt.recv() => break,
-        }
-        let catalog = Arc::clone(&catalog);
-        tokio::task::spawn_blocking(move || reload(&catalog)).await?;
+/// The signals the server acts on, caught from start.
+struct Signals {
+    hangup: Signal,
+    terminate: Signal,
+    interrupt: Signal,
+}
+
+impl Signals {
+    /// Installs the handlers (within a runtime context).
+    fn install() -> std::io::Result<Self> {
+        Ok(Self {
+            hangup: signal(SignalKind::hangup())?,
+            terminate: signal(SignalKind::terminate())?,
+            interrupt: signal(SignalKind::interrupt())?,
+        })
     }
-    tracing::info!("stopping");
-    Ok(())
+
+    /// Waits for signals (and the watch timer); returns on SIGTERM or SIGINT.
+    async fn run(self, catalog: Arc<Mutex<Catalog>>, config: &Config) -> anyhow::Result<()> {
+        let Self {
+            mut hangup,
+            mut terminate,
+            mut interrupt,
+        } = self;
+        let mut ticker = config.watch.map(|period| {
+            let mut t = tokio::time::interval(period);
+            t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            t
+        });
+        loop {
+            let tick = async {
+                match ticker.as_mut() {
+                    Some(t) => {
+                        t.tick().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = hangup.recv() => tracing::info!("SIGHUP: reloading zones"),
+                () = tick => {}
+                _ = terminate.recv() => break,
+                _ = interrupt.recv() => break,
+            }
+            let catalog = Arc::clone(&catalog);
+            tokio::task::spawn_blocking(move || reload(&catalog)).await?;
+        }
+        tracing::info!("stopping");
+        Ok(())
+    }
 }
 
 /// Reloads the zone files that changed and publishes their new versions.

@@ -134,6 +134,11 @@ fn main() -> anyhow::Result<()> {
             ),
             edns_udp_size: config.edns_udp_size,
         });
+        // Signal handlers before any listener: a SIGHUP sent as soon as
+        // the resolver answers must reload, not end it (the default).
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut hangup = signal(SignalKind::hangup())?;
         // Encrypted listeners first: once UDP answers, everything is up.
         let certificates = if config.dot.is_empty() && config.doh.is_empty() {
             None
@@ -185,9 +190,6 @@ fn main() -> anyhow::Result<()> {
         tokio::spawn(evict(cache, Arc::clone(&frontend.resolver)));
         let listening: Vec<String> = config.listen.iter().map(ToString::to_string).collect();
         tracing::info!("resolving on {} (udp, tcp)", listening.join(", "));
-        let mut terminate = signal(SignalKind::terminate())?;
-        let mut interrupt = signal(SignalKind::interrupt())?;
-        let mut hangup = signal(SignalKind::hangup())?;
         loop {
             tokio::select! {
                 _ = terminate.recv() => break,
