@@ -197,6 +197,9 @@ impl Catalog {
             });
         }
         drop(snapshot);
+        // A file shadowed by a transferred version changes nothing served:
+        // the journal and NOTIFY must not hear of it.
+        changes.retain(|c| !self.transferred.contains_key(c.origin.as_wire()));
         outcome.report = report;
         outcome.changes = self.publish(changes);
         Ok(outcome)

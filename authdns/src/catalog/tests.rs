@@ -104,18 +104,22 @@ fn transferred_zones_need_a_newer_serial_and_can_be_withdrawn() {
     // 2^31 + 6 is not newer than 6 (RFC 1982 leaves it undefined).
     assert!(catalog.install(transferred(6 + (1 << 31))).is_err());
     assert!(catalog.install(transferred(7)).is_ok());
+    // A file edited beneath the transferred version is kept, not published.
+    write(&dir, &zone_text(8, "192.0.2.19"));
+    assert!(catalog.reload().unwrap().changes.is_empty());
+    assert_eq!(served_serial(&catalog), Some(7));
 
     let change = catalog.withdraw(ORIGIN).unwrap();
     assert_eq!(
         change.new.map(|z| z.serial()),
-        Some(5),
-        "the file serves again"
+        Some(8),
+        "the file serves again, as last read"
     );
-    assert_eq!(served_serial(&catalog), Some(5));
+    assert_eq!(served_serial(&catalog), Some(8));
     assert!(catalog.withdraw(ORIGIN).is_none());
     assert_eq!(
         *seen.lock().unwrap(),
-        [(Some(5), Some(6)), (Some(6), Some(7)), (Some(7), Some(5))],
+        [(Some(5), Some(6)), (Some(6), Some(7)), (Some(7), Some(8))],
         "observers see every published change, and only those"
     );
     std::fs::remove_dir_all(&dir).unwrap();
