@@ -36,26 +36,10 @@ def dns_query(name, qtype=1):
     return qid, struct.pack(">HHHHHH", qid, 0x0100, 1, 0, 0, 0) + wire + struct.pack(">HH", qtype, 1)
 
 
-def answers(addr, name, port, qtype=1, timeout=0.3):
-    """True if the server answers NOERROR with at least one record."""
-    qid, q = dns_query(name, qtype)
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.settimeout(timeout)
-    try:
-        s.sendto(q, (addr, port))
-        data, _ = s.recvfrom(4096)
-    except OSError:
-        return False
-    finally:
-        s.close()
-    _, flags, _, ancount = struct.unpack(">HHHH", data[:8])
-    return flags & 0xF == 0 and ancount > 0
-
-
-def a_last_octet(addr, port, name, timeout=0.2):
-    """The last octet of `name`'s single A record, or None (no answer,
-    an error or not exactly one record)."""
-    _, q = dns_query(name)
+def ask(addr, port, name, qtype=1, timeout=0.3):
+    """One UDP query: (RCODE, ANCOUNT, the answer's bytes), or None when
+    nothing came back in time."""
+    _, q = dns_query(name, qtype)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(timeout)
     try:
@@ -66,7 +50,22 @@ def a_last_octet(addr, port, name, timeout=0.2):
     finally:
         s.close()
     _, flags, _, ancount = struct.unpack(">HHHH", data[:8])
-    return data[-1] if flags & 0xF == 0 and ancount == 1 else None
+    return flags & 0xF, ancount, data
+
+
+def answers(addr, name, port, qtype=1, timeout=0.3):
+    """True if the server answers NOERROR with at least one record."""
+    reply = ask(addr, port, name, qtype, timeout)
+    return reply is not None and reply[0] == 0 and reply[1] > 0
+
+
+def a_last_octet(addr, port, name, timeout=0.2):
+    """The last octet of `name`'s single A record, or None (no answer,
+    an error or not exactly one record)."""
+    reply = ask(addr, port, name, 1, timeout)
+    if reply is None or reply[0] != 0 or reply[1] != 1:
+        return None
+    return reply[2][-1]
 
 
 def wait_answering(addr, name, proc, port, limit=180, qtype=1):

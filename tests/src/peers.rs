@@ -72,23 +72,38 @@ pub fn nsd(addr: SocketAddr, zones: &[(&str, &Path)], probe: &str) -> Process {
 /// `minimal-responses no-auth` leaves the NS out of the authority section
 /// of answers, as Knot DNS and NSD do, and keeps additional addresses.
 pub fn bind(port: u16, zones: &[(&str, &Path)], probe: &str) -> Process {
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let dir = temp_dir(&format!("bind-{port}"));
-    let d = dir.display();
-    let mut conf = format!(
-        "options {{\n  directory \"{d}\";\n  pid-file \"{d}/named.pid\";\n  \
-         session-keyfile \"{d}/session.key\";\n  managed-keys-directory \"{d}\";\n  \
-         listen-on port {port} {{ 127.0.0.1; }};\n  listen-on-v6 {{ none; }};\n  \
-         recursion no;\n  notify no;\n  check-names primary ignore;\n  \
-         minimal-responses no-auth;\n  version none;\n  hostname none;\n  server-id none;\n}};\n\
-         controls {{ }};\n"
-    );
+    let mut rest = String::new();
     for (origin, file) in zones {
-        conf.push_str(&format!(
+        rest.push_str(&format!(
             "zone \"{origin}\" {{ type primary; file \"{}\"; }};\n",
             file.display()
         ));
     }
+    named(
+        &format!("bind-{port}"),
+        port,
+        "notify no;\n  check-names primary ignore;\n  minimal-responses no-auth;\n  \
+         version none;\n  hostname none;\n  server-id none;",
+        &rest,
+        probe,
+    )
+}
+
+/// Starts BIND 9 (`named`) on 127.0.0.1 at `port`, in a fresh directory
+/// named after `name`, as an authoritative server (no recursion, no
+/// validation, no control channel): `options` are added to its options
+/// block (statements separated by newlines), `rest` follows it (keys,
+/// servers, zones). It is ready once it answers `probe`.
+pub fn named(name: &str, port: u16, options: &str, rest: &str, probe: &str) -> Process {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let dir = temp_dir(name);
+    let d = dir.display();
+    let conf = format!(
+        "options {{\n  directory \"{d}\";\n  pid-file \"{d}/named.pid\";\n  \
+         session-keyfile \"{d}/session.key\";\n  managed-keys-directory \"{d}\";\n  \
+         listen-on port {port} {{ 127.0.0.1; }};\n  listen-on-v6 {{ none; }};\n  \
+         recursion no;\n  dnssec-validation no;\n  {options}\n}};\ncontrols {{ }};\n{rest}"
+    );
     std::fs::write(dir.join("named.conf"), conf).expect("named config");
     let args = vec![
         "-g".into(),

@@ -20,6 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use tests::peers;
 use tests::spawn::{Process, authdns, loopback, temp_dir, write_atomic};
 
 use crate::transfer::{axfr_records, kdig_text, nsd_secondary, serial, server_args, wait_serial};
@@ -397,37 +398,19 @@ fn nsd_primary(addr: SocketAddr, file: &Path, notify: SocketAddr) -> (Process, P
 /// of successive files, NOTIFY to `notify` only, signed, transfers only
 /// with the key.
 fn bind_primary(port: u16, file: &Path, notify: SocketAddr) -> Process {
-    let dir = temp_dir(&format!("bind-primary-{port}"));
-    let d = dir.display();
-    let conf = format!(
-        "options {{\n  directory \"{d}\";\n  pid-file \"{d}/named.pid\";\n  session-keyfile \"{d}/session.key\";\n  \
-         managed-keys-directory \"{d}\";\n  listen-on port {port} {{ 127.0.0.1; }};\n  listen-on-v6 {{ none; }};\n  \
-         recursion no;\n  dnssec-validation no;\n  check-names primary ignore;\n  ixfr-from-differences yes;\n  \
-         notify explicit;\n  notify-delay 0;\n  also-notify {{ {nip} port {nport} key \"xfr.example.\"; }};\n  notify-source 127.0.0.1;\n  \
-         allow-transfer {{ key \"xfr.example.\"; }};\n}};\n\
-         controls {{ }};\n\
-         key \"xfr.example.\" {{ algorithm hmac-sha256; secret \"{SECRET}\"; }};\n\
-         zone \"{ZONE}\" {{ type primary; file \"{f}\"; }};\n",
+    let options = format!(
+        "check-names primary ignore;\n  ixfr-from-differences yes;\n  notify explicit;\n  \
+         notify-delay 0;\n  also-notify {{ {nip} port {nport} key \"xfr.example.\"; }};\n  \
+         notify-source 127.0.0.1;\n  allow-transfer {{ key \"xfr.example.\"; }};",
         nip = notify.ip(),
         nport = notify.port(),
-        f = file.display(),
     );
-    std::fs::write(dir.join("named.conf"), conf).unwrap();
-    let args = vec![
-        "-g".into(),
-        "-n".into(),
-        "1".into(),
-        "-c".into(),
-        dir.join("named.conf").display().to_string(),
-    ];
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    Process::start(
-        Path::new("/usr/sbin/named"),
-        &args,
-        addr,
-        ZONE,
-        dir.join("log"),
-    )
+    let rest = format!(
+        "key \"xfr.example.\" {{ algorithm hmac-sha256; secret \"{SECRET}\"; }};\n\
+         zone \"{ZONE}\" {{ type primary; file \"{}\"; }};\n",
+        file.display()
+    );
+    peers::named(&format!("bind-primary-{port}"), port, &options, &rest, ZONE)
 }
 
 /// Follows the primary of `ZONE` at `primary` through `edits` edits:

@@ -16,6 +16,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
+use tests::peers;
 use tests::spawn::{Process, authdns, loopback, temp_dir};
 use tests::tools::kdig;
 
@@ -138,40 +139,25 @@ pub(crate) fn nsd_secondary(addr: SocketAddr, primary: SocketAddr, zones: &[&str
 /// A BIND secondary on 127.0.0.1:`port` (BIND listens on 127.0.0.1
 /// only, shared/PEERS.md).
 fn bind_secondary(port: u16, primary: SocketAddr, zones: &[&str]) -> Process {
-    let dir = temp_dir(&format!("xfr-bind-{port}"));
-    let d = dir.display();
-    let mut conf = format!(
-        "options {{\n  directory \"{d}\";\n  pid-file \"{d}/named.pid\";\n  session-keyfile \"{d}/session.key\";\n  \
-         managed-keys-directory \"{d}\";\n  listen-on port {port} {{ 127.0.0.1; }};\n  listen-on-v6 {{ none; }};\n  \
-         recursion no;\n  dnssec-validation no;\n  notify no;\n  transfer-source 127.0.0.1;\n  allow-transfer {{ 127.0.0.1; }};\n}};\n\
-         key \"xfr.example.\" {{ algorithm hmac-sha256; secret \"{SECRET}\"; }};\n\
-         server {pip} {{ keys {{ \"xfr.example.\"; }}; }};\n",
-        pip = primary.ip(),
+    let pip = primary.ip();
+    let mut rest = format!(
+        "key \"xfr.example.\" {{ algorithm hmac-sha256; secret \"{SECRET}\"; }};\n\
+         server {pip} {{ keys {{ \"xfr.example.\"; }}; }};\n"
     );
     for zone in zones {
         writeln!(
-            conf,
-            "zone \"{zone}\" {{ type secondary; primaries port {pport} {{ {pip}; }}; file \"{d}/{zone}db\"; }};",
-            pip = primary.ip(),
+            rest,
+            "zone \"{zone}\" {{ type secondary; primaries port {pport} {{ {pip}; }}; file \"{zone}db\"; }};",
             pport = primary.port(),
         )
         .unwrap();
     }
-    std::fs::write(dir.join("named.conf"), conf).unwrap();
-    let args = vec![
-        "-g".into(),
-        "-n".into(),
-        "1".into(),
-        "-c".into(),
-        dir.join("named.conf").display().to_string(),
-    ];
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    Process::start(
-        Path::new("/usr/sbin/named"),
-        &args,
-        addr,
+    peers::named(
+        &format!("xfr-bind-{port}"),
+        port,
+        "notify no;\n  transfer-source 127.0.0.1;\n  allow-transfer { 127.0.0.1; };",
+        &rest,
         ".",
-        dir.join("log"),
     )
 }
 
@@ -326,7 +312,7 @@ fn transfers_that_must_fail_fail() {
     let knot_dir = temp_dir("xfr-knot-udp");
     let file = knot_dir.join("big.test.zone");
     std::fs::write(&file, big_zone(5)).unwrap();
-    let knot = tests::peers::knot(loopback(65), &[("big.test.", &file)], "big.test.");
+    let knot = peers::knot(loopback(65), &[("big.test.", &file)], "big.test.");
     let [kat, kport] = server_args(knot.addr);
     let theirs = kdig_text(&[&kat, &kport, "big.test.", "AXFR", "+notcp"]);
     assert!(theirs.contains("NOTIMP"), "Knot: {theirs}");

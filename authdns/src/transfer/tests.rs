@@ -17,7 +17,8 @@ fn snapshot() -> Snapshot {
     Snapshot::new([Arc::new(zone_from_str(ZONE, &origin, "t.zone").unwrap().0)])
 }
 
-fn config() -> AnswerConfig {
+/// The answer settings the transfer tests share (no NSID, a fixed cookie secret).
+pub(super) fn config() -> AnswerConfig {
     AnswerConfig {
         edns_udp_size: 1232,
         nsid: None,

@@ -8,10 +8,8 @@ use hickory_proto::rr::{Name as HName, RData, Record as HRecord, RecordType};
 use zone_loader::{Name, Snapshot, Zone, zone_from_str};
 
 use super::*;
-use crate::answer::{AnswerConfig, Request, Transport};
+use crate::answer::{Request, Transport};
 use crate::catalog::Change;
-use crate::chaos::Chaos;
-use crate::cookies::CookieSecret;
 use crate::journal::Journals;
 use crate::journal::diff::changeset;
 use crate::transfer::{Start, Transfers, ZoneTransfer, start};
@@ -162,16 +160,7 @@ fn primary(name: &str, hosts: usize) -> Primary {
 }
 
 fn ask(primary: &Primary, serial: u32, transport: Transport) -> (Option<Start>, Vec<u8>) {
-    let config = AnswerConfig {
-        edns_udp_size: 1232,
-        nsid: None,
-        chaos: Chaos {
-            identity: None,
-            version: None,
-        },
-        cookie_secret: CookieSecret::from_hex("000102030405060708090a0b0c0d0e0f").unwrap(),
-        expire: Default::default(),
-    };
+    let config = crate::transfer::tests::config();
     let msg = ixfr_query(serial);
     let request = Request {
         msg: &msg,

@@ -81,17 +81,7 @@ impl NsecCache {
                     return;
                 }
             }
-            let records: Vec<Record> = authority
-                .iter()
-                .filter(|r| r.name == *owner && is_or_signs(r, RecordType::NSEC))
-                .cloned()
-                .collect();
-            let ttl = records
-                .iter()
-                .map(|r| r.ttl)
-                .min()
-                .unwrap_or(0)
-                .min(soa_ttl);
+            let (records, ttl) = denial_records(authority, owner, RecordType::NSEC, soa_ttl);
             zone.gaps.insert(
                 owner.clone(),
                 Gap {
@@ -202,6 +192,29 @@ impl NsecCache {
 }
 
 /// Whether `record` is of `rtype` or an RRSIG over it.
+/// The records at `owner` in `authority` that are, or sign, an `rtype`
+/// denial, and how long they may be cached: their lowest TTL, capped by
+/// the SOA's (RFC 8198 5.4).
+fn denial_records(
+    authority: &[Record],
+    owner: &Name,
+    rtype: RecordType,
+    soa_ttl: u32,
+) -> (Vec<Record>, u32) {
+    let records: Vec<Record> = authority
+        .iter()
+        .filter(|r| r.name == *owner && is_or_signs(r, rtype))
+        .cloned()
+        .collect();
+    let ttl = records
+        .iter()
+        .map(|r| r.ttl)
+        .min()
+        .unwrap_or(0)
+        .min(soa_ttl);
+    (records, ttl)
+}
+
 fn is_or_signs(record: &Record, rtype: RecordType) -> bool {
     record.record_type() == rtype
         || super::verify::rrsig(record).is_some_and(|sig| sig.input().type_covered == rtype)

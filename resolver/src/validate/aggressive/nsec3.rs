@@ -14,7 +14,7 @@ use hickory_proto::dnssec::rdata::NSEC3;
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, Record, RecordType};
 
-use super::{MAX_PER_ZONE, MAX_ZONES, is_or_signs};
+use super::{MAX_PER_ZONE, MAX_ZONES, denial_records};
 use crate::iterate::Resolution;
 use crate::validate::denial::{self, MAX_NSEC3_ITERATIONS, Proof, wildcard};
 
@@ -106,17 +106,7 @@ impl Nsec3Cache {
                     return;
                 }
             }
-            let records: Vec<Record> = authority
-                .iter()
-                .filter(|r| r.name == *owner && is_or_signs(r, RecordType::NSEC3))
-                .cloned()
-                .collect();
-            let ttl = records
-                .iter()
-                .map(|r| r.ttl)
-                .min()
-                .unwrap_or(0)
-                .min(soa_ttl);
+            let (records, ttl) = denial_records(authority, owner, RecordType::NSEC3, soa_ttl);
             entry.hashes.insert(
                 hash,
                 Hashed {
